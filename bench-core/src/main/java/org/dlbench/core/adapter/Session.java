@@ -1,0 +1,30 @@
+package org.dlbench.core.adapter;
+
+import java.util.Map;
+import org.dlbench.core.data.Batch;
+
+/**
+ * A model built by one engine from one workload, ready to run. Holds native resources: close it.
+ */
+public interface Session extends AutoCloseable {
+
+    /** The engine's own version string, as the engine reports it. */
+    String engineVersion();
+
+    /**
+     * Settings that shape the numbers and must be recorded with them (thread settings as applied, optimisation
+     * switches, library names); keys are short snake_case words.
+     */
+    Map<String, String> settings();
+
+    /** Logits [batch, classes] for features [batch, input...]; the whole round trip from and to Java arrays. */
+    float[] infer(float[] features);
+
+    /** One SGD step on the batch; returns the batch's mean loss before the update. */
+    default float trainStep(Batch batch) {
+        throw new UnsupportedOperationException("this engine does not train");
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package org.dlbench.core.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dlbench}: measures deep learning engines on this machine. */
+@Command(name = "dlbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Measures deep learning engines on the JVM: the same workloads, weights and data on every engine.",
+        subcommands = {RunCommand.class, ListCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    /** Exit code for bad input: unknown names, impossible values, unusable files. */
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line and returns its exit code; used by tests too. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("dlbench: " + ex.getMessage());
+            err.println("Try 'dlbench " + (ex.getCommandLine().getCommandName().equals("dlbench") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserError) {
+                err.println("dlbench: " + ex.getMessage());
+                return USAGE;
+            }
+            err.println("dlbench: internal error: " + ex);
+            ex.printStackTrace(err);
+            return 3;
+        });
+        return cli.execute(args);
+    }
+
+    /** A problem with what the user asked for: printed as one line, exit code 2. */
+    public static class UserError extends RuntimeException {
+        public UserError(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dlbench " + org.dlbench.core.run.HarnessInfo.version()};
+        }
+    }
+}

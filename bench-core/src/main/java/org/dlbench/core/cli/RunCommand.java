@@ -1,0 +1,183 @@
+package org.dlbench.core.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.result.MarkdownReport;
+import org.dlbench.core.result.Profile;
+import org.dlbench.core.run.EngineFamily;
+import org.dlbench.core.run.HostProbe;
+import org.dlbench.core.run.Orchestrator;
+import org.dlbench.core.run.RunOptions;
+import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.WorkloadException;
+import org.dlbench.core.workload.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Plans and runs a benchmark: every chosen engine x workload x mode x batch x threads, one child JVM per cell. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json and results.md.",
+                "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--engines", split = ",", paramLabel = "NAME",
+            description = "Engines to run (default: every engine the built modules offer).")
+    List<String> engines = new ArrayList<>();
+
+    @Option(names = "--workloads", split = ",", paramLabel = "NAME|FILE",
+            description = "Built-in workload names or workload .json files (default: all built-in).")
+    List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "infer, train (default: both).")
+    List<String> modes = new ArrayList<>(List.of("infer", "train"));
+
+    @Option(names = "--batch", split = ",", paramLabel = "N",
+            description = "Batch sizes (default: each workload's own batchSizes).")
+    List<Integer> batches = new ArrayList<>();
+
+    @Option(names = "--threads", split = ",", paramLabel = "N",
+            description = "Intra-op thread counts, applied to every engine (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads = new ArrayList<>(List.of(1));
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+            description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}). Engines without GPU natives answer unsupported.")
+    String device;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick",
+            description = "quick (default, minutes), thorough (for publishing), smoke (plumbing only).")
+    String profile;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
+            description = "Directory that receives the run directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "Name of the run directory (default: time and host).")
+    String runId;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "Project directory holding the built engine modules "
+            + "(default: the dlbench.home property, else the current directory).")
+    Path home;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Where engines unpack natives (default: HOME/.cache).")
+    Path cache;
+
+    @Option(names = "--engine-classpath", paramLabel = "NAME=CLASSPATH", hidden = true,
+            description = "Use this classpath as an engine module instead of discovering built modules.")
+    List<String> engineClasspaths = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        RunOptions options = options();
+        var outWriter = spec.commandLine().getOut();
+        var printer = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                outWriter.write(b);
+            }
+
+            @Override
+            public void flush() {
+                outWriter.flush();
+            }
+        }, true);
+        Orchestrator.Outcome outcome;
+        try {
+            outcome = new Orchestrator(options, printer).run();
+        } catch (Orchestrator.UsageException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        printer.println();
+        printer.print(MarkdownReport.table(outcome.run().results()));
+        printer.println();
+        printer.println("Wrote " + outcome.dir().resolve("results.json") + " and results.md");
+        printer.flush();
+        return outcome.anyFailed() ? 1 : 0;
+    }
+
+    RunOptions options() {
+        List<Workload> resolved = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        for (String w : workloads.isEmpty() ? Workloads.builtInNames() : workloads) {
+            try {
+                Workload workload = Workloads.resolve(w);
+                if (resolved.stream().anyMatch(x -> x.name().equals(workload.name()))) {
+                    continue;
+                }
+                resolved.add(workload);
+                // children get an absolute path: they run from another working directory
+                args.add(Workloads.builtInNames().contains(w) ? w : Path.of(w).toAbsolutePath().toString());
+            } catch (WorkloadException e) {
+                throw new Main.UserError(e.getMessage());
+            }
+        }
+        List<Mode> modeList = new ArrayList<>();
+        for (String m : modes) {
+            try {
+                Mode mode = Mode.parse(m);
+                if (!modeList.contains(mode)) {
+                    modeList.add(mode);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError(e.getMessage());
+            }
+        }
+        for (int b : batches) {
+            if (b <= 0) {
+                throw new Main.UserError("batch size must be a positive integer, got " + b);
+            }
+            if (b > 65536) {
+                throw new Main.UserError("batch size " + b + " is larger than dlbench allows (65536)");
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int t : threads) {
+            if (t <= 0) {
+                throw new Main.UserError("threads must be a positive integer, got " + t);
+            }
+            if (t > cores) {
+                spec.commandLine().getErr().println("dlbench: warning: " + t + " threads on " + cores
+                        + " cores oversubscribes the machine; such numbers measure contention");
+            }
+        }
+        Device dev;
+        Profile prof;
+        try {
+            dev = Device.parse(device);
+            prof = Profile.named(profile);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        Path homeDir = (home != null ? home : Path.of(System.getProperty("dlbench.home", "."))).toAbsolutePath()
+                .normalize();
+        Path cacheDir = (cache != null ? cache : homeDir.resolve(".cache")).toAbsolutePath();
+        Path outDir = out.isAbsolute() ? out : homeDir.resolve(out);
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new Main.UserError("--out " + outDir + " is a file, not a directory");
+        }
+        List<EngineFamily> families = new ArrayList<>();
+        for (String ec : engineClasspaths) {
+            int eq = ec.indexOf('=');
+            if (eq <= 0) {
+                throw new Main.UserError("--engine-classpath wants NAME=CLASSPATH, got " + ec);
+            }
+            families.add(new EngineFamily(ec.substring(0, eq), ec.substring(eq + 1)));
+        }
+        String id = runId != null ? runId : Orchestrator.newRunId(HostProbe.probe().hostname());
+        if (!id.matches("[A-Za-z0-9_.-]+")) {
+            throw new Main.UserError("--run-id may only hold letters, digits, '_', '.' and '-'");
+        }
+        return new RunOptions(List.copyOf(engines), resolved, args, modeList, List.copyOf(batches),
+                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families);
+    }
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Plain-Java maths that every engine is checked against: a straightforward forward pass, the loss and accuracy,
+ * and the comparison with its stated tolerance. Written for clarity, not speed; never timed.
+ */
+package org.dlbench.core.reference;

@@ -1,0 +1,113 @@
+package org.dlbench.core.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a child JVM for one engine family with the cell's thread settings in its environment (OMP_NUM_THREADS
+ * cannot be changed inside a running JVM), waits at most a time limit, and kills the whole process tree on timeout.
+ */
+final class ChildJvm {
+    /** What a finished child left behind. */
+    record Exit(int code, boolean timedOut, String logTail) {
+        String describe(long timeoutSeconds) {
+            if (timedOut) {
+                return "timed out after " + timeoutSeconds + " s" + tail();
+            }
+            String cause = code > 128 ? "killed by signal " + (code - 128) + signalName(code - 128) : "exit code " + code;
+            return "child JVM died (" + cause + ")" + tail();
+        }
+
+        private String tail() {
+            return logTail.isBlank() ? "" : "; last log lines: " + logTail;
+        }
+
+        private static String signalName(int signal) {
+            return switch (signal) {
+                case 6 -> " SIGABRT";
+                case 9 -> " SIGKILL";
+                case 11 -> " SIGSEGV";
+                case 15 -> " SIGTERM";
+                default -> "";
+            };
+        }
+    }
+
+    private static volatile Process current;
+
+    private ChildJvm() {
+    }
+
+    /** The environment and system properties every engine needs to stay offline and quiet. */
+    static Map<String, String> environment(int threads, Path cache) {
+        String t = Integer.toString(threads);
+        return Map.of(
+                "OMP_NUM_THREADS", t,
+                "MKL_NUM_THREADS", t,
+                "OPENBLAS_NUM_THREADS", t,
+                "DJL_OFFLINE", "true",
+                "OPT_OUT_TRACKING", "true",
+                "DJL_CACHE_DIR", cache.resolve("djl").toString(),
+                "TF_CPP_MIN_LOG_LEVEL", "2");
+    }
+
+    static Exit run(String classpath, List<String> args, int threads, Path cache, Path log, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache.resolve("javacpp"));
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(CellMain.class.getName());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(environment(threads, cache));
+        Process p = pb.start();
+        current = p;
+        try {
+            boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!done) {
+                kill(p);
+            }
+            return new Exit(done ? p.exitValue() : -1, !done, tail(log, 5));
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Kills the running child and its descendants (JMH forks), e.g. on Ctrl-C. */
+    static void killCurrent() {
+        Process p = current;
+        if (p != null) {
+            kill(p);
+        }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank()).toList();
+            return String.join(" / ", all.subList(Math.max(0, all.size() - lines), all.size())).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

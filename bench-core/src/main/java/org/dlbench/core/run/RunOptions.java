@@ -1,0 +1,31 @@
+package org.dlbench.core.run;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.result.Profile;
+import org.dlbench.core.workload.Workload;
+
+/**
+ * A validated run request.
+ *
+ * @param engines engine names to run, or empty for every engine found
+ * @param batches batch sizes, or empty for each workload's own defaults
+ * @param families engine modules to use, or empty to discover them under {@code home}
+ */
+public record RunOptions(
+        List<String> engines,
+        List<Workload> workloads,
+        List<String> workloadArgs,
+        List<Mode> modes,
+        List<Integer> batches,
+        List<Integer> threads,
+        Device device,
+        Profile profile,
+        Path outDir,
+        String runId,
+        Path home,
+        Path cache,
+        List<EngineFamily> families) {
+}

@@ -1,0 +1,232 @@
+package org.dlbench.core.workload;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A validated workload: the definition plus what follows from it. Immutable; build with {@link #of}.
+ */
+public final class Workload {
+    private final WorkloadSpec spec;
+    private final int[] inputShape;
+    private final List<Stage> stages;
+
+    private Workload(WorkloadSpec spec, int[] inputShape, List<Stage> stages) {
+        this.spec = spec;
+        this.inputShape = inputShape;
+        this.stages = stages;
+    }
+
+    /** Validates a definition; a {@link WorkloadException} names the field and the reason. */
+    public static Workload of(WorkloadSpec spec) {
+        String where = "workload '" + spec.name() + "'";
+        if (spec.name() == null || spec.name().isBlank()) {
+            throw new WorkloadException("workload: field 'name' is missing");
+        }
+        if (!spec.name().matches("[A-Za-z0-9_.-]+")) {
+            throw new WorkloadException(where + ": field 'name' may only hold letters, digits, '_', '.' and '-'");
+        }
+        if (spec.input() == null || spec.input().isEmpty()) {
+            throw new WorkloadException(where + ": field 'input' is missing (give [features] or [channels, height, width])");
+        }
+        if (spec.input().size() != 1 && spec.input().size() != 3) {
+            throw new WorkloadException(where + ": field 'input' must be [features] or [channels, height, width], got "
+                    + spec.input());
+        }
+        if (spec.input().stream().anyMatch(d -> d == null || d <= 0)) {
+            throw new WorkloadException(where + ": field 'input' needs positive sizes, got " + spec.input());
+        }
+        if (spec.classes() == null || spec.classes() < 2) {
+            throw new WorkloadException(where + ": field 'classes' must be at least 2, got " + spec.classes());
+        }
+        if (spec.layers() == null || spec.layers().isEmpty()) {
+            throw new WorkloadException(where + ": field 'layers' is missing or empty");
+        }
+        for (Integer b : spec.batchSizes()) {
+            if (b == null || b <= 0) {
+                throw new WorkloadException(where + ": field 'batchSizes' needs positive sizes, got " + spec.batchSizes());
+            }
+        }
+        if (!"sgd".equals(spec.training().optimizer())) {
+            throw new WorkloadException(where + ": training.optimizer '" + spec.training().optimizer()
+                    + "' is not supported (known: sgd)");
+        }
+        if (!"softmax_cross_entropy".equals(spec.training().loss())) {
+            throw new WorkloadException(where + ": training.loss '" + spec.training().loss()
+                    + "' is not supported (known: softmax_cross_entropy)");
+        }
+        if (!(spec.training().learningRate() > 0)) {
+            throw new WorkloadException(where + ": training.learningRate must be positive");
+        }
+
+        int[] shape = spec.input().stream().mapToInt(Integer::intValue).toArray();
+        int[] inputShape = shape.clone();
+        List<Stage> stages = new ArrayList<>();
+        boolean gradientNeeded = false; // no input gradient until the first trainable layer
+        for (int i = 0; i < spec.layers().size(); i++) {
+            Layer layer = spec.layers().get(i);
+            String at = where + ": layer " + i + " (" + (layer == null ? "null" : layer.type()) + ")";
+            if (layer == null) {
+                throw new WorkloadException(at + " is empty");
+            }
+            Stage stage = place(i, layer, shape, gradientNeeded, at);
+            gradientNeeded |= !stage.params().isEmpty();
+            stages.add(stage);
+            shape = stage.out();
+        }
+        if (shape.length != 1 || shape[0] != spec.classes()) {
+            throw new WorkloadException(where + ": the last layer outputs " + Arrays.toString(shape)
+                    + " but 'classes' is " + spec.classes() + "; end with a dense layer of " + spec.classes() + " units");
+        }
+        return new Workload(spec, inputShape, Collections.unmodifiableList(stages));
+    }
+
+    private static Stage place(int i, Layer layer, int[] in, boolean gradientNeeded, String at) {
+        if (layer instanceof Layer.Dense d) {
+                if (in.length != 1) {
+                    throw new WorkloadException(at + " needs a flat input but gets " + Arrays.toString(in)
+                            + "; put a flatten layer before it");
+                }
+                positive(d.units(), "units", at);
+                long n = in[0];
+                long m = d.units();
+                long fwd = 2 * n * m + m + actFlops(d.activation(), m);
+                long bwd = 2 * n * m + m + actFlops(d.activation(), m) + (gradientNeeded ? 2 * n * m : 0);
+                return new Stage(i, layer, in, new int[] {d.units()},
+                        List.of(new ParamSpec(Stage.paramName(i, "weight"), new int[] {d.units(), in[0]}),
+                                new ParamSpec(Stage.paramName(i, "bias"), new int[] {d.units()})),
+                        fwd, bwd);
+        }
+        if (layer instanceof Layer.Conv2d c) {
+                needImage(in, at);
+                positive(c.filters(), "filters", at);
+                positive(c.kernel(), "kernel", at);
+                positive(c.stride(), "stride", at);
+                if (c.padding() < 0) {
+                    throw new WorkloadException(at + ": field 'padding' must be 0 or more, got " + c.padding());
+                }
+                int oh = outSize(in[1], c.kernel(), c.stride(), c.padding(), at);
+                int ow = outSize(in[2], c.kernel(), c.stride(), c.padding(), at);
+                long outputs = (long) c.filters() * oh * ow;
+                long macs = outputs * in[0] * c.kernel() * c.kernel();
+                long fwd = 2 * macs + outputs + actFlops(c.activation(), outputs);
+                long bwd = 2 * macs + outputs + actFlops(c.activation(), outputs) + (gradientNeeded ? 2 * macs : 0);
+                return new Stage(i, layer, in, new int[] {c.filters(), oh, ow},
+                        List.of(new ParamSpec(Stage.paramName(i, "weight"),
+                                        new int[] {c.filters(), in[0], c.kernel(), c.kernel()}),
+                                new ParamSpec(Stage.paramName(i, "bias"), new int[] {c.filters()})),
+                        fwd, bwd);
+        }
+        if (layer instanceof Layer.Pool p) {
+            return pool(i, layer, p, in, gradientNeeded, at);
+        }
+        int size = Arrays.stream(in).reduce(1, (a, b) -> a * b);
+        return new Stage(i, layer, in, new int[] {size}, List.of(), 0, 0);
+    }
+
+    private static Stage pool(int i, Layer layer, Layer.Pool p, int[] in, boolean gradientNeeded, String at) {
+        needImage(in, at);
+        positive(p.kernel(), "kernel", at);
+        positive(p.stride(), "stride", at);
+        int oh = outSize(in[1], p.kernel(), p.stride(), 0, at);
+        int ow = outSize(in[2], p.kernel(), p.stride(), 0, at);
+        long flops = (long) in[0] * oh * ow * p.kernel() * p.kernel();
+        return new Stage(i, layer, in, new int[] {in[0], oh, ow}, List.of(), flops, gradientNeeded ? flops : 0);
+    }
+
+    private static long actFlops(Activation a, long n) {
+        return a == Activation.NONE ? 0 : n;
+    }
+
+    private static void needImage(int[] in, String at) {
+        if (in.length != 3) {
+            throw new WorkloadException(at + " needs a [channels, height, width] input but gets " + Arrays.toString(in));
+        }
+    }
+
+    private static void positive(Integer v, String field, String at) {
+        if (v == null || v <= 0) {
+            throw new WorkloadException(at + ": field '" + field + "' must be a positive integer, got " + v);
+        }
+    }
+
+    private static int outSize(int size, int kernel, int stride, int padding, String at) {
+        int span = size + 2 * padding - kernel;
+        if (span < 0) {
+            throw new WorkloadException(at + ": kernel " + kernel + " is larger than its input " + size
+                    + (padding > 0 ? " plus padding " + padding : "") + " (impossible shape)");
+        }
+        return span / stride + 1;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public String description() {
+        return spec.description();
+    }
+
+    public WorkloadSpec spec() {
+        return spec;
+    }
+
+    /** Sample shape without the batch dimension. */
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public int inputSize() {
+        return Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+    }
+
+    public int classes() {
+        return spec.classes();
+    }
+
+    public List<Stage> stages() {
+        return stages;
+    }
+
+    public List<Layer> layers() {
+        return spec.layers();
+    }
+
+    public List<Integer> defaultBatchSizes() {
+        return spec.batchSizes();
+    }
+
+    public double learningRate() {
+        return spec.training().learningRate();
+    }
+
+    public List<ParamSpec> params() {
+        return stages.stream().flatMap(s -> s.params().stream()).toList();
+    }
+
+    public long paramCount() {
+        return stages.stream().mapToLong(Stage::paramCount).sum();
+    }
+
+    /** FLOPs of one sample's forward pass. */
+    public long forwardFlops() {
+        return stages.stream().mapToLong(Stage::forwardFlops).sum();
+    }
+
+    /**
+     * FLOPs of one sample's training step: forward, softmax cross-entropy, backward (weight gradients and input
+     * gradients where a trainable layer lies before) and the SGD update, which is spread over the batch.
+     */
+    public double trainFlopsPerSample(int batch) {
+        long loss = 5L * classes();
+        long backward = stages.stream().mapToLong(Stage::backwardFlops).sum();
+        return forwardFlops() + loss + backward + 2.0 * paramCount() / batch;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,130 @@
+package org.dlbench.core.workload;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Finds and parses workloads: the built-in ones shipped as JSON resources, or a user's file. */
+public final class Workloads {
+    private static final String BUILT_IN_DIR = "/org/dlbench/core/workloads/";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private Workloads() {
+    }
+
+    /** Names of the built-in workloads, in the order of the index resource. */
+    public static List<String> builtInNames() {
+        try (InputStream in = Workloads.class.getResourceAsStream(BUILT_IN_DIR + "index.txt")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return Arrays.stream(text.split("\\R")).map(String::trim)
+                    .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, Workload> builtIn() {
+        Map<String, Workload> all = new LinkedHashMap<>();
+        for (String name : builtInNames()) {
+            all.put(name, resolve(name));
+        }
+        return all;
+    }
+
+    /**
+     * A built-in workload by name, or a workload file by path (anything ending in .json or naming an existing file).
+     */
+    public static Workload resolve(String nameOrPath) {
+        if (builtInNames().contains(nameOrPath)) {
+            try (InputStream in = Workloads.class.getResourceAsStream(BUILT_IN_DIR + nameOrPath + ".json")) {
+                return parse(in.readAllBytes(), "built-in workload " + nameOrPath);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Path path = Path.of(nameOrPath);
+        if (nameOrPath.endsWith(".json") || Files.exists(path)) {
+            return load(path);
+        }
+        throw new WorkloadException("unknown workload '" + nameOrPath + "' (built-in: "
+                + String.join(", ", builtInNames()) + "; or give the path of a workload .json file)");
+    }
+
+    public static Workload load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new WorkloadException("cannot read workload file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(bytes, "workload file " + file);
+    }
+
+    /** Parses and validates; every problem becomes one {@link WorkloadException} line naming the source. */
+    public static Workload parse(byte[] json, String source) {
+        WorkloadSpec spec;
+        try {
+            spec = JSON.readValue(json, WorkloadSpec.class);
+        } catch (InvalidTypeIdException e) {
+            throw new WorkloadException(source + ": at " + path(e) + ": unknown layer type '" + e.getTypeId()
+                    + "' (known: " + Layer.KNOWN_TYPES + ")", e);
+        } catch (UnrecognizedPropertyException e) {
+            throw new WorkloadException(source + ": at " + path(e) + ": unknown field '" + e.getPropertyName()
+                    + "' (known: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(", ")) + ")", e);
+        } catch (JsonMappingException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String why = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
+            throw new WorkloadException(source + ": at " + path(e) + ": " + firstLine(why), e);
+        } catch (JsonProcessingException e) {
+            throw new WorkloadException(source + ": not valid JSON (line " + e.getLocation().getLineNr() + "): "
+                    + firstLine(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new WorkloadException(source + ": " + e.getMessage(), e);
+        }
+        try {
+            return Workload.of(spec);
+        } catch (WorkloadException e) {
+            throw new WorkloadException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "top level" : sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid value";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
