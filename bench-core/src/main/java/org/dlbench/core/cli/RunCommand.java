@@ -71,6 +71,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Where engines unpack natives (default: HOME/.cache).")
     Path cache;
 
+    @Option(names = "--cell-timeout", paramLabel = "SECONDS",
+            description = "Time limit per cell; a cell past it is killed and marked failed (default: the profile's).")
+    Integer cellTimeout;
+
+    @Option(names = "--resume", description = "Continue the run directory OUT/RUN_ID (give --run-id), "
+            + "skipping the cells it already holds.")
+    boolean resume;
+
+    @Option(names = "--child-jvm-args", split = " ", paramLabel = "ARGS", hidden = true,
+            description = "Extra JVM options for every child JVM (space-separated).")
+    List<String> childJvmArgs = new ArrayList<>();
+
     @Option(names = "--engine-classpath", paramLabel = "NAME=CLASSPATH", hidden = true,
             description = "Use this classpath as an engine module instead of discovering built modules.")
     List<String> engineClasspaths = new ArrayList<>();
@@ -172,12 +184,19 @@ final class RunCommand implements Callable<Integer> {
             }
             families.add(new EngineFamily(ec.substring(0, eq), ec.substring(eq + 1)));
         }
+        if (resume && runId == null) {
+            throw new Main.UserError("--resume needs --run-id: the run directory to continue under " + outDir);
+        }
+        if (cellTimeout != null && cellTimeout <= 0) {
+            throw new Main.UserError("--cell-timeout must be a positive number of seconds, got " + cellTimeout);
+        }
         String id = runId != null ? runId : Orchestrator.newRunId(HostProbe.probe().hostname());
         if (!id.matches("[A-Za-z0-9_.-]+")) {
             throw new Main.UserError("--run-id may only hold letters, digits, '_', '.' and '-'");
         }
         return new RunOptions(List.copyOf(engines), resolved, args, modeList, List.copyOf(batches),
-                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families);
+                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families, cellTimeout,
+                List.copyOf(childJvmArgs), resume);
     }
 
 }

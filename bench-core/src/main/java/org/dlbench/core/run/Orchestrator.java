@@ -62,13 +62,34 @@ public final class Orchestrator {
 
     public Outcome run() throws IOException, InterruptedException {
         Path dir = options.outDir().resolve(options.runId());
-        Files.createDirectories(dir.resolve("logs"));
-        if (!Files.isWritable(dir)) {
+        RunResult previous = null;
+        if (options.resume()) {
+            try {
+                previous = ResultsIO.read(dir);
+            } catch (ResultsIO.BadResultsException e) {
+                throw new UsageException("cannot resume " + dir + ": " + e.getMessage());
+            }
+        } else if (Files.exists(dir.resolve(ResultsIO.FILE))) {
+            throw new UsageException("run directory " + dir + " already holds a run; use --resume to continue it"
+                    + " or another --run-id");
+        }
+        try {
+            Files.createDirectories(dir.resolve("logs"));
+        } catch (IOException e) {
+            throw new UsageException("cannot create results directory " + dir + ": " + e);
+        }
+        if (!Files.isWritable(dir) || !Files.isWritable(dir.resolve("logs"))) {
             throw new UsageException("results directory " + dir + " is not writable");
         }
         Host host = HostProbe.probe();
-        RunResult run = new RunResult(RunResult.SCHEMA_VERSION, options.runId(), now(), null, HarnessInfo.version(),
-                HarnessInfo.gitCommit(options.home()), host, options.profile(), List.of());
+        RunResult run = previous != null
+                ? previous.finished(null)
+                : new RunResult(RunResult.SCHEMA_VERSION, options.runId(), now(), null, HarnessInfo.version(),
+                        HarnessInfo.gitCommit(options.home()), host, options.profile(), List.of());
+        if (previous != null && !previous.profile().equals(options.profile())) {
+            throw new UsageException("cannot resume " + dir + " with profile " + options.profile().name()
+                    + ": it was started with profile " + previous.profile().name());
+        }
         save(run, dir);
 
         List<EngineFamily> families = options.families().isEmpty()
@@ -94,6 +115,12 @@ public final class Orchestrator {
         }
         List<String> engines = selectEngines(familyOf);
         List<Planned> plan = plan(engines, answers);
+        if (previous != null) {
+            List<CellResult> done = previous.results();
+            int before = plan.size();
+            plan.removeIf(p -> done.stream().anyMatch(r -> p.key().matches(r)));
+            out.printf(Locale.ROOT, "Resuming %s: %d of %d cells already done%n", dir, before - plan.size(), before);
+        }
         long measured = plan.stream().filter(p -> p.unsupportedReason() == null).count();
         out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure) with profile %s on %s, %d cores; results in %s%n",
                 options.runId(), plan.size(), measured, options.profile().name(), host.cpuModel(), host.cores(), dir);
@@ -177,8 +204,8 @@ public final class Orchestrator {
         ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
                 new DescribeRequest(options.workloadArgs(), options.device().toString())));
         Path log = dir.resolve("logs").resolve("describe-" + family.name() + ".log");
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), List.of("describe", request.toString(),
-                answer.toString()), 1, options.cache(), log, DESCRIBE_TIMEOUT_SECONDS);
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(), List.of("describe",
+                request.toString(), answer.toString()), 1, options.cache(), tmp, log, DESCRIBE_TIMEOUT_SECONDS);
         if (!Files.exists(answer)) {
             throw new IOException(exit.describe(DESCRIBE_TIMEOUT_SECONDS));
         }
@@ -197,9 +224,9 @@ public final class Orchestrator {
         Path log = dir.resolve("logs").resolve(k.id() + ".log");
         Files.deleteIfExists(log);
         long start = System.nanoTime();
-        long timeout = options.profile().cellTimeoutSeconds();
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), List.of("cell", request.toString(), answer.toString()),
-                k.threads(), options.cache(), log, timeout);
+        long timeout = options.cellTimeout();
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(),
+                List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (Files.exists(answer)) {
             try {
