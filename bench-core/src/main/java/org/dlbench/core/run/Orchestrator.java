@@ -76,7 +76,9 @@ public final class Orchestrator {
         try {
             Files.createDirectories(dir.resolve("logs"));
         } catch (IOException e) {
-            throw new UsageException("cannot create results directory " + dir + ": " + e);
+            String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                    ? fse.getReason() : e.getClass().getSimpleName();
+            throw new UsageException("cannot create results directory " + dir + ": " + why);
         }
         if (!Files.isWritable(dir) || !Files.isWritable(dir.resolve("logs"))) {
             throw new UsageException("results directory " + dir + " is not writable");
