@@ -24,6 +24,7 @@ import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
+import org.dlbench.core.result.Verdicts;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -33,6 +34,9 @@ import org.dlbench.core.workload.Workload;
 public final class Orchestrator {
     /** Describing a family loads no engine, so this is generous. */
     private static final long DESCRIBE_TIMEOUT_SECONDS = 120;
+    /** Large enough to reach BLAS peak on a CPU, small enough to take seconds. */
+    static final int CALIBRATION_N = 1024;
+    static final double CALIBRATION_SECONDS = 2.0;
 
     private final RunOptions options;
     private final PrintStream out;
@@ -127,6 +131,13 @@ public final class Orchestrator {
         out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure) with profile %s on %s, %d cores; results in %s%n",
                 options.runId(), plan.size(), measured, options.profile().name(), host.cpuModel(), host.cores(), dir);
 
+        if (options.calibrate() && (previous == null || previous.host().calibration() == null
+                || previous.host().calibration().isEmpty())) {
+            run = withHost(run, run.host().withCalibration(calibrate(plan, familyOf, dir)));
+            save(run, dir);
+        }
+        Host measuredOn = run.host();
+
         Thread hook = new Thread(ChildJvm::killCurrent, "dlbench-stop-child");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -139,7 +150,7 @@ public final class Orchestrator {
                 index++;
                 out.printf(Locale.ROOT, "[%d/%d] %s ... ", index, measured, p.key());
                 out.flush();
-                CellResult r = measure(familyOf.get(p.key().engine()), p, dir);
+                CellResult r = judge(measure(familyOf.get(p.key().engine()), p, dir), measuredOn);
                 out.println(summary(r));
                 run = run.withResult(r);
                 save(run, dir);
@@ -154,6 +165,58 @@ public final class Orchestrator {
         run = run.finished(now());
         save(run, dir);
         return new Outcome(run, dir);
+    }
+
+    /** Verdict and efficiency, decided here where the profile and the host's peak are known. */
+    private CellResult judge(CellResult r, Host host) {
+        if (r.status() != Status.OK) {
+            return r;
+        }
+        Double peak = host.peakGflops(r.threads());
+        CellResult withPeak = peak == null || r.gflops() == null ? r
+                : r.toBuilder().percentOfPeak(100 * r.gflops() / peak).build();
+        return Verdicts.judge(withPeak, options.profile());
+    }
+
+    /** Matrix-multiply peak per thread count, measured by every engine module that takes part and can. */
+    private List<Host.Calibration> calibrate(List<Planned> plan, Map<String, EngineFamily> familyOf, Path dir)
+            throws IOException, InterruptedException {
+        List<Host.Calibration> all = new ArrayList<>();
+        List<EngineFamily> used = plan.stream().filter(p -> p.unsupportedReason() == null)
+                .map(p -> familyOf.get(p.key().engine())).distinct().toList();
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        for (EngineFamily family : used) {
+            for (int threads : options.threads()) {
+                out.printf(Locale.ROOT, "Calibrating %dx%d float32 matrix multiply with %s, %d thread(s) ... ",
+                        CALIBRATION_N, CALIBRATION_N, family.name(), threads);
+                out.flush();
+                String id = "calibrate-" + family.name() + "-t" + threads;
+                Path request = tmp.resolve(id + ".json");
+                Path answer = tmp.resolve(id + ".out.json");
+                Files.deleteIfExists(answer);
+                ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
+                        new CellMain.CalibrateRequest(threads, CALIBRATION_N, CALIBRATION_SECONDS)));
+                ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(),
+                        List.of("calibrate", request.toString(), answer.toString()), threads, options.cache(), tmp,
+                        dir.resolve("logs").resolve(id + ".log"), DESCRIBE_TIMEOUT_SECONDS);
+                if (!Files.exists(answer)) {
+                    out.println("failed: " + exit.describe(DESCRIBE_TIMEOUT_SECONDS));
+                    continue;
+                }
+                List<Host.Calibration> got = ResultsIO.JSON.readValue(answer.toFile(),
+                        new TypeReference<List<Host.Calibration>>() { });
+                out.println(got.isEmpty() ? "no engine here measures it" : got.stream()
+                        .map(c -> String.format(Locale.ROOT, "%s %.1f GFLOP/s", c.engine(), c.gflops()))
+                        .collect(Collectors.joining(", ")));
+                all.addAll(got);
+            }
+        }
+        return all;
+    }
+
+    private static RunResult withHost(RunResult r, Host host) {
+        return new RunResult(r.schemaVersion(), r.runId(), r.startedAt(), r.finishedAt(), r.harnessVersion(),
+                r.gitCommit(), host, r.profile(), r.results());
     }
 
     private List<String> selectEngines(Map<String, EngineFamily> familyOf) {
@@ -184,7 +247,7 @@ public final class Orchestrator {
                             .orElse(null);
                     String reason = a == null ? "engine did not answer for this workload"
                             : a.supported() ? null : a.reason();
-                    for (int batch : batches) {
+                    for (int batch : mode == Mode.SERVER ? List.of(1) : batches) {
                         for (int threads : options.threads()) {
                             CellKey key = new CellKey(engine, workload.name(), mode.id(), batch, threads,
                                     options.device().toString());
@@ -221,7 +284,7 @@ public final class Orchestrator {
         Path answer = tmp.resolve(k.id() + ".out.json");
         Files.deleteIfExists(answer);
         CellRequest req = new CellRequest(k.engine(), p.workloadArg(), k.workload(), k.mode(), k.batch(), k.threads(),
-                k.device(), options.profile());
+                k.device(), options.profile(), options.server());
         ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(req));
         Path log = dir.resolve("logs").resolve(k.id() + ".log");
         Files.deleteIfExists(log);
@@ -243,11 +306,13 @@ public final class Orchestrator {
 
     private static String summary(CellResult r) {
         return switch (r.status()) {
-            case OK -> String.format(Locale.ROOT, "%,.0f samples/s%s%s (%.0f s)", r.score(),
+            case OK -> String.format(Locale.ROOT, "%,.0f samples/s%s%s%s (%.0f s)", r.score(),
                     r.scoreError() == null || r.scoreError().isNaN() ? ""
                             : String.format(Locale.ROOT, " +- %.1f%%", 100 * r.scoreError() / r.score()),
                     r.checksPassed() ? "" : ", CHECK FAILED: " + r.checks().stream().filter(c -> !c.passed())
                             .map(Check::name).collect(Collectors.joining(", ")),
+                    r.verdict() == null || r.verdict().equals(Verdicts.VALID) ? ""
+                            : ", " + r.verdict() + (r.verdictReason() == null ? "" : " (" + r.verdictReason() + ")"),
                     r.seconds() == null ? 0 : r.seconds());
             case UNSUPPORTED -> "unsupported: " + r.reason();
             case FAILED -> "FAILED: " + r.reason();

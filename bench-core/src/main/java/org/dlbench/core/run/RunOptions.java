@@ -31,7 +31,9 @@ public record RunOptions(
         List<EngineFamily> families,
         Integer cellTimeoutSeconds,
         List<String> childJvmArgs,
-        boolean resume) {
+        boolean resume,
+        CellRequest.ServerOptions server,
+        boolean calibrate) {
 
     /** The per-cell time limit: the user's, else the profile's. */
     public long cellTimeout() {

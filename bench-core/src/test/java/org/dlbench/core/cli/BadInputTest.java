@@ -26,7 +26,7 @@ class BadInputTest {
         "batch not a number | run --batch abc              | Invalid value for option '--batch'",
         "zero threads       | run --threads 0              | threads must be a positive integer, got 0",
         "unknown profile    | run --profile fast           | unknown profile 'fast' (known: quick, thorough, smoke)",
-        "unknown mode       | run --modes fit              | unknown mode 'fit' (known: infer, train)",
+        "unknown mode       | run --modes fit              | unknown mode 'fit' (known: infer, train, server)",
         "unknown device     | run --device tpu             | unknown device 'tpu' (known: cpu, gpu, gpu:N)",
         "malformed workload | run --workloads @BAD@        | at layers[0]: unknown layer type 'transformer'",
         "not json workload  | run --workloads @NOTJSON@    | not valid JSON",

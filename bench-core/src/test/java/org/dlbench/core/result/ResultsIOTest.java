@@ -14,10 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultsIOTest {
 
     static RunResult sample() {
-        Host host = new Host("box", "Some CPU", List.of("avx2"), 2, 1L << 34, "Linux", "6.1", "OpenJDK 17", List.of());
-        CellResult ok = new CellResult("PyTorch", "2.7.1", "mlp", "infer", 32, 1, "cpu", Status.OK, null, 1234.5,
-                12.25, CellResult.UNIT, 0.27, List.of(new Check("forward_matches_reference", true, "max abs error 1e-7")),
-                List.of(1220.0, 1234.5, 1249.0), Map.of("num_threads", "1"), 10.5);
+        Host host = new Host("box", "Some CPU", List.of("avx2"), 2, 1L << 34, "Linux", "6.1", "OpenJDK 17", List.of(),
+                List.of(new Host.Calibration("PyTorch", 1, 1024, 100.0)));
+        CellResult ok = new CellResult.Builder(new CellKey("PyTorch", "mlp", "infer", 32, 1, "cpu"))
+                .engineVersion("2.7.1").score(1234.5, 12.25, List.of(1220.0, 1234.5, 1249.0)).gflops(0.27)
+                .percentOfPeak(0.27).verdict("valid", null)
+                .checks(List.of(new Check("forward_matches_reference", true, "max abs error 1e-7")))
+                .latency(new CellResult.Latency(500, 0.02, 0.019, 0.021, 0.03, 0.05, 0.2, 3.0))
+                .startup(new CellResult.Startup(800.0, 20.0, 3.5))
+                .memory(new CellResult.Memory(300_000_000L, 50_000_000L, "benchmark"))
+                .settings(Map.of("num_threads", "1")).seconds(10.5).build();
         CellResult no = CellResult.unsupported(new CellKey("TensorFlow", "mlp", "train", 32, 1, "cpu"), "cannot train");
         return new RunResult(RunResult.SCHEMA_VERSION, "r1", "2026-11-26T00:00:00Z", null, "0.1.0", "abc", host,
                 Profile.QUICK, List.of(ok, no));
@@ -58,9 +64,9 @@ class ResultsIOTest {
     @Test
     void markdownShowsNumbersReasonsAndFailedChecks() {
         RunResult run = sample();
-        CellResult bad = new CellResult("X", "1", "mlp", "infer", 32, 1, "cpu", Status.OK, null, 10.0, 1.0,
-                CellResult.UNIT, 0.1, List.of(new Check("forward_matches_reference", false, "max abs error 3")),
-                List.of(10.0), Map.of(), 1.0);
+        CellResult bad = new CellResult.Builder(new CellKey("X", "mlp", "infer", 32, 1, "cpu")).engineVersion("1")
+                .score(10.0, 1.0, List.of(10.0)).gflops(0.1)
+                .checks(List.of(new Check("forward_matches_reference", false, "max abs error 3"))).seconds(1.0).build();
         String md = MarkdownReport.render(run.withResult(bad));
         assertTrue(md.contains("| PyTorch | 2.7.1 | mlp | infer | 32 | 1 | cpu | ok | 1,235 | 12 (1.0%) | 0.27 |"), md);
         assertTrue(md.contains("| unsupported: cannot train |"), md);

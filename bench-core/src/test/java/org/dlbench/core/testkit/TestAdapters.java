@@ -36,6 +36,31 @@ public final class TestAdapters {
             return mode == Mode.INFER ? Support.yes() : Support.no("test engine: inference only");
         }
 
+        /** A plain-Java matrix multiply: slow, but it exercises the calibration path end to end. */
+        @Override
+        public java.util.OptionalDouble sgemmGflops(int n, int threads, double seconds) {
+            int m = Math.min(n, 128);
+            float[] a = new float[m * m];
+            float[] b = new float[m * m];
+            float[] c = new float[m * m];
+            java.util.Arrays.fill(a, 1f);
+            java.util.Arrays.fill(b, 2f);
+            long start = System.nanoTime();
+            long reps = 0;
+            do {
+                for (int i = 0; i < m; i++) {
+                    for (int k = 0; k < m; k++) {
+                        float aik = a[i * m + k];
+                        for (int j = 0; j < m; j++) {
+                            c[i * m + j] += aik * b[k * m + j];
+                        }
+                    }
+                }
+                reps++;
+            } while (System.nanoTime() - start < seconds * 1e9 / 10);
+            return java.util.OptionalDouble.of(2.0 * m * m * m * reps / ((System.nanoTime() - start) / 1e9) / 1e9);
+        }
+
         @Override
         public Session open(SessionSpec spec) throws Exception {
             ReferenceModel model = new ReferenceModel(spec.workload(), spec.weights());
