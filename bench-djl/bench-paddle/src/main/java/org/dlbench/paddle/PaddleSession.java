@@ -71,7 +71,11 @@ final class PaddleSession implements Session {
         s.put("cpu_math_library_num_threads", Integer.toString(spec.threads()));
         s.put("ir_optim", "false");
         s.put("mkldnn", "false");
+        // OpenBLAS is linked into libpaddle_inference: the thread count only reaches its GEMMs
         s.put("blas", "openblas");
+        // DJL's JNI turns feed/fetch ops off and calls ZeroCopyRun on an AnalysisPredictor
+        s.put("predictor", "analysis_zero_copy");
+        s.put("glog_info", "off");
         s.put("native", "paddlepaddle-native-cpu-" + engine.getVersion());
         s.put("djl_version", Engine.getDjlVersion());
         String openblas = System.getenv("OPENBLAS_NUM_THREADS");
@@ -93,6 +97,10 @@ final class PaddleSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
+        if (features.length != inputShape.size()) {
+            throw new IllegalArgumentException("expected " + inputShape.size() + " features " + inputShape + ", got "
+                    + features.length);
+        }
         try (NDManager call = manager.newSubManager()) {
             NDArray x = call.create(features, inputShape);
             NDList out = block.forward(parameterStore, new NDList(x), false);
