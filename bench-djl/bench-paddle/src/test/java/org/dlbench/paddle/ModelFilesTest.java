@@ -142,6 +142,8 @@ class ModelFilesTest {
         }
         assertFalse(in.hasRemaining(), "no bytes after the last parameter");
         assertEquals(expectedBytes, Files.size(dir.resolve(ModelFiles.PARAMS_FILE)));
+        // lenet: 5 layers with weight and bias; besides headers and descs the file is exactly the float32 values
+        assertEquals(10, w.params().size());
         assertEquals(4L * w.paramCount() + 10 * ParamsFile.HEADER_BYTES, expectedBytes
                 - descBytesTotal(ProgramWriter.persistableParams(program), vars));
     }
