@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.NoJvmEngines;
 import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
@@ -120,6 +121,16 @@ public final class Orchestrator {
             }
         }
         List<String> engines = selectEngines(familyOf);
+        for (String e : engines) {
+            String reason = NoJvmEngines.all().get(e);
+            if (reason != null) {
+                for (String w : options.workloads().stream().map(Workload::name).toList()) {
+                    for (Mode m : options.modes()) {
+                        answers.add(new DescribeRequest.Answer(e, w, m.id(), false, reason));
+                    }
+                }
+            }
+        }
         List<Planned> plan = plan(engines, answers);
         if (previous != null) {
             List<CellResult> done = previous.results();
@@ -220,14 +231,21 @@ public final class Orchestrator {
     }
 
     private List<String> selectEngines(Map<String, EngineFamily> familyOf) {
+        List<String> known = new ArrayList<>(familyOf.keySet());
+        NoJvmEngines.all().keySet().forEach(e -> {
+            if (!known.contains(e)) {
+                known.add(e);
+            }
+        });
         if (options.engines().isEmpty()) {
-            return new ArrayList<>(familyOf.keySet());
+            return known;
         }
         List<String> chosen = new ArrayList<>();
         for (String wanted : options.engines()) {
-            String match = familyOf.keySet().stream().filter(e -> e.equalsIgnoreCase(wanted)).findFirst()
+            String match = known.stream().filter(e -> e.equalsIgnoreCase(wanted)).findFirst()
                     .orElseThrow(() -> new UsageException("unknown engine '" + wanted + "' (available: "
-                            + String.join(", ", familyOf.keySet()) + ")"));
+                            + String.join(", ", familyOf.keySet()) + "; listed without a JVM runtime: "
+                            + String.join(", ", NoJvmEngines.all().keySet()) + ")"));
             if (!chosen.contains(match)) {
                 chosen.add(match);
             }
