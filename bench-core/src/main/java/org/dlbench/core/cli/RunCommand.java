@@ -10,6 +10,7 @@ import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.Profile;
+import org.dlbench.core.run.CellRequest;
 import org.dlbench.core.run.EngineFamily;
 import org.dlbench.core.run.HostProbe;
 import org.dlbench.core.run.Orchestrator;
@@ -37,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Built-in workload names or workload .json files (default: all built-in).")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "infer, train (default: both).")
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "infer, train, server (default: infer,train). server = Poisson arrivals of single samples.")
     List<String> modes = new ArrayList<>(List.of("infer", "train"));
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
@@ -70,6 +72,30 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Where engines unpack natives (default: HOME/.cache).")
     Path cache;
+
+    @Option(names = "--server-rate", paramLabel = "REQ_PER_S",
+            description = "Mode server: fixed Poisson arrival rate (default: search the highest rate meeting the bound).")
+    Double serverRate;
+
+    @Option(names = "--server-bound-ms", paramLabel = "MS", defaultValue = "10",
+            description = "Mode server: the p99 latency bound in milliseconds (default: ${DEFAULT-VALUE}).")
+    double serverBoundMs;
+
+    @Option(names = "--no-calibration",
+            description = "Skip measuring the machine's matrix-multiply peak first (then no %% of peak is shown).")
+    boolean noCalibration;
+
+    @Option(names = "--cell-timeout", paramLabel = "SECONDS",
+            description = "Time limit per cell; a cell past it is killed and marked failed (default: the profile's).")
+    Integer cellTimeout;
+
+    @Option(names = "--resume", description = "Continue the run directory OUT/RUN_ID (give --run-id), "
+            + "skipping the cells it already holds.")
+    boolean resume;
+
+    @Option(names = "--child-jvm-args", split = " ", paramLabel = "ARGS", hidden = true,
+            description = "Extra JVM options for every child JVM (space-separated).")
+    List<String> childJvmArgs = new ArrayList<>();
 
     @Option(names = "--engine-classpath", paramLabel = "NAME=CLASSPATH", hidden = true,
             description = "Use this classpath as an engine module instead of discovering built modules.")
@@ -172,12 +198,26 @@ final class RunCommand implements Callable<Integer> {
             }
             families.add(new EngineFamily(ec.substring(0, eq), ec.substring(eq + 1)));
         }
+        if (resume && runId == null) {
+            throw new Main.UserError("--resume needs --run-id: the run directory to continue under " + outDir);
+        }
+        if (serverRate != null && !(serverRate > 0)) {
+            throw new Main.UserError("--server-rate must be a positive number of requests per second, got "
+                    + serverRate);
+        }
+        if (!(serverBoundMs > 0)) {
+            throw new Main.UserError("--server-bound-ms must be positive, got " + serverBoundMs);
+        }
+        if (cellTimeout != null && cellTimeout <= 0) {
+            throw new Main.UserError("--cell-timeout must be a positive number of seconds, got " + cellTimeout);
+        }
         String id = runId != null ? runId : Orchestrator.newRunId(HostProbe.probe().hostname());
         if (!id.matches("[A-Za-z0-9_.-]+")) {
             throw new Main.UserError("--run-id may only hold letters, digits, '_', '.' and '-'");
         }
         return new RunOptions(List.copyOf(engines), resolved, args, modeList, List.copyOf(batches),
-                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families);
+                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families, cellTimeout,
+                List.copyOf(childJvmArgs), resume, new CellRequest.ServerOptions(serverRate, serverBoundMs), !noCalibration);
     }
 
 }
