@@ -3,9 +3,11 @@ package org.dlbench.djl.block;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.EngineAdapter;
@@ -87,23 +89,73 @@ public abstract class DjlBlockAdapter implements EngineAdapter {
         return Support.yes();
     }
 
+    /** Applies the thread count and loads the natives, so that start-up is timed apart from building the model. */
+    @Override
+    public void loadEngine(SessionSpec spec) {
+        start(spec);
+    }
+
     @Override
     public Session open(SessionSpec spec) throws Exception {
+        Map<String, String> settings = start(spec);
+        Engine engine = Engine.getEngine(engineName);
+        return new BlockSession(this, engine, spec, settings);
+    }
+
+    /** Checks support, settles threads, loads the engine; cheap once the engine is up. Returns the settings. */
+    private Map<String, String> start(SessionSpec spec) {
         Support support = supports(spec.workload(), spec.mode(), spec.device());
         if (!support.supported()) {
             throw new IllegalArgumentException(support.reason());
         }
-        EngineLoader loader = new EngineLoader(engineName);
-        Map<String, String> settings = new LinkedHashMap<>(applyThreads(spec.threads(), loader));
-        Engine engine = loader.engine();
+        Map<String, String> settings = start(spec.threads());
+        Engine engine = Engine.getEngine(engineName);
         if (!spec.device().isCpu() && spec.device().index() >= engine.getGpuCount()) {
             throw new IllegalStateException(engineName + " sees " + engine.getGpuCount() + " GPU(s); device "
                     + spec.device() + " is not reachable");
         }
+        return settings;
+    }
+
+    private Map<String, String> start(int threads) {
+        EngineLoader loader = new EngineLoader(engineName);
+        Map<String, String> settings = new LinkedHashMap<>(applyThreads(threads, loader));
+        Engine engine = loader.engine();
         settings.put("djl_version", Engine.getDjlVersion());
         settings.put("api", "block");
         settings.putAll(engineSettings(engine));
-        return new BlockSession(this, engine, spec, settings);
+        return settings;
+    }
+
+    /**
+     * An n x n float32 matrix product through the engine's own {@code matMul} (LibTorch's MKL / oneDNN, MXNet's BLAS)
+     * on the CPU, repeated for about {@code seconds}; the engine must be able to run at {@code threads} threads.
+     */
+    @Override
+    public OptionalDouble sgemmGflops(int n, int threads, double seconds) {
+        start(threads); // before the engine is first touched: PyTorch takes its threads when it loads
+        Engine engine = Engine.getEngine(engineName);
+        try (NDManager manager = engine.newBaseManager(ai.djl.Device.cpu())) {
+            beforeInference();
+            NDArray a = manager.randomUniform(-1f, 1f, new Shape(n, n));
+            NDArray b = manager.randomUniform(-1f, 1f, new Shape(n, n));
+            multiply(a, b); // first call pays for allocations and kernel selection
+            long reps = 0;
+            long begin = System.nanoTime();
+            long elapsed;
+            do {
+                multiply(a, b);
+                reps++;
+                elapsed = System.nanoTime() - begin;
+            } while (elapsed < seconds * 1e9);
+            return OptionalDouble.of(2.0 * n * n * n * reps / elapsed);
+        }
+    }
+
+    private void multiply(NDArray a, NDArray b) {
+        try (NDArray c = a.matMul(b)) {
+            awaitCompletion();
+        }
     }
 
     /** Loads the engine by name on first use, so adapters can act just before and check just after. */

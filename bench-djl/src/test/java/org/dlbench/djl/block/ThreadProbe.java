@@ -22,6 +22,7 @@ public final class ThreadProbe {
         try (Session s = Adapters.byName(engine).open(
                 new SessionSpec(w, Weights.initial(w), 4, threads, Device.CPU, Mode.INFER))) {
             s.infer(new float[4 * w.inputSize()]);
+            System.out.println("setting engine_version=" + s.engineVersion());
             for (Map.Entry<String, String> e : s.settings().entrySet()) {
                 System.out.println("setting " + e.getKey() + "=" + e.getValue());
             }
