@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json and results.md.",
                 "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -40,15 +40,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
             description = "infer, train, server (default: infer,train). server = Poisson arrivals of single samples.")
-    List<String> modes = new ArrayList<>(List.of("infer", "train"));
+    List<String> modes = new ArrayList<>();
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "Batch sizes (default: each workload's own batchSizes).")
     List<Integer> batches = new ArrayList<>();
 
     @Option(names = "--threads", split = ",", paramLabel = "N",
-            description = "Intra-op thread counts, applied to every engine (default: ${DEFAULT-VALUE}).")
-    List<Integer> threads = new ArrayList<>(List.of(1));
+            description = "Intra-op thread counts, applied to every engine (default: 1; sweep: 1 up to the cores).")
+    List<Integer> threads = new ArrayList<>();
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}). Engines without GPU natives answer unsupported.")
@@ -130,7 +130,29 @@ final class RunCommand implements Callable<Integer> {
         return outcome.anyFailed() ? 1 : 0;
     }
 
+    /** Defaults that differ between {@code run} and {@code sweep}. */
+    protected List<Integer> defaultThreads() {
+        return List.of(1);
+    }
+
+    protected List<Integer> defaultBatches() {
+        return List.of();
+    }
+
+    protected List<String> defaultModes() {
+        return List.of("infer", "train");
+    }
+
     RunOptions options() {
+        if (threads.isEmpty()) {
+            threads = new ArrayList<>(defaultThreads());
+        }
+        if (batches.isEmpty()) {
+            batches = new ArrayList<>(defaultBatches());
+        }
+        if (modes.isEmpty()) {
+            modes = new ArrayList<>(defaultModes());
+        }
         List<Workload> resolved = new ArrayList<>();
         List<String> args = new ArrayList<>();
         for (String w : workloads.isEmpty() ? Workloads.builtInNames() : workloads) {

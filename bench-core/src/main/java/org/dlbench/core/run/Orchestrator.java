@@ -139,8 +139,10 @@ public final class Orchestrator {
             out.printf(Locale.ROOT, "Resuming %s: %d of %d cells already done%n", dir, before - plan.size(), before);
         }
         long measured = plan.stream().filter(p -> p.unsupportedReason() == null).count();
-        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure) with profile %s on %s, %d cores; results in %s%n",
-                options.runId(), plan.size(), measured, options.profile().name(), host.cpuModel(), host.cores(), dir);
+        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure, about %d min) with profile %s on %s, %d cores;"
+                        + " results in %s%n", options.runId(), plan.size(), measured,
+                Math.round(Math.ceil(measured * estimateSeconds(options.profile()) / 60)), options.profile().name(),
+                host.cpuModel(), host.cores(), dir);
 
         if (options.calibrate() && (previous == null || previous.host().calibration() == null
                 || previous.host().calibration().isEmpty())) {
@@ -176,6 +178,13 @@ public final class Orchestrator {
         run = run.finished(now());
         save(run, dir);
         return new Outcome(run, dir);
+    }
+
+    /** A rough wall time per measured cell: JVM starts, checks, warmup, measurement and latency phase. */
+    static double estimateSeconds(org.dlbench.core.result.Profile p) {
+        double jmh = Math.max(1, p.forks()) * (p.warmupIterations() * p.warmupSeconds()
+                + p.measurementIterations() * p.measurementSeconds() + 2);
+        return 6 + jmh + p.warmupSeconds() + p.latencySeconds();
     }
 
     /** Verdict and efficiency, decided here where the profile and the host's peak are known. */
