@@ -151,7 +151,13 @@ public final class Orchestrator {
         }
         Host measuredOn = run.host();
 
-        Thread hook = new Thread(ChildJvm::killCurrent, "dlbench-stop-child");
+        // Ctrl-C: stop the running cell; everything finished is already in results.json.
+        String resumeHint = "dlbench: interrupted; finished cells are in " + dir.resolve(ResultsIO.FILE)
+                + "; continue with: run --resume --run-id " + options.runId() + " (and the same options)";
+        Thread hook = new Thread(() -> {
+            ChildJvm.killCurrent();
+            System.err.println(resumeHint);
+        }, "dlbench-stop-child");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             int index = 0;
