@@ -1,0 +1,29 @@
+package org.dlbench.dl4j;
+
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.EngineAdapter;
+import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.adapter.Support;
+import org.dlbench.core.workload.Workload;
+
+/** Deeplearning4j through its layer API, {@code MultiLayerNetwork}: how most DL4J users build and train models. */
+public final class Dl4jAdapter implements EngineAdapter {
+
+    @Override
+    public String name() {
+        return "DL4J";
+    }
+
+    /** Every layer type and activation of the workload language maps to a DL4J layer, in both modes. */
+    @Override
+    public Support supports(Workload workload, Mode mode, Device device) {
+        return Dl4jRuntime.device(device);
+    }
+
+    @Override
+    public Session open(SessionSpec spec) {
+        return Dl4jSession.open(spec);
+    }
+}

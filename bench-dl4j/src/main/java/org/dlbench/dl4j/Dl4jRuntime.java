@@ -1,0 +1,114 @@
+package org.dlbench.dl4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.Support;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * What both DL4J adapters share about the ND4J runtime: the device answer, the thread check, the engine version and
+ * the settings that shape the numbers. Only {@link #checkBackend} and {@link #settings} touch ND4J (and its natives).
+ */
+final class Dl4jRuntime {
+    /** ND4J's CUDA backend class; present only when an nd4j-cuda artifact is on the classpath. */
+    private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
+    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    /** libnd4j's binaryLevel()/optimalLevel() codes: 1 generic x86-64, 2 AVX2, 3 AVX-512. */
+    private static final String[] CPU_LEVELS = {"unknown", "generic_x86_64", "avx2", "avx512"};
+
+    private Dl4jRuntime() {
+    }
+
+    /** Answers for a device without loading any native library. */
+    static Support device(Device device) {
+        if (device.isCpu()) {
+            return Support.yes();
+        }
+        if (!onClasspath(CUDA_BACKEND)) {
+            return Support.no("nd4j-cuda backend is not on the classpath; DL4J runs on the CPU backend here");
+        }
+        if (device.index() != 0) {
+            return Support.no("ND4J's CUDA backend picks its device itself; this adapter only runs gpu:0");
+        }
+        return Support.yes();
+    }
+
+    /**
+     * libnd4j and its OpenBLAS read OMP_NUM_THREADS once, when ND4J loads, and ND4J has no per-session thread
+     * setting: the only honest way to run N threads is a JVM started with OMP_NUM_THREADS=N, which the runner does.
+     */
+    static void checkThreads(int threads) {
+        String env = System.getenv("OMP_NUM_THREADS");
+        if (env == null || !env.trim().equals(Integer.toString(threads))) {
+            throw new IllegalStateException("DL4J takes its thread count from the OMP_NUM_THREADS environment variable "
+                    + "when ND4J starts; " + threads + " thread(s) were requested but OMP_NUM_THREADS is "
+                    + (env == null ? "not set" : "'" + env + "'") + ": start this JVM with OMP_NUM_THREADS=" + threads);
+        }
+    }
+
+    /** Loads ND4J and checks that its backend matches the device (ND4J picks the highest-priority backend found). */
+    static void checkBackend(Device device, int threads) {
+        String backend = Nd4j.getBackend().getClass().getName();
+        String wanted = device.isCpu() ? CPU_BACKEND : CUDA_BACKEND;
+        if (!backend.equals(wanted)) {
+            throw new IllegalStateException("ND4J loaded backend " + backend + " but device " + device + " needs "
+                    + wanted + "; keep only the matching nd4j backend on the classpath");
+        }
+        Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
+        if (omp != null && !String.valueOf(omp).equals(Integer.toString(threads))) {
+            throw new IllegalStateException("ND4J runs " + omp + " OpenMP thread(s) but " + threads + " were requested");
+        }
+    }
+
+    /** The version in deeplearning4j-nn's own Maven metadata: what users put in their POM. */
+    static String version() {
+        String resource = "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties";
+        try (InputStream in = org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class.getResourceAsStream(resource)) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through: the version is informative only
+        }
+        return "unknown";
+    }
+
+    /** Thread, BLAS and native-build settings as ND4J reports them after loading. */
+    static Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        s.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        // the values are not all Strings (threads are Integers), so Properties.getProperty would miss them
+        s.put("nd4j_omp_threads", String.valueOf(env.get("omp.threads")));
+        s.put("nd4j_backend", String.valueOf(env.get("backend")));
+        s.put("blas_vendor", String.valueOf(env.get("blas.vendor")).toLowerCase(java.util.Locale.ROOT));
+        s.put("blas_threads", String.valueOf(env.get("blas.threads")));
+        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        // the generic linux-x86_64 build runs on any x86 CPU; -avx2/-avx512 classifiers are separate artifacts
+        s.put("nd4j_binary_level", level(ops.binaryLevel()));
+        s.put("cpu_optimal_level", level(ops.optimalLevel()));
+        s.put("nd4j_helpers_allowed", Boolean.toString(Nd4j.getEnvironment().helpersAllowed()));
+        s.put("data_type", Nd4j.defaultFloatingPointType().name().toLowerCase(java.util.Locale.ROOT));
+        return s;
+    }
+
+    private static String level(int level) {
+        return level >= 0 && level < CPU_LEVELS.length ? CPU_LEVELS[level] : Integer.toString(level);
+    }
+
+    private static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, Dl4jRuntime.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.dlbench.dl4j;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.workload.Workload;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * A workload as a DL4J {@link MultiLayerNetwork}: inference is {@code output()}, a training step is one
+ * {@code fit(DataSet)}, as DL4J's own examples do it.
+ */
+final class Dl4jSession implements Session {
+    private final Workload workload;
+    private final MultiLayerNetwork logits;
+    private final MultiLayerNetwork training;
+    private final Map<String, String> settings;
+    private boolean closed;
+
+    private Dl4jSession(Workload workload, MultiLayerNetwork logits, MultiLayerNetwork training,
+                        Map<String, String> settings) {
+        this.workload = workload;
+        this.logits = logits;
+        this.training = training;
+        this.settings = settings;
+    }
+
+    static Dl4jSession open(SessionSpec spec) {
+        Dl4jRuntime.checkThreads(spec.threads());
+        Dl4jRuntime.checkBackend(spec.device(), spec.threads());
+        Workload w = spec.workload();
+        Networks.Plan plan = Networks.plan(w);
+
+        MultiLayerNetwork training = new MultiLayerNetwork(Networks.configuration(w, plan, true));
+        training.init();
+        Networks.load(training, w, plan, spec.weights());
+        // the logits network uses the training network's parameter array itself (no clone): every SGD update
+        // fit() makes in place is what the next output() sees
+        MultiLayerNetwork logits = new MultiLayerNetwork(Networks.configuration(w, plan, false));
+        logits.init(training.params(), false);
+
+        Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());
+        s.put("network", "MultiLayerNetwork");
+        s.put("workspace_mode", "training=" + training.getLayerWiseConfigurations().getTrainingWorkspaceMode()
+                + ",inference=" + logits.getLayerWiseConfigurations().getInferenceWorkspaceMode());
+        s.put("cache_mode", logits.getLayerWiseConfigurations().getCacheMode().name());
+        s.put("convolution_mode", Networks.CONVOLUTION_MODE.name());
+        s.put("loss", "LossLayer(softmax, MCXENT)");
+        s.put("updater", "Sgd(" + w.learningRate() + ")");
+        return new Dl4jSession(w, logits, training, Collections.unmodifiableMap(s));
+    }
+
+    @Override
+    public String engineVersion() {
+        return Dl4jRuntime.version();
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public float[] infer(float[] features) {
+        INDArray out = logits.output(Arrays4j.features(workload, features), false);
+        return Arrays4j.toFloats(out);
+    }
+
+    /**
+     * One {@code fit()} on the batch. {@code score()} is then the loss of that fit's forward pass, i.e. before the
+     * update: DL4J computes score and gradients together and applies the step afterwards without rescoring. It is
+     * the mean over the batch (MCXENT averages over the minibatch) plus a regularisation term that is zero here.
+     */
+    @Override
+    public float trainStep(Batch batch) {
+        INDArray x = Arrays4j.features(workload, batch.features());
+        INDArray y = Arrays4j.oneHot(batch.oneHot(), batch.size(), batch.classes());
+        training.fit(new DataSet(x, y));
+        return (float) training.score();
+    }
+
+    /** For tests: the network {@code infer} runs (its parameters are the training network's). */
+    MultiLayerNetwork logitsNetwork() {
+        return logits;
+    }
+
+    /** For tests: the network {@code trainStep} fits. */
+    MultiLayerNetwork trainingNetwork() {
+        return training;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            // frees the shared parameters, gradients, updater state and this thread's workspaces
+            training.close();
+        }
+    }
+}

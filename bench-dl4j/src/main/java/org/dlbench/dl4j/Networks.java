@@ -1,0 +1,146 @@
+package org.dlbench.dl4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.Activation;
+import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.Stage;
+import org.dlbench.core.workload.Workload;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Turns a workload into DL4J {@link MultiLayerConfiguration}s and copies the shared weights in.
+ *
+ * <p>Two configurations share one parameter array: the "logits" network ends with the last dense layer (identity
+ * activation), so {@code output()} returns logits, and the "training" network adds a {@link LossLayer} with softmax
+ * and multi-class cross-entropy (MCXENT), the textbook DL4J classifier head. DL4J has no cross-entropy-on-logits
+ * loss, so the softmax has to live in the loss layer for training and be left out for inference.
+ */
+final class Networks {
+    static final WorkspaceMode WORKSPACES = WorkspaceMode.ENABLED;
+    static final ConvolutionMode CONVOLUTION_MODE = ConvolutionMode.Truncate;
+
+    private Networks() {
+    }
+
+    /** The network's layer configurations in order, and for each workload stage its DL4J layer (-1 for flatten). */
+    record Plan(List<org.deeplearning4j.nn.conf.layers.Layer> layers, int[] layerOfStage, InputType inputType) {
+    }
+
+    static Plan plan(Workload w) {
+        List<org.deeplearning4j.nn.conf.layers.Layer> layers = new ArrayList<>();
+        int[] layerOfStage = new int[w.stages().size()];
+        for (Stage stage : w.stages()) {
+            org.deeplearning4j.nn.conf.layers.Layer l = layer(stage);
+            layerOfStage[stage.index()] = l == null ? -1 : layers.size();
+            if (l != null) {
+                layers.add(l);
+            }
+        }
+        int[] in = w.inputShape();
+        // NCHW is DL4J's default CNN format; the CnnToFeedForward pre-processor it inserts before a dense layer
+        // flattens in C, H, W order, which is the workload's flatten order
+        InputType type = in.length == 1 ? InputType.feedForward(in[0]) : InputType.convolutional(in[1], in[2], in[0]);
+        return new Plan(layers, layerOfStage, type);
+    }
+
+    private static org.deeplearning4j.nn.conf.layers.Layer layer(Stage stage) {
+        Layer layer = stage.layer();
+        if (layer instanceof Layer.Dense d) {
+            return new DenseLayer.Builder().nIn(stage.in()[0]).nOut(d.units()).activation(activation(d.activation()))
+                    .hasBias(true).build();
+        }
+        if (layer instanceof Layer.Conv2d c) {
+            return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
+                    .padding(c.padding(), c.padding()).nIn(stage.in()[0]).nOut(c.filters())
+                    .convolutionMode(CONVOLUTION_MODE).activation(activation(c.activation())).hasBias(true).build();
+        }
+        if (layer instanceof Layer.Pool p) {
+            var type = layer instanceof Layer.MaxPool2d ? SubsamplingLayer.PoolingType.MAX : SubsamplingLayer.PoolingType.AVG;
+            return new SubsamplingLayer.Builder(type).kernelSize(p.kernel(), p.kernel()).stride(p.stride(), p.stride())
+                    .padding(0, 0).convolutionMode(CONVOLUTION_MODE).build();
+        }
+        return null; // flatten: DL4J's pre-processor does it
+    }
+
+    static org.nd4j.linalg.activations.Activation activation(Activation a) {
+        return switch (a) {
+            case NONE -> org.nd4j.linalg.activations.Activation.IDENTITY;
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
+            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
+        };
+    }
+
+    /** The configuration of the logits network, or with {@code withLoss} of the training network. */
+    static MultiLayerConfiguration configuration(Workload w, Plan plan, boolean withLoss) {
+        // plain SGD on the mean loss: miniBatch(true) divides gradients by the batch size; no regularisation,
+        // no gradient normalisation; weights are overwritten from the shared ones, the init scheme is irrelevant
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .updater(new Sgd(w.learningRate()))
+                .miniBatch(true)
+                .gradientNormalization(GradientNormalization.None)
+                .weightInit(WeightInit.ZERO)
+                .trainingWorkspaceMode(WORKSPACES)
+                .inferenceWorkspaceMode(WORKSPACES)
+                .cacheMode(CacheMode.NONE)
+                .list();
+        for (org.deeplearning4j.nn.conf.layers.Layer l : plan.layers()) {
+            list.layer(l.clone());
+        }
+        if (withLoss) {
+            list.layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        }
+        return list.setInputType(plan.inputType()).build();
+    }
+
+    /** Copies the shared weights into the network's parameter views, in DL4J's layouts. */
+    static void load(MultiLayerNetwork net, Workload w, Plan plan, Weights weights) {
+        for (Stage stage : w.stages()) {
+            if (stage.params().isEmpty()) {
+                continue;
+            }
+            org.deeplearning4j.nn.api.Layer l = net.getLayer(plan.layerOfStage()[stage.index()]);
+            String weight = stage.params().get(0).name();
+            String bias = stage.params().get(1).name();
+            // DenseLayer W is [nIn, nOut] (x W + b), the transpose of the workload's [out, in]; ConvolutionLayer W
+            // is [nOut, nIn, kH, kW] like the workload's. assign() copies by logical index, so the 'f'/'c' order of
+            // DL4J's flattened parameter views does not matter.
+            float[] values = stage.layer() instanceof Layer.Dense ? weights.transposed(weight) : weights.get(weight);
+            copy(l.getParam("W"), values, stage.layer() instanceof Layer.Dense
+                    ? new long[] {stage.in()[0], stage.out()[0]}
+                    : Arrays.stream(stage.params().get(0).shape()).asLongStream().toArray(), weight);
+            INDArray b = l.getParam("b");
+            copy(b, weights.get(bias), b.shape(), bias);
+        }
+    }
+
+    private static void copy(INDArray param, float[] values, long[] shape, String name) {
+        if (!Arrays.equals(param.shape(), shape) || param.length() != values.length) {
+            throw new IllegalStateException("DL4J parameter for " + name + " has shape " + Arrays.toString(param.shape())
+                    + ", expected " + Arrays.toString(shape));
+        }
+        param.assign(Nd4j.create(values, shape, 'c'));
+    }
+}
