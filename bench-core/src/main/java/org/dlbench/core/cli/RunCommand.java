@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.report.RunReport;
 import org.dlbench.core.result.MarkdownReport;
+import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.run.EngineFamily;
 import org.dlbench.core.run.HostProbe;
@@ -111,9 +113,21 @@ final class RunCommand implements Callable<Integer> {
         printer.println();
         printer.print(MarkdownReport.table(outcome.run().results()));
         printer.println();
-        printer.println("Wrote " + outcome.dir().resolve("results.json") + " and results.md");
+        printer.println("Wrote " + outcome.dir().resolve("results.json") + ", results.md" + writeHtml(outcome));
         printer.flush();
         return outcome.anyFailed() ? 1 : 0;
+    }
+
+    /** The HTML report is a convenience: a failure to draw it is reported, never fatal to a finished run. */
+    private String writeHtml(Orchestrator.Outcome outcome) {
+        try {
+            ResultsIO.writeAtomically(outcome.dir().resolve("report.html"),
+                    RunReport.render(outcome.run()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return " and report.html";
+        } catch (IOException | RuntimeException | LinkageError e) {
+            spec.commandLine().getErr().println("dlbench: warning: could not write report.html: " + e);
+            return "";
+        }
     }
 
     RunOptions options() {

@@ -1,0 +1,72 @@
+package org.dlbench.core.compare;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlbench.core.result.CellKey;
+import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Profile;
+import org.dlbench.core.result.RunResult;
+import org.dlbench.core.result.Status;
+
+/** Hand-made runs with fixed samples, for comparison and report tests. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static final Host HOST = new Host("box", "Test CPU 3000", List.of("avx2", "fma"), 2, 1L << 34, "Debian 12",
+            "6.1", "OpenJDK 17.0.15", List.of());
+
+    public static RunResult run(String id, Host host, Profile profile, CellResult... cells) {
+        return new RunResult(RunResult.SCHEMA_VERSION, id, "2026-11-2" + (id.hashCode() & 7) + "T10:00:00Z",
+                "2026-11-26T10:30:00Z", "0.1.0-SNAPSHOT", "0123456789abcdef0123456789abcdef01234567", host, profile,
+                List.of(cells));
+    }
+
+    public static RunResult run(String id, CellResult... cells) {
+        return run(id, HOST, Profile.QUICK, cells);
+    }
+
+    /** An ok cell with these per-iteration samples/s; score is their mean, error a plausible half-width. */
+    public static CellResult ok(String engine, String version, String workload, String mode, int batch, int threads,
+                                double... samples) {
+        List<Double> xs = new ArrayList<>();
+        for (double s : samples) {
+            xs.add(s);
+        }
+        double mean = Stats.mean(xs);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("num_threads", String.valueOf(threads));
+        settings.put("djl_version", version);
+        return new CellResult(engine, version, workload, mode, batch, threads, "cpu", Status.OK, null, mean,
+                3 * Math.sqrt(Stats.variance(xs) / xs.size()), CellResult.UNIT, mean * 1e-4,
+                List.of(new Check("forward_matches_reference", true, "max abs error 1e-7")), List.copyOf(xs),
+                Map.copyOf(settings), 12.0);
+    }
+
+    public static CellResult withSettings(CellResult c, Map<String, String> settings) {
+        return new CellResult(c.engine(), c.engineVersion(), c.workload(), c.mode(), c.batch(), c.threads(),
+                c.device(), c.status(), c.reason(), c.score(), c.scoreError(), c.unit(), c.gflops(), c.checks(),
+                c.samples(), settings, c.seconds());
+    }
+
+    public static CellResult checkFailed(CellResult c) {
+        return new CellResult(c.engine(), c.engineVersion(), c.workload(), c.mode(), c.batch(), c.threads(),
+                c.device(), c.status(), c.reason(), c.score(), c.scoreError(), c.unit(), c.gflops(),
+                List.of(new Check("forward_matches_reference", false, "max abs error 3")), c.samples(), c.settings(),
+                c.seconds());
+    }
+
+    public static CellResult failed(String engine, String workload, String mode, int batch, int threads, String why) {
+        return CellResult.failed(new CellKey(engine, workload, mode, batch, threads, "cpu"), "1", why, List.of(),
+                Map.of(), 3.0);
+    }
+
+    public static CellResult unsupported(String engine, String workload, String mode, int batch, int threads) {
+        return CellResult.unsupported(new CellKey(engine, workload, mode, batch, threads, "cpu"),
+                "training is not supported by this engine");
+    }
+}
