@@ -94,6 +94,23 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** An I/O failure in words, not as an exception class name. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is a file, not a directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such directory";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     private static RunResult read(Path p, String side) {
         try {
             return ResultsIO.read(p);
@@ -106,9 +123,7 @@ final class CompareCommand implements Callable<Integer> {
         try {
             ResultsIO.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-                    ? fse.getReason() : e.getClass().getSimpleName();
-            throw new Main.UserError("cannot write " + option + " " + file + ": " + why);
+            throw new Main.UserError("cannot write " + option + " " + file + ": " + why(e));
         }
     }
 }

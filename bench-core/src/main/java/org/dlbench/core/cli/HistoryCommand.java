@@ -23,12 +23,17 @@ final class HistoryCommand implements Callable<Integer> {
     Path dir;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (!Files.isDirectory(dir)) {
             throw new Main.UserError(Files.exists(dir) ? dir + " is a file, not a results directory"
                     : "no results directory at " + dir);
         }
-        History.Scan scan = History.scan(dir);
+        History.Scan scan;
+        try {
+            scan = History.scan(dir);
+        } catch (IOException e) {
+            throw new Main.UserError("cannot read " + dir + ": " + CompareCommand.why(e));
+        }
         for (History.Skipped s : scan.skipped()) {
             spec.commandLine().getErr().println("dlbench: warning: skipped " + s.dir() + ": " + s.why());
         }
@@ -38,7 +43,7 @@ final class HistoryCommand implements Callable<Integer> {
         try {
             History.write(scan);
         } catch (IOException e) {
-            throw new Main.UserError("cannot write the history into " + dir + ": " + e.getMessage());
+            throw new Main.UserError("cannot write the history into " + dir + ": " + CompareCommand.why(e));
         }
         spec.commandLine().getOut().println("Indexed " + scan.runs().size() + " run(s): wrote "
                 + dir.resolve(History.INDEX) + " and " + dir.resolve(History.HTML));

@@ -155,7 +155,7 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
             return null;
         }
         if (notCompared.isEmpty()) {
-            return "the runs hold no results";
+            return "no result could be compared: the runs hold no results";
         }
         Map<String, Long> why = notCompared.stream().collect(Collectors.groupingBy(
                 s -> s.reason().replaceAll(":.*", ""), LinkedHashMap::new, Collectors.counting()));

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
@@ -25,6 +26,8 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.IntervalMarker;
@@ -43,6 +46,7 @@ import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.category.DefaultIntervalCategoryDataset;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
@@ -112,17 +116,24 @@ public final class Charts {
     /** Grouped bars with error bars, e.g. samples/s per engine at each batch size. */
     public static JFreeChart bars(String title, String categoryLabel, String valueLabel, List<Bar> bars,
                                   Palette palette, boolean horizontal) {
+        boolean errors = bars.stream().anyMatch(b -> b.error() > 0);
         DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
         for (Bar b : bars) {
             data.add(b.value(), Double.isNaN(b.error()) ? 0 : b.error(), b.series(), b.category());
         }
-        StatisticalBarRenderer r = new StatisticalBarRenderer();
+        // without errors a plain bar renderer: no flat error whiskers on every bar
+        BarRenderer r = errors ? new StatisticalBarRenderer() : new BarRenderer();
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
         r.setDrawBarOutline(false);
         r.setItemMargin(0.05);
         r.setMaximumBarWidth(0.12);
-        r.setErrorIndicatorPaint(Color.DARK_GRAY);
+        if (r instanceof StatisticalBarRenderer sr) {
+            sr.setErrorIndicatorPaint(Color.DARK_GRAY);
+        }
+        if (horizontal) {
+            r.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+        }
         r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new Compact()));
         r.setDefaultItemLabelsVisible(true);
         r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
@@ -137,6 +148,9 @@ public final class Charts {
         }
         CategoryPlot plot = new CategoryPlot(data, categories, values, r);
         plot.setOrientation(horizontal ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL);
+        if (horizontal) {
+            plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
+        }
         return finish(title, plot, true);
     }
 
@@ -238,7 +252,6 @@ public final class Charts {
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
         bars.setDrawBarOutline(false);
-        bars.setMaximumBarWidth(0.25);
         bars.setSeriesPaint(0, new Color(0x9E, 0xB9, 0xD4));
         LineAndShapeRenderer dots = new LineAndShapeRenderer(false, true) {
             @Override
@@ -256,10 +269,12 @@ public final class Charts {
         values.setTickLabelFont(TICK);
         CategoryAxis categories = categoryAxis(null);
         categories.setMaximumCategoryLabelWidthRatio(0.45f);
+        categories.setCategoryMargin(0.5); // the interval as a band, not a block
         CategoryPlot plot = new CategoryPlot(points, categories, values, dots);
         plot.setDataset(1, intervals);
         plot.setRenderer(1, bars);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         IntervalMarker band = new IntervalMarker(1 - threshold, 1 + threshold);
         band.setPaint(new Color(0xEE, 0xEE, 0xEE));
         plot.addRangeMarker(band, Layer.BACKGROUND);

@@ -162,7 +162,7 @@ public final class History {
             // one chart per workload, mode, batch, threads, device; one line per engine
             Map<String, List<Charts.Bar>> charts = new LinkedHashMap<>();
             for (Entry e : runs) {
-                for (CellResult c : RunReport.measured(e.run().results())) {
+                for (CellResult c : RunReport.sortedByWorkload(RunReport.measured(e.run().results()))) {
                     String key = c.workload() + " " + c.mode() + " batch " + c.batch() + " threads " + c.threads()
                             + ("cpu".equals(c.device()) ? "" : " " + c.device());
                     charts.computeIfAbsent(key, k -> new ArrayList<>()).add(new Charts.Bar(c.engine(),
@@ -172,7 +172,7 @@ public final class History {
             if (charts.isEmpty()) {
                 b.append("<p>No measured results.</p>\n");
             }
-            for (var c : new TreeSet<>(charts.keySet())) {
+            for (var c : charts.keySet()) {
                 String title = c + ": samples/s per run";
                 b.append(Html.chart(Charts.trend(title, runLabels, charts.get(c), palette), Charts.WIDTH, 380,
                         title + ", one line per engine"));
@@ -195,16 +195,23 @@ public final class History {
         return out;
     }
 
-    /** Each measured result's cells by run directory, keyed by a readable label, sorted. */
+    /** Each measured result's cells by run directory, keyed by a readable label, in engine/workload/batch order. */
     static Map<String, Map<String, CellResult>> trendSeries(List<Entry> runs) {
-        Map<String, Map<String, CellResult>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, CellResult>> byLabel = new LinkedHashMap<>();
         for (Entry e : runs) {
             for (CellResult c : RunReport.measured(e.run().results())) {
                 String label = c.engine() + " " + c.workload() + " " + c.mode() + " b" + c.batch() + " t"
                         + c.threads() + ("cpu".equals(c.device()) ? "" : " " + c.device());
-                out.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(e.dir(), c);
+                byLabel.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(e.dir(), c);
             }
         }
+        Comparator<CellResult> order = Comparator.comparing(CellResult::engine).thenComparing(CellResult::workload)
+                .thenComparing(CellResult::mode).thenComparing(CellResult::device)
+                .thenComparingInt(CellResult::batch).thenComparingInt(CellResult::threads);
+        Map<String, Map<String, CellResult>> out = new LinkedHashMap<>();
+        byLabel.entrySet().stream()
+                .sorted(Comparator.comparing(en -> en.getValue().values().iterator().next(), order))
+                .forEach(en -> out.put(en.getKey(), en.getValue()));
         return out;
     }
 

@@ -19,7 +19,7 @@ public final class Html {
             th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
             th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
             .faster{color:#2e8b57;font-weight:bold}.slower{color:#d62728;font-weight:bold}.bad{color:#d62728}
-            .muted{color:#666}ul.meta{padding-left:18px}
+            .wide{overflow-x:auto}td.n{white-space:nowrap}.muted{color:#666}ul.meta{padding-left:18px}
             figure{margin:12px 0 24px}img{max-width:100%;height:auto;border:1px solid #eee}
             .summary{font-size:1.1em;padding:8px 12px;background:#f7f7f7;border-left:4px solid #888}
             .summary.fail{border-left-color:#d62728}.summary.ok{border-left-color:#2e8b57}
@@ -46,7 +46,7 @@ public final class Html {
 
     /** A table; cells are raw HTML (escape first), columns in {@code numeric} are right-aligned. */
     public static String table(List<String> headers, List<List<String>> rows, Set<Integer> numeric) {
-        StringBuilder sb = new StringBuilder("<table>\n<tr>");
+        StringBuilder sb = new StringBuilder("<div class=\"wide\"><table>\n<tr>");
         for (String h : headers) {
             sb.append("<th>").append(esc(h)).append("</th>");
         }
@@ -58,6 +58,6 @@ public final class Html {
             }
             sb.append("</tr>\n");
         }
-        return sb.append("</table>\n").toString();
+        return sb.append("</table></div>\n").toString();
     }
 }

@@ -31,14 +31,20 @@ public final class RunReport {
         StringBuilder b = new StringBuilder();
         b.append("<h1>dlbench run ").append(esc(run.runId())).append("</h1>\n");
         b.append(facts(run));
-        b.append("<h2>Results</h2>\n").append(resultsTable(run.results()));
-        b.append("<p class=\"muted\">Scores are samples per second (higher is better); +- is the 99.9% confidence "
-                + "half-width. Checks run outside the timed region.</p>\n");
+        long failed = run.results().stream().filter(r -> r.status() == Status.FAILED
+                || (r.status() == Status.OK && !r.checksPassed())).count();
+        long unsupported = run.results().stream().filter(r -> r.status() == Status.UNSUPPORTED).count();
+        b.append("<p class=\"summary ").append(failed > 0 ? "fail" : "ok").append("\">").append(ok.size())
+                .append(" measured, ").append(failed).append(" failed, ").append(unsupported)
+                .append(" unsupported: details in the <a href=\"#results\">results table</a> below the charts.</p>\n");
         if (ok.isEmpty()) {
             b.append("<p>No measured results to chart.</p>\n");
         } else {
             b.append(charts(ok, palette));
         }
+        b.append("<h2 id=\"results\">Results</h2>\n").append(resultsTable(run.results()));
+        b.append("<p class=\"muted\">Scores are samples per second (higher is better); +- is the 99.9% confidence "
+                + "half-width. Checks run outside the timed region.</p>\n");
         return Html.page("dlbench run " + run.runId(), b.toString());
     }
 
@@ -172,6 +178,13 @@ public final class RunReport {
         return cells.stream().sorted(java.util.Comparator.comparing(CellResult::device)
                 .thenComparingInt(CellResult::batch).thenComparingInt(CellResult::threads)
                 .thenComparing(CellResult::engine)).toList();
+    }
+
+    /** Workload, mode, device, then batch and threads as numbers: the order charts appear in. */
+    static List<CellResult> sortedByWorkload(List<CellResult> cells) {
+        return cells.stream().sorted(java.util.Comparator.comparing(CellResult::workload)
+                .thenComparing(CellResult::mode).thenComparing(CellResult::device)
+                .thenComparingInt(CellResult::batch).thenComparingInt(CellResult::threads)).toList();
     }
 
     static <T> Map<String, List<T>> group(List<T> xs, java.util.function.Function<T, String> key) {

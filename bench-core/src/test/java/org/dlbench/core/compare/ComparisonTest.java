@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /** What is compared, what is listed apart and why, what gates, and how each format shows it. */
 class ComparisonTest {
-    static final CellResult BASE_INFER = ok("PyTorch", "0.35.0", "mlp", "infer", 32, 1, 100, 101, 99, 100, 100);
-    static final CellResult BASE_TRAIN = ok("PyTorch", "0.35.0", "mlp", "train", 32, 1, 50, 51, 49, 50, 50);
+    static final CellResult BASE_INFER = Fixtures.djl(ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 100, 101, 99, 100,
+            100), "0.35.0");
+    static final CellResult BASE_TRAIN = ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 50, 51, 49, 50, 50);
 
     static Comparison compare(RunResult a, RunResult b) {
         return Comparison.of("a", a, "b", b, Criteria.DEFAULT);
@@ -30,15 +31,16 @@ class ComparisonTest {
     @Test
     void verdictsPerMatchingResult() {
         RunResult a = run("a", BASE_INFER, BASE_TRAIN);
-        RunResult b = run("b", ok("PyTorch", "0.36.0", "mlp", "infer", 32, 1, 110, 111, 109, 110, 110),
-                ok("PyTorch", "0.36.0", "mlp", "train", 32, 1, 40, 41, 39, 40, 40));
+        RunResult b = run("b", Fixtures.djl(ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 110, 111, 109, 110, 110),
+                "0.36.0"), ok("PyTorch", "2.7.2", "mlp", "train", 32, 1, 40, 41, 39, 40, 40));
         Comparison c = compare(a, b);
         assertEquals(2, c.compared().size());
         assertEquals(Verdict.FASTER, c.compared().get(0).test().verdict());
         assertEquals(Verdict.SLOWER, c.compared().get(1).test().verdict());
         assertEquals(List.of("djl_version 0.35.0 -> 0.36.0"), c.compared().get(0).settingChanges());
-        assertEquals("0.35.0", c.compared().get(0).baselineVersion());
-        assertEquals("0.36.0", c.compared().get(0).candidateVersion());
+        assertEquals("2.7.1", c.compared().get(0).candidateVersion());
+        assertEquals("2.7.1", c.compared().get(1).baselineVersion());
+        assertEquals("2.7.2", c.compared().get(1).candidateVersion());
         assertTrue(c.hasRegression());
         assertEquals(List.of("PyTorch mlp train b32 t1 -20.0%"), c.regressions());
         assertTrue(c.notCompared().isEmpty());
@@ -63,7 +65,8 @@ class ComparisonTest {
         Host other = new Host("ci-runner-7", "Other CPU 9000", List.of("avx2", "avx512f", "fma"), 4, 1L << 35,
                 "Debian 12", "6.1", "OpenJDK 17.0.15", List.of());
         RunResult a = run("a", BASE_INFER);
-        RunResult b = run("b", other, Profile.QUICK, ok("PyTorch", "0.35.0", "mlp", "infer", 32, 1, 50, 50.5, 49.5));
+        RunResult b = run("b", other, Profile.QUICK, Fixtures.djl(ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 50, 50.5,
+                49.5), "0.35.0"));
         Comparison c = compare(a, b);
         assertTrue(c.compared().isEmpty());
         String why = c.notCompared().get(0).reason();
@@ -149,20 +152,20 @@ class ComparisonTest {
     @Test
     void formatsShowTheSameVerdicts() throws Exception {
         RunResult a = run("base-run", BASE_INFER, BASE_TRAIN);
-        RunResult b = run("cand-run", ok("PyTorch", "0.36.0", "mlp", "infer", 32, 1, 110, 111, 109, 110, 110),
-                ok("PyTorch", "0.36.0", "mlp", "train", 32, 1, 40, 41, 39, 40, 40));
+        RunResult b = run("cand-run", ok("PyTorch", "2.8.0", "mlp", "infer", 32, 1, 110, 111, 109, 110, 110),
+                ok("PyTorch", "2.8.0", "mlp", "train", 32, 1, 40, 41, 39, 40, 40));
         Comparison c = Comparison.of("results/base-run", a, "results/cand-run", b, Criteria.DEFAULT);
 
         String table = ComparisonFormat.table(c);
         assertTrue(table.contains("FASTER") && table.contains("SLOWER"), table);
-        assertTrue(table.contains("0.35.0 -> 0.36.0"), table);
+        assertTrue(table.contains("2.7.1 -> 2.8.0"), table);
         assertTrue(table.contains("1.100 (+10.0%)"), table);
         assertTrue(table.contains("2 compared: 1 faster, 1 slower, 0 same; 0 not compared. REGRESSION: "
                 + "PyTorch mlp train b32 t1 -20.0%."), table);
 
         String md = ComparisonFormat.markdown(c);
         assertTrue(md.startsWith("## dlbench comparison: cand-run vs baseline base-run\n"), md);
-        assertTrue(md.contains("| PyTorch | mlp | train | 32 | 1 | cpu | 0.35.0 -> 0.36.0 | 50 | 40 | 0.800 (-20.0%) | "),
+        assertTrue(md.contains("| PyTorch | mlp | train | 32 | 1 | cpu | 2.7.1 -> 2.8.0 | 50 | 40 | 0.800 (-20.0%) | "),
                 md);
         assertTrue(md.contains("| **slower** |"), md);
         assertTrue(md.contains("Threshold 5%, significance level 0.05"), md);

@@ -21,9 +21,15 @@ public final class Fixtures {
             "6.1", "OpenJDK 17.0.15", List.of());
 
     public static RunResult run(String id, Host host, Profile profile, CellResult... cells) {
-        return new RunResult(RunResult.SCHEMA_VERSION, id, "2026-11-2" + (id.hashCode() & 7) + "T10:00:00Z",
-                "2026-11-26T10:30:00Z", "0.1.0-SNAPSHOT", "0123456789abcdef0123456789abcdef01234567", host, profile,
+        return new RunResult(RunResult.SCHEMA_VERSION, id, startedAt(id), "2026-11-30T10:30:00Z", "0.1.0-SNAPSHOT", "0123456789abcdef0123456789abcdef01234567", host, profile,
                 List.of(cells));
+    }
+
+    /** Run ids like 20261120-100000-box start at the time they name; others on a fixed date. */
+    static String startedAt(String id) {
+        var m = java.util.regex.Pattern.compile("^(\\d{4})(\\d{2})(\\d{2})-(\\d{2})(\\d{2})(\\d{2})").matcher(id);
+        return m.find() ? m.group(1) + "-" + m.group(2) + "-" + m.group(3) + "T" + m.group(4) + ":" + m.group(5) + ":"
+                + m.group(6) + "Z" : "2026-11-26T10:00:00Z";
     }
 
     public static RunResult run(String id, CellResult... cells) {
@@ -38,13 +44,17 @@ public final class Fixtures {
             xs.add(s);
         }
         double mean = Stats.mean(xs);
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("num_threads", String.valueOf(threads));
-        settings.put("djl_version", version);
         return new CellResult(engine, version, workload, mode, batch, threads, "cpu", Status.OK, null, mean,
                 3 * Math.sqrt(Stats.variance(xs) / xs.size()), CellResult.UNIT, mean * 1e-4,
                 List.of(new Check("forward_matches_reference", true, "max abs error 1e-7")), List.copyOf(xs),
-                Map.copyOf(settings), 12.0);
+                Map.of("num_threads", String.valueOf(threads)), 12.0);
+    }
+
+    /** The cell as a DJL-based engine records it: with the DJL version among its settings. */
+    public static CellResult djl(CellResult c, String djlVersion) {
+        Map<String, String> settings = new LinkedHashMap<>(c.settings());
+        settings.put("djl_version", djlVersion);
+        return withSettings(c, Map.copyOf(settings));
     }
 
     public static CellResult withSettings(CellResult c, Map<String, String> settings) {
@@ -61,7 +71,7 @@ public final class Fixtures {
     }
 
     public static CellResult failed(String engine, String workload, String mode, int batch, int threads, String why) {
-        return CellResult.failed(new CellKey(engine, workload, mode, batch, threads, "cpu"), "1", why, List.of(),
+        return CellResult.failed(new CellKey(engine, workload, mode, batch, threads, "cpu"), null, why, List.of(),
                 Map.of(), 3.0);
     }
 
