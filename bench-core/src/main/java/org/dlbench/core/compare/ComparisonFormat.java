@@ -127,7 +127,9 @@ public final class ComparisonFormat {
         if (regressions.isEmpty()) {
             return counts + " No regression beyond " + c.criteria().thresholdText() + ".";
         }
-        return counts + " REGRESSION: " + String.join("; ", regressions) + ".";
+        int shown = Math.min(regressions.size(), 5);
+        return counts + " REGRESSION: " + String.join("; ", regressions.subList(0, shown))
+                + (regressions.size() > shown ? "; and " + (regressions.size() - shown) + " more" : "") + ".";
     }
 
     static String describe(RunInfo r) {
