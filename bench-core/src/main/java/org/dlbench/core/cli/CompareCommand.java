@@ -2,6 +2,7 @@ package org.dlbench.core.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dlbench.core.compare.Comparison;
@@ -120,8 +121,17 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     static void write(Path file, String text, String option) {
+        if (Files.isDirectory(file)) {
+            throw new Main.UserError("cannot write " + option + " " + file + ": it is a directory");
+        }
         try {
-            ResultsIO.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // a device or pipe (/dev/stdout, a FIFO): write through it; a rename would replace it with a file
+                Files.write(file, bytes);
+            } else {
+                ResultsIO.writeAtomically(file, bytes);
+            }
         } catch (IOException e) {
             throw new Main.UserError("cannot write " + option + " " + file + ": " + why(e));
         }

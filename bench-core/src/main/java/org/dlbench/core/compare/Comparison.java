@@ -1,5 +1,6 @@
 package org.dlbench.core.compare;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,8 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
         return compared.stream().filter(r -> r.test().verdict() == v).count();
     }
 
-    /** Slower rows and cells that broke: what makes a CI gate fail. */
+    /** Slower rows and cells that broke: what makes a CI gate fail. In the JSON too, for scripts. */
+    @JsonProperty("regressions")
     public List<String> regressions() {
         List<String> out = new ArrayList<>();
         for (Row r : compared) {

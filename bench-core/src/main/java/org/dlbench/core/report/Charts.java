@@ -253,6 +253,8 @@ public final class Charts {
         bars.setShadowVisible(false);
         bars.setDrawBarOutline(false);
         bars.setSeriesPaint(0, new Color(0x9E, 0xB9, 0xD4));
+        // about 12 px thick whatever the number of rows (the fraction is of the plot's height)
+        bars.setMaximumBarWidth(12.0 / Math.max(140, heightFor(rows.size(), 34) - 120));
         LineAndShapeRenderer dots = new LineAndShapeRenderer(false, true) {
             @Override
             public Paint getItemPaint(int row, int column) {

@@ -60,7 +60,9 @@ public final class ComparisonReport {
                     bars.add(new Charts.Bar(cand, cat, r.test().candidateMean(), 0));
                 }
                 String t = e.getKey() + ": mean samples/s";
-                b.append(Html.chart(Charts.bars(t, null, "samples/s", bars, palette, false), Charts.WIDTH, 400, t));
+                // narrower for few results, so the two bars of a pair stand together
+                int width = Math.max(520, Math.min(Charts.WIDTH, 160 + 150 * e.getValue().size()));
+                b.append(Html.chart(Charts.bars(t, null, "samples/s", bars, palette, false), width, 400, t));
             }
 
             b.append("<h2>Compared</h2>\n");

@@ -106,6 +106,25 @@ class CompareCliTest {
         assertEquals("same", tree.get("compared").get(0).get("test").get("verdict").asText());
     }
 
+    /** --out /dev/stdout or a pipe must be written through, never replaced by a renamed file. */
+    @Test
+    void outputIntoAPipeKeepsThePipe() throws Exception {
+        Path fifo = dir.resolve("pipe");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Result r = run("compare", p("base"), p("same"), "--format", "json", "--out", fifo.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(read.get(60, java.util.concurrent.TimeUnit.SECONDS).contains("\"format\" : \"dlbench-compare\""));
+        assertFalse(Files.isRegularFile(fifo), "the pipe is still a pipe");
+    }
+
     @Test
     void hostMismatchIsUnusableUnlessAllowed() {
         Result r = run("compare", p("base"), p("otherhost"));
@@ -161,6 +180,7 @@ class CompareCliTest {
         "unknown format       | compare @/base @/same --format html      | unknown format 'html' (known: table, markdown, json)",
         "unwritable out       | compare @/base @/same --out @/plain-file/x.md | cannot write --out @/plain-file/x.md: @/plain-file is a file, not a directory",
         "unwritable html      | compare @/base @/same --html @/plain-file/x.html | cannot write --html @/plain-file/x.html",
+        "out is a directory   | compare @/base @/same --out @/nothing-here | cannot write --out @/nothing-here: it is a directory",
         "one argument         | compare @/base                           | Missing required parameter: 'CANDIDATE'",
         "history missing dir  | history @/none                           | no results directory at @/none",
         "history of a file    | history @/plain-file                     | @/plain-file is a file, not a results directory",

@@ -181,5 +181,7 @@ class ComparisonTest {
         assertEquals(0.8, row.get("test").get("ratio").asDouble(), 1e-12);
         assertTrue(row.get("test").get("p_value").asDouble() < 1e-6);
         assertTrue(row.get("test").has("ci_low") && row.get("test").has("ci_high"));
+        assertEquals("PyTorch mlp train b32 t1 -20.0%", json.get("regressions").get(0).asText());
+        assertEquals(1, json.get("regressions").size());
     }
 }
