@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** Plans and runs a benchmark: every chosen engine x workload x mode x batch x threads, one child JVM per cell. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json and results.md.",
+        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json, results.md and report.html.",
                 "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
 final class RunCommand implements Callable<Integer> {
     @Spec
