@@ -18,7 +18,9 @@ public record EngineFamily(String name, String classpath) {
         List<EngineFamily> families = new ArrayList<>();
         // depth 4 reaches bench-X/bench-Y/target/classpath.txt (depth 3 stops at bench-X/target/classpath.txt)
         try (Stream<Path> files = Files.find(home, 4, (p, a) -> p.endsWith(Path.of("target", "classpath.txt")))) {
-            for (Path cpFile : files.sorted().toList()) {
+            // top-level modules first, then nested ones, so reports list the main engines first
+            for (Path cpFile : files.sorted(java.util.Comparator.comparingInt(Path::getNameCount)
+                    .thenComparing(java.util.Comparator.naturalOrder())).toList()) {
                 Path module = cpFile.getParent().getParent();
                 String name = module.getFileName().toString();
                 if (name.equals("bench-core") || !name.startsWith("bench-")
