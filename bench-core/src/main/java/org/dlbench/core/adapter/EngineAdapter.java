@@ -17,4 +17,20 @@ public interface EngineAdapter {
 
     /** Builds the model and loads the shared weights; the thread count is applied before the engine starts. */
     Session open(SessionSpec spec) throws Exception;
+
+    /**
+     * Loads the engine's natives and applies the thread setting without building a model, so that engine start-up
+     * is timed apart from model building. Adapters that do not override it have their start-up counted in
+     * {@link #open}.
+     */
+    default void loadEngine(SessionSpec spec) throws Exception {
+    }
+
+    /**
+     * Optional: GFLOP/s of an n x n float32 matrix multiply with this engine's own BLAS, measured for about
+     * {@code seconds} at {@code threads} threads. The best answer across engines is the host's calibrated peak.
+     */
+    default java.util.OptionalDouble sgemmGflops(int n, int threads, double seconds) throws Exception {
+        return java.util.OptionalDouble.empty();
+    }
 }

@@ -62,9 +62,19 @@ public abstract class EngineState {
     }
 
     @TearDown(Level.Trial)
-    public void close() {
+    public void close() throws java.io.IOException {
         if (session != null) {
             session.close();
         }
+        // Peak memory of this benchmark process, one line per fork; the runner keeps the largest.
+        String file = System.getProperty(MEMORY_OUT);
+        if (file != null) {
+            var m = org.dlbench.core.run.MemoryProbe.peak("benchmark");
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), m.peakRssBytes() + " " + m.peakHeapBytes()
+                    + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
     }
+
+    /** System property naming the file that receives the benchmark process's peak memory. */
+    public static final String MEMORY_OUT = "dlbench.memory.out";
 }

@@ -10,6 +10,7 @@ import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.Profile;
+import org.dlbench.core.run.CellRequest;
 import org.dlbench.core.run.EngineFamily;
 import org.dlbench.core.run.HostProbe;
 import org.dlbench.core.run.Orchestrator;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json and results.md.",
                 "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -37,16 +38,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Built-in workload names or workload .json files (default: all built-in).")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "infer, train (default: both).")
-    List<String> modes = new ArrayList<>(List.of("infer", "train"));
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "infer, train, server (default: infer,train). server = Poisson arrivals of single samples.")
+    List<String> modes = new ArrayList<>();
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "Batch sizes (default: each workload's own batchSizes).")
     List<Integer> batches = new ArrayList<>();
 
     @Option(names = "--threads", split = ",", paramLabel = "N",
-            description = "Intra-op thread counts, applied to every engine (default: ${DEFAULT-VALUE}).")
-    List<Integer> threads = new ArrayList<>(List.of(1));
+            description = "Intra-op thread counts, applied to every engine (default: 1; sweep: 1 up to the cores).")
+    List<Integer> threads = new ArrayList<>();
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}). Engines without GPU natives answer unsupported.")
@@ -70,6 +72,30 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Where engines unpack natives (default: HOME/.cache).")
     Path cache;
+
+    @Option(names = "--server-rate", paramLabel = "REQ_PER_S",
+            description = "Mode server: fixed Poisson arrival rate (default: search the highest rate meeting the bound).")
+    Double serverRate;
+
+    @Option(names = "--server-bound-ms", paramLabel = "MS", defaultValue = "10",
+            description = "Mode server: the p99 latency bound in milliseconds (default: ${DEFAULT-VALUE}).")
+    double serverBoundMs;
+
+    @Option(names = "--no-calibration",
+            description = "Skip measuring the machine's matrix-multiply peak first (then no %% of peak is shown).")
+    boolean noCalibration;
+
+    @Option(names = "--cell-timeout", paramLabel = "SECONDS",
+            description = "Time limit per cell; a cell past it is killed and marked failed (default: the profile's).")
+    Integer cellTimeout;
+
+    @Option(names = "--resume", description = "Continue the run directory OUT/RUN_ID (give --run-id), "
+            + "skipping the cells it already holds.")
+    boolean resume;
+
+    @Option(names = "--child-jvm-args", split = " ", paramLabel = "ARGS", hidden = true,
+            description = "Extra JVM options for every child JVM (space-separated).")
+    List<String> childJvmArgs = new ArrayList<>();
 
     @Option(names = "--engine-classpath", paramLabel = "NAME=CLASSPATH", hidden = true,
             description = "Use this classpath as an engine module instead of discovering built modules.")
@@ -104,7 +130,29 @@ final class RunCommand implements Callable<Integer> {
         return outcome.anyFailed() ? 1 : 0;
     }
 
+    /** Defaults that differ between {@code run} and {@code sweep}. */
+    protected List<Integer> defaultThreads() {
+        return List.of(1);
+    }
+
+    protected List<Integer> defaultBatches() {
+        return List.of();
+    }
+
+    protected List<String> defaultModes() {
+        return List.of("infer", "train");
+    }
+
     RunOptions options() {
+        if (threads.isEmpty()) {
+            threads = new ArrayList<>(defaultThreads());
+        }
+        if (batches.isEmpty()) {
+            batches = new ArrayList<>(defaultBatches());
+        }
+        if (modes.isEmpty()) {
+            modes = new ArrayList<>(defaultModes());
+        }
         List<Workload> resolved = new ArrayList<>();
         List<String> args = new ArrayList<>();
         for (String w : workloads.isEmpty() ? Workloads.builtInNames() : workloads) {
@@ -172,12 +220,26 @@ final class RunCommand implements Callable<Integer> {
             }
             families.add(new EngineFamily(ec.substring(0, eq), ec.substring(eq + 1)));
         }
+        if (resume && runId == null) {
+            throw new Main.UserError("--resume needs --run-id: the run directory to continue under " + outDir);
+        }
+        if (serverRate != null && !(serverRate > 0)) {
+            throw new Main.UserError("--server-rate must be a positive number of requests per second, got "
+                    + serverRate);
+        }
+        if (!(serverBoundMs > 0)) {
+            throw new Main.UserError("--server-bound-ms must be positive, got " + serverBoundMs);
+        }
+        if (cellTimeout != null && cellTimeout <= 0) {
+            throw new Main.UserError("--cell-timeout must be a positive number of seconds, got " + cellTimeout);
+        }
         String id = runId != null ? runId : Orchestrator.newRunId(HostProbe.probe().hostname());
         if (!id.matches("[A-Za-z0-9_.-]+")) {
             throw new Main.UserError("--run-id may only hold letters, digits, '_', '.' and '-'");
         }
         return new RunOptions(List.copyOf(engines), resolved, args, modeList, List.copyOf(batches),
-                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families);
+                List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families, cellTimeout,
+                List.copyOf(childJvmArgs), resume, new CellRequest.ServerOptions(serverRate, serverBoundMs), !noCalibration);
     }
 
 }

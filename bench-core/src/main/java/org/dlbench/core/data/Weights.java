@@ -49,6 +49,22 @@ public final class Weights {
         return new Weights(Collections.unmodifiableMap(values), Collections.unmodifiableMap(specs));
     }
 
+    /** Weights given explicitly (for tests and hand-checked examples); every parameter must be present. */
+    public static Weights of(Workload workload, Map<String, float[]> given) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, ParamSpec> specs = new LinkedHashMap<>();
+        for (ParamSpec p : workload.params()) {
+            float[] v = given.get(p.name());
+            if (v == null || v.length != p.size()) {
+                throw new IllegalArgumentException(p + " needs " + p.size() + " values, got "
+                        + (v == null ? "none" : v.length));
+            }
+            values.put(p.name(), v.clone());
+            specs.put(p.name(), p);
+        }
+        return new Weights(Collections.unmodifiableMap(values), Collections.unmodifiableMap(specs));
+    }
+
     public static Weights initial(Workload workload) {
         return initial(workload, DEFAULT_SEED);
     }

@@ -6,12 +6,20 @@ import java.util.Map;
 /**
  * One measured (engine, workload, mode, batch, threads, device) cell.
  *
- * @param score mean samples per second over the measured iterations (null unless status is ok)
+ * @param score mean samples per second over the measured iterations (null unless status is ok); for the server
+ *     scenario, the request rate it sustained
  * @param scoreError half-width of JMH's 99.9% confidence interval, in samples per second
- * @param samples samples per second of every measured iteration, for later statistics
  * @param gflops achieved GFLOP/s from the workload's FLOPs per sample
+ * @param percentOfPeak gflops as a percentage of the host's calibrated matrix-multiply peak at this thread count
+ * @param verdict {@code valid}, {@code noisy} or {@code invalid}; see {@link Verdicts}
  * @param checks correctness checks, all made outside the timed region
+ * @param samples samples per second of every measured iteration, for later statistics
+ * @param latency per-call latency of inference at this batch size
+ * @param server the server scenario's outcome (mode {@code server} only)
+ * @param startup time to first result, split into its parts
+ * @param memory peak memory of the measuring process
  * @param settings engine settings that shape the number (threads as applied, optimisation switches)
+ * @param seconds wall time the whole cell took, checks and JVM starts included
  */
 public record CellResult(
         String engine,
@@ -27,16 +35,48 @@ public record CellResult(
         Double scoreError,
         String unit,
         Double gflops,
+        Double percentOfPeak,
+        String verdict,
+        String verdictReason,
         List<Check> checks,
         List<Double> samples,
+        Latency latency,
+        Server server,
+        Startup startup,
+        Memory memory,
         Map<String, String> settings,
         Double seconds) {
 
     public static final String UNIT = "samples/s";
 
+    /** Latency percentiles in milliseconds from an HdrHistogram of every timed call. */
+    public record Latency(long count, double meanMs, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
+                          double maxMs, double seconds) {
+    }
+
+    /**
+     * The server scenario: requests of one sample arriving as a Poisson process at {@code targetRate}, latency
+     * measured from each request's scheduled arrival.
+     */
+    public record Server(double targetRate, double achievedRate, double boundMs, boolean boundMet, boolean searched,
+                         List<Double> ratesTried) {
+    }
+
+    /** Time to first result: loading the engine, building the model with its weights, the first inference. */
+    public record Startup(Double engineLoadMs, double modelBuildMs, double firstInferenceMs) {
+    }
+
+    /** Peak resident set (native memory included) and peak Java heap of the process that ran the benchmark. */
+    public record Memory(long peakRssBytes, long peakHeapBytes, String measuredIn) {
+    }
+
     /** Identity of a cell: what makes two results comparable. */
     public String key() {
         return engine + "/" + workload + "/" + mode + "/b" + batch + "/t" + threads + "/" + device;
+    }
+
+    public CellKey cellKey() {
+        return new CellKey(engine, workload, mode, batch, threads, device);
     }
 
     public boolean checksPassed() {
@@ -44,13 +84,75 @@ public record CellResult(
     }
 
     public static CellResult unsupported(CellKey k, String reason) {
-        return new CellResult(k.engine(), null, k.workload(), k.mode(), k.batch(), k.threads(), k.device(),
-                Status.UNSUPPORTED, reason, null, null, null, null, List.of(), List.of(), Map.of(), null);
+        return new Builder(k).status(Status.UNSUPPORTED).reason(reason).build();
     }
 
     public static CellResult failed(CellKey k, String engineVersion, String reason, List<Check> checks,
                                     Map<String, String> settings, Double seconds) {
-        return new CellResult(k.engine(), engineVersion, k.workload(), k.mode(), k.batch(), k.threads(), k.device(),
-                Status.FAILED, reason, null, null, null, null, checks, List.of(), settings, seconds);
+        return new Builder(k).status(Status.FAILED).reason(reason).engineVersion(engineVersion).checks(checks)
+                .settings(settings).seconds(seconds).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(cellKey()).engineVersion(engineVersion).status(status).reason(reason)
+                .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak)
+                .verdict(verdict, verdictReason).checks(checks).latency(latency).server(server).startup(startup)
+                .memory(memory).settings(settings).seconds(seconds);
+    }
+
+    /** Builds results field by field; only the cell key is required. */
+    public static final class Builder {
+        private final CellKey key;
+        private String engineVersion;
+        private Status status = Status.OK;
+        private String reason;
+        private Double score;
+        private Double scoreError;
+        private List<Double> samples = List.of();
+        private Double gflops;
+        private Double percentOfPeak;
+        private String verdict;
+        private String verdictReason;
+        private List<Check> checks = List.of();
+        private Latency latency;
+        private Server server;
+        private Startup startup;
+        private Memory memory;
+        private Map<String, String> settings = Map.of();
+        private Double seconds;
+
+        public Builder(CellKey key) {
+            this.key = key;
+        }
+
+        public Builder engineVersion(String v) { engineVersion = v; return this; }
+        public Builder status(Status s) { status = s; return this; }
+        public Builder reason(String r) { reason = r; return this; }
+        public Builder score(Double s, Double error, List<Double> perIteration) {
+            score = s;
+            scoreError = error;
+            samples = perIteration == null ? List.of() : List.copyOf(perIteration);
+            return this;
+        }
+        public Builder gflops(Double g) { gflops = g; return this; }
+        public Builder percentOfPeak(Double p) { percentOfPeak = p; return this; }
+        public Builder verdict(String v, String why) { verdict = v; verdictReason = why; return this; }
+        public Builder checks(List<Check> c) { checks = c == null ? List.of() : List.copyOf(c); return this; }
+        public Builder latency(Latency l) { latency = l; return this; }
+        public Builder server(Server s) { server = s; return this; }
+        public Builder startup(Startup s) { startup = s; return this; }
+        public Builder memory(Memory m) { memory = m; return this; }
+        public Builder settings(Map<String, String> s) {
+            settings = s == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s));
+            return this;
+        }
+        public Builder seconds(Double s) { seconds = s; return this; }
+
+        public CellResult build() {
+            return new CellResult(key.engine(), engineVersion, key.workload(), key.mode(), key.batch(), key.threads(),
+                    key.device(), status, reason, score, scoreError, score == null ? null : UNIT, gflops,
+                    percentOfPeak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
+                    settings, seconds);
+        }
     }
 }

@@ -1,10 +1,20 @@
 package org.dlbench.core.result;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** Renders a run as Markdown: a header with host and settings, then one table row per cell. */
+/**
+ * Renders a run as Markdown: header with host and settings, the capability matrix, throughput with verdicts,
+ * latency/start-up/memory, scaling and scenarios, and every reason a cell was not measured.
+ */
 public final class MarkdownReport {
     private MarkdownReport() {
     }
@@ -12,39 +22,108 @@ public final class MarkdownReport {
     public static String render(RunResult run) {
         StringBuilder sb = new StringBuilder();
         sb.append("# dlbench run ").append(run.runId()).append("\n\n");
+        header(sb, run);
+        sb.append("\n## Capability matrix\n\n").append(matrix(run.results()));
+        sb.append("\n## Throughput\n\n").append(table(run.results()));
+        List<CellResult> ok = run.results().stream().filter(r -> r.status() == Status.OK).toList();
+        if (ok.stream().anyMatch(r -> r.latency() != null || r.startup() != null || r.memory() != null)) {
+            sb.append("\n## Latency, time to first result, memory\n\n").append(details(ok));
+        }
+        String scaling = scaling(ok);
+        if (!scaling.isEmpty()) {
+            sb.append("\n## Scaling\n\n").append(scaling);
+        }
+        String scenarios = scenarios(ok);
+        if (!scenarios.isEmpty()) {
+            sb.append("\n## Scenarios\n\n").append(scenarios);
+        }
+        sb.append("\n").append(LEGEND);
+        return sb.toString();
+    }
+
+    static final String LEGEND = """
+            How to read this: samples/s is the mean over JMH's measured iterations (higher is better) and +- its 99.9% \
+            confidence half-width. Verdict: valid; noisy (half-width above 10% of the score, fewer than 3 iterations \
+            or fewer than 200 latency samples); invalid (a correctness check failed, or less than 3 s measured). \
+            GFLOP/s comes from the workload's FLOPs per sample (training counts forward, backward and update); % peak \
+            divides it by the best calibrated float32 matrix multiply at the same thread count. Latency is per call \
+            at that batch size, from an HdrHistogram of every timed call. Start-up splits engine load, model build \
+            (with weight loading) and first inference. Peak RSS is the resident set of the benchmark process, native \
+            memory included. Checks run outside the timed region.
+            """;
+
+    private static void header(StringBuilder sb, RunResult run) {
         Host h = run.host();
         Profile p = run.profile();
         sb.append("- Started ").append(run.startedAt());
-        if (run.finishedAt() != null) {
-            sb.append(", finished ").append(run.finishedAt());
-        } else {
-            sb.append(" (not finished: partial results)");
-        }
-        sb.append("\n");
-        sb.append("- Harness ").append(run.harnessVersion()).append(", commit ").append(run.gitCommit()).append("\n");
+        sb.append(run.finishedAt() != null ? ", finished " + run.finishedAt() : " (not finished: partial results)");
+        sb.append("\n- Harness ").append(run.harnessVersion()).append(", commit ").append(run.gitCommit()).append("\n");
         if (h != null) {
             sb.append("- Host `").append(h.hostname()).append("`: ").append(h.cpuModel()).append(", ")
                     .append(h.cores()).append(" cores, ")
                     .append(String.format(Locale.ROOT, "%.1f GiB", h.memoryBytes() / (1024.0 * 1024 * 1024)))
                     .append(", ").append(h.os()).append(" (kernel ").append(h.kernel()).append("), ")
                     .append(h.jvm()).append("\n");
+            if (h.cpuFlags() != null && !h.cpuFlags().isEmpty()) {
+                sb.append("- CPU flags: ").append(String.join(" ", h.cpuFlags())).append("\n");
+            }
+            if (h.calibration() != null && !h.calibration().isEmpty()) {
+                sb.append("- Calibrated float32 matmul peak: ").append(h.calibration().stream()
+                        .map(c -> String.format(Locale.ROOT, "%.1f GFLOP/s (%s, %d thread%s, n=%d)", c.gflops(),
+                                c.engine(), c.threads(), c.threads() == 1 ? "" : "s", c.n()))
+                        .collect(Collectors.joining("; "))).append("\n");
+            }
         }
         if (p != null) {
             sb.append("- Profile ").append(p.name()).append(": ").append(p.forks()).append(" fork(s), warmup ")
                     .append(p.warmupIterations()).append(" x ").append(p.warmupSeconds()).append(" s, measurement ")
-                    .append(p.measurementIterations()).append(" x ").append(p.measurementSeconds()).append(" s\n");
+                    .append(p.measurementIterations()).append(" x ").append(p.measurementSeconds())
+                    .append(" s, latency phase ").append(p.latencySeconds()).append(" s\n");
         }
-        sb.append("\n");
-        sb.append(table(run.results()));
-        sb.append("\nScores are samples per second (higher is better), +- is the 99.9% confidence half-width. ");
-        sb.append("Checks run outside the timed region.\n");
+        Set<String> threads = new TreeSet<>();
+        run.results().forEach(r -> threads.add(Integer.toString(r.threads())));
+        sb.append("- Threads per engine (pinned): ").append(String.join(", ", threads)).append("\n");
+    }
+
+    /** One row per engine, one column per workload and mode: what was measured and what could not be. */
+    public static String matrix(List<CellResult> results) {
+        Set<String> engines = new LinkedHashSet<>();
+        Set<String> columns = new LinkedHashSet<>();
+        Map<String, List<CellResult>> cells = new LinkedHashMap<>();
+        for (CellResult r : results) {
+            engines.add(r.engine());
+            String col = r.workload() + " " + r.mode();
+            columns.add(col);
+            cells.computeIfAbsent(r.engine() + "|" + col, k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder sb = new StringBuilder("| Engine |");
+        columns.forEach(c -> sb.append(' ').append(c).append(" |"));
+        sb.append("\n|---|").append("---|".repeat(columns.size())).append("\n");
+        for (String e : engines) {
+            sb.append("| ").append(e).append(" |");
+            for (String c : columns) {
+                List<CellResult> rs = cells.getOrDefault(e + "|" + c, List.of());
+                sb.append(' ').append(rs.isEmpty() ? "-" : rs.stream().map(MarkdownReport::matrixCell)
+                        .distinct().collect(Collectors.joining(", "))).append(" |");
+            }
+            sb.append("\n");
+        }
         return sb.toString();
+    }
+
+    private static String matrixCell(CellResult r) {
+        return switch (r.status()) {
+            case OK -> r.checksPassed() ? "ok" : "ok, CHECK FAILED";
+            case UNSUPPORTED -> "unsupported";
+            case FAILED -> "**failed**";
+        };
     }
 
     public static String table(List<CellResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| Engine | Version | Workload | Mode | Batch | Threads | Device | Status | samples/s | +- | GFLOP/s | Checks |\n");
-        sb.append("|---|---|---|---|---:|---:|---|---|---:|---:|---:|---|\n");
+        sb.append("| Engine | Version | Workload | Mode | Batch | Threads | Device | Status | samples/s | +- | Verdict "
+                + "| GFLOP/s | % peak | Checks |\n");
+        sb.append("|---|---|---|---|---:|---:|---|---|---:|---:|---|---:|---:|---|\n");
         for (CellResult r : results) {
             sb.append("| ").append(r.engine())
                     .append(" | ").append(nz(r.engineVersion()))
@@ -56,11 +135,129 @@ public final class MarkdownReport {
                     .append(" | ").append(status(r))
                     .append(" | ").append(r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()))
                     .append(" | ").append(error(r))
+                    .append(" | ").append(verdict(r))
                     .append(" | ").append(r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()))
+                    .append(" | ").append(r.percentOfPeak() == null ? ""
+                            : String.format(Locale.ROOT, "%.1f%%", r.percentOfPeak()))
                     .append(" | ").append(checks(r))
                     .append(" |\n");
         }
         return sb.toString();
+    }
+
+    static String details(List<CellResult> ok) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Engine | Workload | Mode | Batch | Threads | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
+                + "| Engine load ms | Model build ms | First inference ms | Peak RSS MiB | Peak heap MiB |\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (CellResult r : ok) {
+            CellResult.Latency l = r.latency();
+            CellResult.Startup s = r.startup();
+            CellResult.Memory m = r.memory();
+            sb.append("| ").append(r.engine()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
+                    .append(" | ").append(r.batch()).append(" | ").append(r.threads())
+                    .append(" | ").append(l == null ? "" : ms(l.p50Ms()))
+                    .append(" | ").append(l == null ? "" : ms(l.p90Ms()))
+                    .append(" | ").append(l == null ? "" : ms(l.p99Ms()))
+                    .append(" | ").append(l == null ? "" : ms(l.p999Ms()))
+                    .append(" | ").append(l == null ? "" : ms(l.maxMs()))
+                    .append(" | ").append(s == null || s.engineLoadMs() == null ? "" : ms(s.engineLoadMs()))
+                    .append(" | ").append(s == null ? "" : ms(s.modelBuildMs()))
+                    .append(" | ").append(s == null ? "" : ms(s.firstInferenceMs()))
+                    .append(" | ").append(m == null || m.peakRssBytes() < 0 ? "" : mib(m.peakRssBytes()))
+                    .append(" | ").append(m == null || m.peakHeapBytes() < 0 ? "" : mib(m.peakHeapBytes()))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** Samples/s over batch sizes (one table) and over thread counts (another), where the run swept them. */
+    static String scaling(List<CellResult> ok) {
+        List<CellResult> timed = ok.stream().filter(r -> !"server".equals(r.mode())).toList();
+        StringBuilder sb = new StringBuilder();
+        Set<Integer> batches = new TreeSet<>();
+        Set<Integer> threads = new TreeSet<>();
+        timed.forEach(r -> {
+            batches.add(r.batch());
+            threads.add(r.threads());
+        });
+        if (batches.size() > 1) {
+            sb.append("Samples/s by batch size (per engine, workload, mode, threads):\n\n");
+            sb.append(pivot(timed, batches, "batch", r -> r.batch(),
+                    r -> r.engine() + " | " + r.workload() + " | " + r.mode() + " | " + r.threads(),
+                    "| Engine | Workload | Mode | Threads |"));
+        }
+        if (threads.size() > 1) {
+            sb.append(sb.length() > 0 ? "\n" : "").append("Samples/s by thread count, with speed-up over the "
+                    + "fewest threads (per engine, workload, mode, batch):\n\n");
+            sb.append(pivot(timed, threads, "threads", r -> r.threads(),
+                    r -> r.engine() + " | " + r.workload() + " | " + r.mode() + " | " + r.batch(),
+                    "| Engine | Workload | Mode | Batch |"));
+        }
+        return sb.toString();
+    }
+
+    private static String pivot(List<CellResult> rs, Set<Integer> values, String what,
+                                java.util.function.ToIntFunction<CellResult> axis,
+                                java.util.function.Function<CellResult, String> rowKey, String head) {
+        StringBuilder sb = new StringBuilder(head);
+        values.forEach(v -> sb.append(' ').append(what).append(' ').append(v).append(" |"));
+        sb.append("\n|---|---|---|---:|").append("---:|".repeat(values.size())).append("\n");
+        Map<String, Map<Integer, Double>> rows = new LinkedHashMap<>();
+        for (CellResult r : rs) {
+            rows.computeIfAbsent(rowKey.apply(r), k -> new LinkedHashMap<>()).put(axis.applyAsInt(r), r.score());
+        }
+        int first = values.iterator().next();
+        for (var e : rows.entrySet()) {
+            sb.append("| ").append(e.getKey()).append(" |");
+            Double base = e.getValue().get(first);
+            for (int v : values) {
+                Double s = e.getValue().get(v);
+                sb.append(' ').append(s == null ? "" : String.format(Locale.ROOT, "%,.0f", s));
+                if (s != null && base != null && v != first) {
+                    sb.append(String.format(Locale.ROOT, " (x%.2f)", s / base));
+                }
+                sb.append(" |");
+            }
+            sb.append("\n");
+        }
+        return sb.toString();
+    }
+
+    /** MLPerf-named views: single-stream (batch 1 p90), offline (largest batch), server (rate at p99 bound). */
+    static String scenarios(List<CellResult> ok) {
+        StringBuilder sb = new StringBuilder();
+        Map<String, List<CellResult>> byGroup = ok.stream().filter(r -> !"train".equals(r.mode()))
+                .collect(Collectors.groupingBy(r -> r.engine() + " | " + r.workload() + " | " + r.threads(),
+                        LinkedHashMap::new, Collectors.toList()));
+        for (var e : byGroup.entrySet()) {
+            List<CellResult> infer = e.getValue().stream().filter(r -> "infer".equals(r.mode())).toList();
+            CellResult single = infer.stream().filter(r -> r.batch() == 1 && r.latency() != null).findFirst()
+                    .orElse(null);
+            CellResult offline = infer.stream().max((a, b) -> Integer.compare(a.batch(), b.batch())).orElse(null);
+            CellResult server = e.getValue().stream().filter(r -> "server".equals(r.mode())).findFirst().orElse(null);
+            if (single == null && server == null) {
+                continue;
+            }
+            sb.append("| ").append(e.getKey())
+                    .append(" | ").append(single == null ? "" : ms(single.latency().p90Ms()))
+                    .append(" | ").append(offline == null ? "" : String.format(Locale.ROOT, "%,.0f (batch %d)",
+                            offline.score(), offline.batch()))
+                    .append(" | ").append(server == null || server.server() == null ? "" : serverCell(server))
+                    .append(" |\n");
+        }
+        if (sb.length() == 0) {
+            return "";
+        }
+        return "| Engine | Workload | Threads | single-stream p90 ms | offline samples/s | server |\n"
+                + "|---|---|---:|---:|---:|---|\n" + sb;
+    }
+
+    private static String serverCell(CellResult r) {
+        CellResult.Server s = r.server();
+        return String.format(Locale.ROOT, "%,.0f req/s, p99 %s ms %s %s ms bound%s", s.achievedRate(),
+                ms(r.latency().p99Ms()), s.boundMet() ? "within" : "**over**", ms(s.boundMs()),
+                s.searched() ? " (searched)" : "");
     }
 
     private static String status(CellResult r) {
@@ -72,6 +269,14 @@ public final class MarkdownReport {
             s += ": " + escape(r.reason());
         }
         return s;
+    }
+
+    private static String verdict(CellResult r) {
+        if (r.verdict() == null) {
+            return "";
+        }
+        return r.verdict().equals(Verdicts.VALID) ? r.verdict()
+                : "**" + r.verdict() + "**" + (r.verdictReason() == null ? "" : ": " + escape(r.verdictReason()));
     }
 
     private static String error(CellResult r) {
@@ -96,8 +301,17 @@ public final class MarkdownReport {
                 .collect(Collectors.joining(", "));
     }
 
+    private static String ms(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v)
+                : v >= 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%,.0f", bytes / (1024.0 * 1024));
+    }
+
     private static String nz(String s) {
-        return s == null ? "" : s;
+        return Objects.requireNonNullElse(s, "");
     }
 
     private static String escape(String s) {

@@ -7,11 +7,12 @@ import java.util.Locale;
  * {@code thorough} the one to publish, {@code smoke} only proves the plumbing (tests).
  */
 public record Profile(String name, int forks, int warmupIterations, double warmupSeconds,
-                      int measurementIterations, double measurementSeconds, int cellTimeoutSeconds) {
+                      int measurementIterations, double measurementSeconds, double latencySeconds,
+                      int cellTimeoutSeconds) {
 
-    public static final Profile QUICK = new Profile("quick", 1, 2, 1.0, 3, 1.0, 300);
-    public static final Profile THOROUGH = new Profile("thorough", 3, 3, 2.0, 5, 3.0, 1200);
-    public static final Profile SMOKE = new Profile("smoke", 0, 0, 0.0, 1, 0.2, 180);
+    public static final Profile QUICK = new Profile("quick", 1, 2, 1.0, 5, 1.0, 3.0, 300);
+    public static final Profile THOROUGH = new Profile("thorough", 3, 3, 2.0, 8, 3.0, 15.0, 1800);
+    public static final Profile SMOKE = new Profile("smoke", 0, 0, 0.0, 1, 0.2, 0.2, 180);
 
     public static Profile named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

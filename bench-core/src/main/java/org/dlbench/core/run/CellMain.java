@@ -1,9 +1,12 @@
 package org.dlbench.core.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.dlbench.core.adapter.Adapters;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.EngineAdapter;
@@ -11,9 +14,12 @@ import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
+import org.dlbench.core.result.Host;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.Status;
 import org.dlbench.core.workload.Workload;
@@ -21,90 +27,202 @@ import org.dlbench.core.workload.Workloads;
 
 /**
  * Entry point of a child JVM, started by the {@link Orchestrator} with an engine module's classpath.
- * {@code describe REQUEST OUT} lists the engines and their support; {@code cell REQUEST OUT} measures one cell.
- * Either writes its answer to OUT; an error in the engine becomes a {@code failed} result, not a lost one.
+ * {@code describe REQUEST OUT} lists the engines and their support; {@code calibrate REQUEST OUT} measures matrix
+ * multiply speed; {@code cell REQUEST OUT} measures one cell. Each writes its answer to OUT; an error in the engine
+ * becomes a {@code failed} result, not a lost one.
  */
 public final class CellMain {
+    /** Latency phases stop only after this many timed calls, however long that takes. */
+    static final long MIN_LATENCY_CALLS = 200;
+
     private CellMain() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: CellMain describe|cell REQUEST.json OUT.json");
+            System.err.println("usage: CellMain describe|calibrate|cell REQUEST.json OUT.json");
             System.exit(2);
         }
         Path request = Path.of(args[1]);
         Path out = Path.of(args[2]);
-        switch (args[0]) {
-            case "describe" -> describe(ResultsIO.JSON.readValue(request.toFile(), DescribeRequest.class), out);
-            case "cell" -> {
-                CellRequest req = ResultsIO.JSON.readValue(request.toFile(), CellRequest.class);
-                ResultsIO.writeAtomically(out, ResultsIO.JSON.writeValueAsBytes(measure(req)));
-            }
-            default -> {
-                System.err.println("unknown child command " + args[0]);
-                System.exit(2);
-            }
-        }
+        Object answer = switch (args[0]) {
+            case "describe" -> describe(ResultsIO.JSON.readValue(request.toFile(), DescribeRequest.class));
+            case "calibrate" -> calibrate(ResultsIO.JSON.readValue(request.toFile(), CalibrateRequest.class));
+            case "cell" -> measure(ResultsIO.JSON.readValue(request.toFile(), CellRequest.class), out);
+            default -> throw new IllegalArgumentException("unknown child command " + args[0]);
+        };
+        ResultsIO.writeAtomically(out, ResultsIO.JSON.writeValueAsBytes(answer));
         // Engines may leave non-daemon native threads behind; the answer is written, so leave now.
         System.exit(0);
     }
 
-    static void describe(DescribeRequest req, Path out) throws Exception {
+    /** The parent asks for the matrix-multiply speed of every engine in this module that can measure it. */
+    public record CalibrateRequest(int threads, int n, double seconds) {
+    }
+
+    static List<DescribeRequest.Answer> describe(DescribeRequest req) {
         Device device = Device.parse(req.device());
         List<DescribeRequest.Answer> answers = new ArrayList<>();
         for (EngineAdapter adapter : Adapters.all()) {
             for (String w : req.workloads()) {
                 Workload workload = Workloads.resolve(w);
                 for (Mode mode : Mode.values()) {
-                    Support s = adapter.supports(workload, mode, device);
+                    Support s = adapter.supports(workload, mode.engineMode(), device);
                     answers.add(new DescribeRequest.Answer(adapter.name(), workload.name(), mode.id(), s.supported(),
                             s.reason()));
                 }
             }
         }
-        ResultsIO.writeAtomically(out, ResultsIO.JSON.writeValueAsBytes(answers));
+        return answers;
     }
 
-    /** Checks, then measures; every failure on the way is reported in the result. */
-    static CellResult measure(CellRequest req) {
-        long start = System.nanoTime();
-        String version = null;
-        Map<String, String> settings = Map.of();
+    static List<Host.Calibration> calibrate(CalibrateRequest req) {
+        List<Host.Calibration> result = new ArrayList<>();
+        for (EngineAdapter adapter : Adapters.all()) {
+            try {
+                OptionalDouble g = adapter.sgemmGflops(req.n(), req.threads(), req.seconds());
+                if (g.isPresent()) {
+                    result.add(new Host.Calibration(adapter.name(), req.threads(), req.n(), g.getAsDouble()));
+                }
+            } catch (Exception | LinkageError e) {
+                System.out.println("[dlbench] " + adapter.name() + " could not calibrate: " + describe(e));
+            }
+        }
+        return result;
+    }
+
+    /** Start-up, checks, latency or server phase, then JMH; every failure on the way is reported in the result. */
+    static CellResult measure(CellRequest req, Path out) {
+        long cellStart = System.nanoTime();
+        CellResult.Builder result = new CellResult.Builder(req.key());
         List<Check> checks = List.of();
         try {
             Workload workload = Workloads.resolve(req.workload());
             EngineAdapter adapter = Adapters.byName(req.engine());
             Mode mode = Mode.parse(req.mode());
             Device device = Device.parse(req.device());
-            Support support = adapter.supports(workload, mode, device);
+            Support support = adapter.supports(workload, mode.engineMode(), device);
             if (!support.supported()) {
                 return CellResult.unsupported(req.key(), support.reason());
             }
             Weights weights = Weights.initial(workload);
-            System.out.println("[dlbench] checking " + req.key());
-            try (Session session = adapter.open(
-                    new SessionSpec(workload, weights, req.batch(), req.threads(), device, mode))) {
-                version = session.engineVersion();
-                settings = session.settings();
-                checks = CorrectnessChecks.all(session, workload, weights, req.batch(), mode);
+            SessionSpec spec = new SessionSpec(workload, weights, req.batch(), req.threads(), device,
+                    mode.engineMode());
+            System.out.println("[dlbench] starting " + req.key());
+            boolean separateLoad = overridesLoadEngine(adapter);
+            long t0 = System.nanoTime();
+            adapter.loadEngine(spec);
+            long t1 = System.nanoTime();
+            try (Session session = adapter.open(spec)) {
+                long t2 = System.nanoTime();
+                Batch input = CorrectnessChecks.forwardInput(workload, req.batch());
+                float[] first = session.infer(input.features());
+                long t3 = System.nanoTime();
+                result.startup(new CellResult.Startup(separateLoad ? (t1 - t0) / 1e6 : null,
+                        (t2 - (separateLoad ? t1 : t0)) / 1e6, (t3 - t2) / 1e6));
+                result.engineVersion(session.engineVersion()).settings(session.settings());
+                checks = CorrectnessChecks.all(first, session, workload, weights, req.batch(), mode.engineMode());
+                result.checks(checks);
+                for (Check c : checks) {
+                    System.out.println("[dlbench] check " + c.name() + ": " + (c.passed() ? "passed" : "FAILED")
+                            + ", " + c.detail());
+                }
+                Batch[] batches = batches(workload, req.batch());
+                Runnable call = new Runnable() {
+                    private int i;
+
+                    @Override
+                    public void run() {
+                        session.infer(batches[i++ & 3].features());
+                    }
+                };
+                if (mode == Mode.INFER) {
+                    System.out.println("[dlbench] latency phase " + req.key());
+                    result.latency(Latencies.closedLoop(call, req.profile().warmupSeconds(),
+                            req.profile().latencySeconds(), MIN_LATENCY_CALLS, System::nanoTime).summary());
+                } else if (mode == Mode.SERVER) {
+                    return server(req, workload, call, result, cellStart);
+                }
             }
-            for (Check c : checks) {
-                System.out.println("[dlbench] check " + c.name() + ": " + (c.passed() ? "passed" : "FAILED")
-                        + ", " + c.detail());
-            }
+            result.memory(MemoryProbe.peak("checking JVM"));
             System.out.println("[dlbench] measuring " + req.key());
-            JmhCell.Measurement m = JmhCell.run(req);
+            Path memoryFile = out.resolveSibling(out.getFileName() + ".memory");
+            Files.deleteIfExists(memoryFile);
+            JmhCell.Measurement m = JmhCell.run(req, memoryFile);
+            CellResult.Memory benchMemory = readMemory(memoryFile);
+            if (benchMemory != null) {
+                result.memory(benchMemory);
+            }
             double flops = mode == Mode.TRAIN ? workload.trainFlopsPerSample(req.batch()) : workload.forwardFlops();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new CellResult(req.engine(), version, workload.name(), mode.id(), req.batch(), req.threads(),
-                    device.toString(), Status.OK, null, m.score(), m.scoreError(), CellResult.UNIT,
-                    m.score() * flops / 1e9, checks, m.samples(), settings, seconds);
+            return result.score(m.score(), m.scoreError(), m.samples()).gflops(m.score() * flops / 1e9)
+                    .seconds((System.nanoTime() - cellStart) / 1e9).build();
         } catch (Throwable e) {
             e.printStackTrace(System.out);
-            return CellResult.failed(req.key(), version, describe(e), checks, settings,
-                    (System.nanoTime() - start) / 1e9);
+            return result.status(Status.FAILED).reason(describe(e)).checks(checks)
+                    .seconds((System.nanoTime() - cellStart) / 1e9).build();
         }
+    }
+
+    private static CellResult server(CellRequest req, Workload workload, Runnable call, CellResult.Builder result,
+                                     long cellStart) {
+        CellRequest.ServerOptions opts = req.server() != null ? req.server()
+                : new CellRequest.ServerOptions(null, CellRequest.ServerOptions.DEFAULT_BOUND_MS);
+        double seconds = Math.max(req.profile().latencySeconds(), req.profile().measurementSeconds()
+                * req.profile().measurementIterations());
+        // warm the engine up before the first arrival, as the closed-loop phases do
+        Latencies.closedLoop(call, req.profile().warmupSeconds(), 0, 10, System::nanoTime);
+        ServerScenario.Trial trial;
+        CellResult.Server outcome;
+        if (opts.rate() != null) {
+            System.out.println("[dlbench] server scenario at " + opts.rate() + " requests/s " + req.key());
+            trial = ServerScenario.run(call, opts.rate(), seconds);
+            outcome = new CellResult.Server(opts.rate(), trial.achievedRate(), opts.boundMs(),
+                    trial.meets(opts.boundMs()), false, List.of(opts.rate()));
+        } else {
+            System.out.println("[dlbench] server scenario: searching the highest rate with p99 <= " + opts.boundMs()
+                    + " ms " + req.key());
+            List<ServerScenario.Trial> last = new ArrayList<>();
+            outcome = ServerScenario.search(call, opts.boundMs(), Math.max(0.5, seconds / 5), seconds, last);
+            trial = last.get(0);
+        }
+        double rate = trial.achievedRate();
+        return result.latency(trial.latencies().summary()).server(outcome)
+                .score(rate, null, List.of()).gflops(rate * workload.forwardFlops() / 1e9)
+                .memory(MemoryProbe.peak("checking JVM")).seconds((System.nanoTime() - cellStart) / 1e9).build();
+    }
+
+    private static Batch[] batches(Workload workload, int size) {
+        SyntheticData data = new SyntheticData(workload);
+        Batch[] b = new Batch[4];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = data.batch(i, size);
+        }
+        return b;
+    }
+
+    private static boolean overridesLoadEngine(EngineAdapter adapter) {
+        try {
+            return adapter.getClass().getMethod("loadEngine", SessionSpec.class).getDeclaringClass()
+                    != EngineAdapter.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static CellResult.Memory readMemory(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        long rss = -1;
+        long heap = -1;
+        for (String line : Files.readAllLines(file)) {
+            String[] parts = line.trim().split(" ");
+            if (parts.length == 2) {
+                rss = Math.max(rss, Long.parseLong(parts[0]));
+                heap = Math.max(heap, Long.parseLong(parts[1]));
+            }
+        }
+        return rss < 0 ? null : new CellResult.Memory(rss, heap, "benchmark");
     }
 
     /** The innermost cause, as one line: that is usually what the engine said. */

@@ -5,7 +5,15 @@ import org.dlbench.core.result.Profile;
 
 /** What the parent asks a child to measure; {@code workload} is a built-in name or an absolute file path. */
 public record CellRequest(String engine, String workload, String workloadName, String mode, int batch, int threads,
-                          String device, Profile profile) {
+                          String device, Profile profile, ServerOptions server) {
+
+    /**
+     * The server scenario's settings: a fixed request rate, or (rate null) a search for the highest rate whose p99
+     * latency stays within the bound.
+     */
+    public record ServerOptions(Double rate, double boundMs) {
+        public static final double DEFAULT_BOUND_MS = 10.0;
+    }
 
     public CellKey key() {
         return new CellKey(engine, workloadName, mode, batch, threads, device);

@@ -15,12 +15,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
     /** What a finished child left behind. */
-    record Exit(int code, boolean timedOut, String logTail) {
+    record Exit(int code, boolean timedOut, String logTail, String nativeCrash) {
         String describe(long timeoutSeconds) {
             if (timedOut) {
                 return "timed out after " + timeoutSeconds + " s" + tail();
             }
             String cause = code > 128 ? "killed by signal " + (code - 128) + signalName(code - 128) : "exit code " + code;
+            if (nativeCrash != null) {
+                cause = "native crash: " + nativeCrash + ", JVM " + cause;
+            }
             return "child JVM died (" + cause + ")" + tail();
         }
 
@@ -57,17 +60,23 @@ final class ChildJvm {
                 "TF_CPP_MIN_LOG_LEVEL", "2");
     }
 
-    static Exit run(String classpath, List<String> args, int threads, Path cache, Path log, long timeoutSeconds)
-            throws IOException, InterruptedException {
+    /**
+     * Runs {@link CellMain} with the given arguments in {@code workDir} (where crash files land), output appended to
+     * {@code log}.
+     */
+    static Exit run(String classpath, List<String> jvmArgs, List<String> args, int threads, Path cache, Path workDir,
+                    Path log, long timeoutSeconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:ErrorFile=" + log.resolveSibling(log.getFileName() + ".hs_err_%p.log"));
+        cmd.addAll(jvmArgs);
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache.resolve("javacpp"));
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(CellMain.class.getName());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(environment(threads, cache));
         Process p = pb.start();
@@ -77,7 +86,7 @@ final class ChildJvm {
             if (!done) {
                 kill(p);
             }
-            return new Exit(done ? p.exitValue() : -1, !done, tail(log, 5));
+            return new Exit(done ? p.exitValue() : -1, !done, tail(log, 5), nativeCrash(log));
         } finally {
             current = null;
         }
@@ -98,6 +107,26 @@ final class ChildJvm {
             p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final java.util.regex.Pattern CRASH =
+            java.util.regex.Pattern.compile("^#\\s+(SIG[A-Z]+) \\(0x\\w+\\)(.*)$", java.util.regex.Pattern.MULTILINE);
+    private static final java.util.regex.Pattern FRAME =
+            java.util.regex.Pattern.compile("^# Problematic frame:\\R#\\s*(.+)$", java.util.regex.Pattern.MULTILINE);
+
+    /** The signal (and faulting frame) from the JVM's fatal error banner, if the child crashed natively. */
+    static String nativeCrash(Path log) {
+        try {
+            String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = CRASH.matcher(text);
+            if (!m.find()) {
+                return null;
+            }
+            java.util.regex.Matcher f = FRAME.matcher(text);
+            return m.group(1) + (f.find() ? " in " + f.group(1).strip() : "");
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -29,10 +29,16 @@ public final class CorrectnessChecks {
     private CorrectnessChecks() {
     }
 
-    public static Check forward(Session session, Workload workload, Weights weights, int batchSize) {
-        Batch fixed = new SyntheticData(workload).batch(CHECK_BATCH, batchSize);
-        float[] expected = new ReferenceModel(workload, weights).forward(fixed.features(), batchSize);
-        Tolerance.Outcome outcome = Tolerance.DEFAULT.compare(session.infer(fixed.features()), expected);
+    /** The fixed batch the forward check feeds the engine. */
+    public static Batch forwardInput(Workload workload, int batchSize) {
+        return new SyntheticData(workload).batch(CHECK_BATCH, batchSize);
+    }
+
+    /** Compares the engine's logits for {@link #forwardInput} with the reference's. */
+    public static Check forward(float[] actual, Workload workload, Weights weights, int batchSize) {
+        float[] expected = new ReferenceModel(workload, weights).forward(forwardInput(workload, batchSize).features(),
+                batchSize);
+        Tolerance.Outcome outcome = Tolerance.DEFAULT.compare(actual, expected);
         return new Check(FORWARD, outcome.passed(), outcome.detail());
     }
 
@@ -50,9 +56,11 @@ public final class CorrectnessChecks {
                 TRAIN_CHECK_WINDOW, first, TRAIN_CHECK_WINDOW, last));
     }
 
-    static List<Check> all(Session session, Workload workload, Weights weights, int batch, Mode mode) {
+    /** All checks of a cell, given the logits of its first inference on {@link #forwardInput}. */
+    static List<Check> all(float[] firstOutput, Session session, Workload workload, Weights weights, int batch,
+                           Mode mode) {
         List<Check> checks = new ArrayList<>();
-        checks.add(forward(session, workload, weights, batch));
+        checks.add(forward(firstOutput, workload, weights, batch));
         if (mode == Mode.TRAIN) {
             checks.add(training(session, workload, batch));
         }

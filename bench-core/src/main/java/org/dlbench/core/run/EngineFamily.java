@@ -16,7 +16,8 @@ public record EngineFamily(String name, String classpath) {
     /** Finds built adapter modules under the project directory: {@code bench-X} and nested {@code bench-X/bench-Y}. */
     public static List<EngineFamily> discover(Path home) throws IOException {
         List<EngineFamily> families = new ArrayList<>();
-        try (Stream<Path> files = Files.find(home, 3, (p, a) -> p.endsWith(Path.of("target", "classpath.txt")))) {
+        // depth 4 reaches bench-X/bench-Y/target/classpath.txt (depth 3 stops at bench-X/target/classpath.txt)
+        try (Stream<Path> files = Files.find(home, 4, (p, a) -> p.endsWith(Path.of("target", "classpath.txt")))) {
             for (Path cpFile : files.sorted().toList()) {
                 Path module = cpFile.getParent().getParent();
                 String name = module.getFileName().toString();

@@ -54,7 +54,7 @@ public final class HostProbe {
         return new Host(hostname, model, flags, Runtime.getRuntime().availableProcessors(), memory, os,
                 System.getProperty("os.version"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                ManagementFactory.getRuntimeMXBean().getInputArguments());
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), List.of());
     }
 
     private static String osRelease() {

@@ -26,7 +26,9 @@ final class JmhCell {
     record Measurement(double score, double scoreError, List<Double> samples) {
     }
 
-    static Measurement run(CellRequest req) throws RunnerException {
+    static Measurement run(CellRequest req, java.nio.file.Path memoryFile) throws RunnerException {
+        // forks inherit this through jvmArgsAppend; with no fork the benchmark runs in this JVM and reads it here
+        System.setProperty(org.dlbench.core.bench.EngineState.MEMORY_OUT, memoryFile.toString());
         Profile p = req.profile();
         Class<?> benchmark = Mode.parse(req.mode()) == Mode.TRAIN ? TrainingBenchmark.class : InferenceBenchmark.class;
         ChainedOptionsBuilder options = new OptionsBuilder()
@@ -42,6 +44,7 @@ final class JmhCell {
                 .measurementIterations(p.measurementIterations())
                 .measurementTime(TimeValue.milliseconds(Math.round(p.measurementSeconds() * 1000)))
                 .threads(1)
+                .jvmArgsAppend("-D" + org.dlbench.core.bench.EngineState.MEMORY_OUT + "=" + memoryFile)
                 .shouldFailOnError(true);
         Collection<RunResult> results = new Runner(options.build()).run();
         if (results.isEmpty()) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.NoJvmEngines;
 import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
@@ -24,6 +25,7 @@ import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
+import org.dlbench.core.result.Verdicts;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -33,6 +35,9 @@ import org.dlbench.core.workload.Workload;
 public final class Orchestrator {
     /** Describing a family loads no engine, so this is generous. */
     private static final long DESCRIBE_TIMEOUT_SECONDS = 120;
+    /** Large enough to reach BLAS peak on a CPU, small enough to take seconds. */
+    static final int CALIBRATION_N = 1024;
+    static final double CALIBRATION_SECONDS = 2.0;
 
     private final RunOptions options;
     private final PrintStream out;
@@ -62,13 +67,36 @@ public final class Orchestrator {
 
     public Outcome run() throws IOException, InterruptedException {
         Path dir = options.outDir().resolve(options.runId());
-        Files.createDirectories(dir.resolve("logs"));
-        if (!Files.isWritable(dir)) {
+        RunResult previous = null;
+        if (options.resume()) {
+            try {
+                previous = ResultsIO.read(dir);
+            } catch (ResultsIO.BadResultsException e) {
+                throw new UsageException("cannot resume " + dir + ": " + e.getMessage());
+            }
+        } else if (Files.exists(dir.resolve(ResultsIO.FILE))) {
+            throw new UsageException("run directory " + dir + " already holds a run; use --resume to continue it"
+                    + " or another --run-id");
+        }
+        try {
+            Files.createDirectories(dir.resolve("logs"));
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                    ? fse.getReason() : e.getClass().getSimpleName();
+            throw new UsageException("cannot create results directory " + dir + ": " + why);
+        }
+        if (!Files.isWritable(dir) || !Files.isWritable(dir.resolve("logs"))) {
             throw new UsageException("results directory " + dir + " is not writable");
         }
         Host host = HostProbe.probe();
-        RunResult run = new RunResult(RunResult.SCHEMA_VERSION, options.runId(), now(), null, HarnessInfo.version(),
-                HarnessInfo.gitCommit(options.home()), host, options.profile(), List.of());
+        RunResult run = previous != null
+                ? previous.finished(null)
+                : new RunResult(RunResult.SCHEMA_VERSION, options.runId(), now(), null, HarnessInfo.version(),
+                        HarnessInfo.gitCommit(options.home()), host, options.profile(), List.of());
+        if (previous != null && !previous.profile().equals(options.profile())) {
+            throw new UsageException("cannot resume " + dir + " with profile " + options.profile().name()
+                    + ": it was started with profile " + previous.profile().name());
+        }
         save(run, dir);
 
         List<EngineFamily> families = options.families().isEmpty()
@@ -93,12 +121,43 @@ public final class Orchestrator {
             }
         }
         List<String> engines = selectEngines(familyOf);
+        for (String e : engines) {
+            String reason = NoJvmEngines.all().get(e);
+            if (reason != null) {
+                for (String w : options.workloads().stream().map(Workload::name).toList()) {
+                    for (Mode m : options.modes()) {
+                        answers.add(new DescribeRequest.Answer(e, w, m.id(), false, reason));
+                    }
+                }
+            }
+        }
         List<Planned> plan = plan(engines, answers);
+        if (previous != null) {
+            List<CellResult> done = previous.results();
+            int before = plan.size();
+            plan.removeIf(p -> done.stream().anyMatch(r -> p.key().matches(r)));
+            out.printf(Locale.ROOT, "Resuming %s: %d of %d cells already done%n", dir, before - plan.size(), before);
+        }
         long measured = plan.stream().filter(p -> p.unsupportedReason() == null).count();
-        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure) with profile %s on %s, %d cores; results in %s%n",
-                options.runId(), plan.size(), measured, options.profile().name(), host.cpuModel(), host.cores(), dir);
+        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure, about %d min) with profile %s on %s, %d cores;"
+                        + " results in %s%n", options.runId(), plan.size(), measured,
+                Math.round(Math.ceil(measured * estimateSeconds(options.profile()) / 60)), options.profile().name(),
+                host.cpuModel(), host.cores(), dir);
 
-        Thread hook = new Thread(ChildJvm::killCurrent, "dlbench-stop-child");
+        if (options.calibrate() && (previous == null || previous.host().calibration() == null
+                || previous.host().calibration().isEmpty())) {
+            run = withHost(run, run.host().withCalibration(calibrate(plan, familyOf, dir)));
+            save(run, dir);
+        }
+        Host measuredOn = run.host();
+
+        // Ctrl-C: stop the running cell; everything finished is already in results.json.
+        String resumeHint = "dlbench: interrupted; finished cells are in " + dir.resolve(ResultsIO.FILE)
+                + "; continue with: run --resume --run-id " + options.runId() + " (and the same options)";
+        Thread hook = new Thread(() -> {
+            ChildJvm.killCurrent();
+            System.err.println(resumeHint);
+        }, "dlbench-stop-child");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             int index = 0;
@@ -110,7 +169,7 @@ public final class Orchestrator {
                 index++;
                 out.printf(Locale.ROOT, "[%d/%d] %s ... ", index, measured, p.key());
                 out.flush();
-                CellResult r = measure(familyOf.get(p.key().engine()), p, dir);
+                CellResult r = judge(measure(familyOf.get(p.key().engine()), p, dir), measuredOn);
                 out.println(summary(r));
                 run = run.withResult(r);
                 save(run, dir);
@@ -127,15 +186,81 @@ public final class Orchestrator {
         return new Outcome(run, dir);
     }
 
+    /** A rough wall time per measured cell: JVM starts, checks, warmup, measurement and latency phase. */
+    static double estimateSeconds(org.dlbench.core.result.Profile p) {
+        double jmh = Math.max(1, p.forks()) * (p.warmupIterations() * p.warmupSeconds()
+                + p.measurementIterations() * p.measurementSeconds() + 2);
+        return 6 + jmh + p.warmupSeconds() + p.latencySeconds();
+    }
+
+    /** Verdict and efficiency, decided here where the profile and the host's peak are known. */
+    private CellResult judge(CellResult r, Host host) {
+        if (r.status() != Status.OK) {
+            return r;
+        }
+        Double peak = host.peakGflops(r.threads());
+        CellResult withPeak = peak == null || r.gflops() == null ? r
+                : r.toBuilder().percentOfPeak(100 * r.gflops() / peak).build();
+        return Verdicts.judge(withPeak, options.profile());
+    }
+
+    /** Matrix-multiply peak per thread count, measured by every engine module that takes part and can. */
+    private List<Host.Calibration> calibrate(List<Planned> plan, Map<String, EngineFamily> familyOf, Path dir)
+            throws IOException, InterruptedException {
+        List<Host.Calibration> all = new ArrayList<>();
+        List<EngineFamily> used = plan.stream().filter(p -> p.unsupportedReason() == null)
+                .map(p -> familyOf.get(p.key().engine())).distinct().toList();
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        for (EngineFamily family : used) {
+            for (int threads : options.threads()) {
+                out.printf(Locale.ROOT, "Calibrating %dx%d float32 matrix multiply with %s, %d thread(s) ... ",
+                        CALIBRATION_N, CALIBRATION_N, family.name(), threads);
+                out.flush();
+                String id = "calibrate-" + family.name() + "-t" + threads;
+                Path request = tmp.resolve(id + ".json");
+                Path answer = tmp.resolve(id + ".out.json");
+                Files.deleteIfExists(answer);
+                ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
+                        new CellMain.CalibrateRequest(threads, CALIBRATION_N, CALIBRATION_SECONDS)));
+                ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(),
+                        List.of("calibrate", request.toString(), answer.toString()), threads, options.cache(), tmp,
+                        dir.resolve("logs").resolve(id + ".log"), DESCRIBE_TIMEOUT_SECONDS);
+                if (!Files.exists(answer)) {
+                    out.println("failed: " + exit.describe(DESCRIBE_TIMEOUT_SECONDS));
+                    continue;
+                }
+                List<Host.Calibration> got = ResultsIO.JSON.readValue(answer.toFile(),
+                        new TypeReference<List<Host.Calibration>>() { });
+                out.println(got.isEmpty() ? "no engine here measures it" : got.stream()
+                        .map(c -> String.format(Locale.ROOT, "%s %.1f GFLOP/s", c.engine(), c.gflops()))
+                        .collect(Collectors.joining(", ")));
+                all.addAll(got);
+            }
+        }
+        return all;
+    }
+
+    private static RunResult withHost(RunResult r, Host host) {
+        return new RunResult(r.schemaVersion(), r.runId(), r.startedAt(), r.finishedAt(), r.harnessVersion(),
+                r.gitCommit(), host, r.profile(), r.results());
+    }
+
     private List<String> selectEngines(Map<String, EngineFamily> familyOf) {
+        List<String> known = new ArrayList<>(familyOf.keySet());
+        NoJvmEngines.all().keySet().forEach(e -> {
+            if (!known.contains(e)) {
+                known.add(e);
+            }
+        });
         if (options.engines().isEmpty()) {
-            return new ArrayList<>(familyOf.keySet());
+            return known;
         }
         List<String> chosen = new ArrayList<>();
         for (String wanted : options.engines()) {
-            String match = familyOf.keySet().stream().filter(e -> e.equalsIgnoreCase(wanted)).findFirst()
+            String match = known.stream().filter(e -> e.equalsIgnoreCase(wanted)).findFirst()
                     .orElseThrow(() -> new UsageException("unknown engine '" + wanted + "' (available: "
-                            + String.join(", ", familyOf.keySet()) + ")"));
+                            + String.join(", ", familyOf.keySet()) + "; listed without a JVM runtime: "
+                            + String.join(", ", NoJvmEngines.all().keySet()) + ")"));
             if (!chosen.contains(match)) {
                 chosen.add(match);
             }
@@ -155,7 +280,7 @@ public final class Orchestrator {
                             .orElse(null);
                     String reason = a == null ? "engine did not answer for this workload"
                             : a.supported() ? null : a.reason();
-                    for (int batch : batches) {
+                    for (int batch : mode == Mode.SERVER ? List.of(1) : batches) {
                         for (int threads : options.threads()) {
                             CellKey key = new CellKey(engine, workload.name(), mode.id(), batch, threads,
                                     options.device().toString());
@@ -177,8 +302,8 @@ public final class Orchestrator {
         ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
                 new DescribeRequest(options.workloadArgs(), options.device().toString())));
         Path log = dir.resolve("logs").resolve("describe-" + family.name() + ".log");
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), List.of("describe", request.toString(),
-                answer.toString()), 1, options.cache(), log, DESCRIBE_TIMEOUT_SECONDS);
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(), List.of("describe",
+                request.toString(), answer.toString()), 1, options.cache(), tmp, log, DESCRIBE_TIMEOUT_SECONDS);
         if (!Files.exists(answer)) {
             throw new IOException(exit.describe(DESCRIBE_TIMEOUT_SECONDS));
         }
@@ -192,14 +317,14 @@ public final class Orchestrator {
         Path answer = tmp.resolve(k.id() + ".out.json");
         Files.deleteIfExists(answer);
         CellRequest req = new CellRequest(k.engine(), p.workloadArg(), k.workload(), k.mode(), k.batch(), k.threads(),
-                k.device(), options.profile());
+                k.device(), options.profile(), options.server());
         ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(req));
         Path log = dir.resolve("logs").resolve(k.id() + ".log");
         Files.deleteIfExists(log);
         long start = System.nanoTime();
-        long timeout = options.profile().cellTimeoutSeconds();
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), List.of("cell", request.toString(), answer.toString()),
-                k.threads(), options.cache(), log, timeout);
+        long timeout = options.cellTimeout();
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(),
+                List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (Files.exists(answer)) {
             try {
@@ -214,11 +339,13 @@ public final class Orchestrator {
 
     private static String summary(CellResult r) {
         return switch (r.status()) {
-            case OK -> String.format(Locale.ROOT, "%,.0f samples/s%s%s (%.0f s)", r.score(),
+            case OK -> String.format(Locale.ROOT, "%,.0f samples/s%s%s%s (%.0f s)", r.score(),
                     r.scoreError() == null || r.scoreError().isNaN() ? ""
                             : String.format(Locale.ROOT, " +- %.1f%%", 100 * r.scoreError() / r.score()),
                     r.checksPassed() ? "" : ", CHECK FAILED: " + r.checks().stream().filter(c -> !c.passed())
                             .map(Check::name).collect(Collectors.joining(", ")),
+                    r.verdict() == null || r.verdict().equals(Verdicts.VALID) ? ""
+                            : ", " + r.verdict() + (r.verdictReason() == null ? "" : " (" + r.verdictReason() + ")"),
                     r.seconds() == null ? 0 : r.seconds());
             case UNSUPPORTED -> "unsupported: " + r.reason();
             case FAILED -> "FAILED: " + r.reason();

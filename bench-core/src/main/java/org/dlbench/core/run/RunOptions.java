@@ -13,6 +13,7 @@ import org.dlbench.core.workload.Workload;
  * @param engines engine names to run, or empty for every engine found
  * @param batches batch sizes, or empty for each workload's own defaults
  * @param families engine modules to use, or empty to discover them under {@code home}
+ * @param resume continue the run directory {@code outDir/runId}, skipping cells it already holds
  */
 public record RunOptions(
         List<String> engines,
@@ -27,5 +28,15 @@ public record RunOptions(
         String runId,
         Path home,
         Path cache,
-        List<EngineFamily> families) {
+        List<EngineFamily> families,
+        Integer cellTimeoutSeconds,
+        List<String> childJvmArgs,
+        boolean resume,
+        CellRequest.ServerOptions server,
+        boolean calibrate) {
+
+    /** The per-cell time limit: the user's, else the profile's. */
+    public long cellTimeout() {
+        return cellTimeoutSeconds != null ? cellTimeoutSeconds : profile.cellTimeoutSeconds();
+    }
 }

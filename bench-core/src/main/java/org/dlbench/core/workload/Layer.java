@@ -21,7 +21,7 @@ public sealed interface Layer {
     String type();
 
     /** Fully connected layer: y = x W^T + b, weight stored [units, in] as in PyTorch. */
-    record Dense(int units, Activation activation) implements Layer {
+    record Dense(Integer units, Activation activation) implements Layer {
         public Dense {
             activation = activation == null ? Activation.NONE : activation;
         }
@@ -29,7 +29,7 @@ public sealed interface Layer {
     }
 
     /** 2-D convolution over CHW input, weight stored [filters, in_channels, kernel, kernel]. */
-    record Conv2d(int filters, int kernel, Integer stride, Integer padding, Activation activation) implements Layer {
+    record Conv2d(Integer filters, Integer kernel, Integer stride, Integer padding, Activation activation) implements Layer {
         public Conv2d {
             stride = stride == null ? 1 : stride;
             padding = padding == null ? 0 : padding;
@@ -39,7 +39,7 @@ public sealed interface Layer {
     }
 
     /** Square max pooling, no padding. */
-    record MaxPool2d(int kernel, Integer stride) implements Layer, Pool {
+    record MaxPool2d(Integer kernel, Integer stride) implements Layer, Pool {
         public MaxPool2d {
             stride = stride == null ? kernel : stride;
         }
@@ -47,7 +47,7 @@ public sealed interface Layer {
     }
 
     /** Square average pooling, no padding. */
-    record AvgPool2d(int kernel, Integer stride) implements Layer, Pool {
+    record AvgPool2d(Integer kernel, Integer stride) implements Layer, Pool {
         public AvgPool2d {
             stride = stride == null ? kernel : stride;
         }
@@ -61,7 +61,7 @@ public sealed interface Layer {
 
     /** Common view of the two pooling layers. */
     interface Pool {
-        int kernel();
+        Integer kernel();
         Integer stride();
     }
 }

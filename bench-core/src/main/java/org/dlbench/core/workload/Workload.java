@@ -147,7 +147,10 @@ public final class Workload {
     }
 
     private static void positive(Integer v, String field, String at) {
-        if (v == null || v <= 0) {
+        if (v == null) {
+            throw new WorkloadException(at + ": field '" + field + "' is missing");
+        }
+        if (v <= 0) {
             throw new WorkloadException(at + ": field '" + field + "' must be a positive integer, got " + v);
         }
     }

@@ -85,7 +85,7 @@ public final class Workloads {
             throw new WorkloadException(source + ": at " + path(e) + ": unknown layer type '" + e.getTypeId()
                     + "' (known: " + Layer.KNOWN_TYPES + ")", e);
         } catch (UnrecognizedPropertyException e) {
-            throw new WorkloadException(source + ": at " + path(e) + ": unknown field '" + e.getPropertyName()
+            throw new WorkloadException(source + ": at " + path(e, 1) + ": unknown field '" + e.getPropertyName()
                     + "' (known: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
                     .collect(Collectors.joining(", ")) + ")", e);
         } catch (JsonMappingException e) {
@@ -109,8 +109,13 @@ public final class Workloads {
     }
 
     private static String path(JsonMappingException e) {
+        return path(e, 0);
+    }
+
+    /** The JSON path of the problem, leaving out the last {@code drop} steps. */
+    private static String path(JsonMappingException e, int drop) {
         StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
+        for (JsonMappingException.Reference ref : e.getPath().subList(0, Math.max(0, e.getPath().size() - drop))) {
             if (ref.getFieldName() != null) {
                 sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
             } else if (ref.getIndex() >= 0) {

@@ -1,0 +1,59 @@
+package org.dlbench.core.run;
+
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.dlbench.core.result.CellResult;
+
+/** Per-call latency in an HdrHistogram (3 significant digits, up to an hour), summarised as percentiles. */
+final class Latencies {
+    private final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
+    private long started = -1;
+    private long ended;
+
+    void record(long nanos) {
+        histogram.recordValue(Math.max(0, Math.min(nanos, histogram.getHighestTrackableValue())));
+    }
+
+    void span(long startNanos, long endNanos) {
+        if (started < 0) {
+            started = startNanos;
+        }
+        ended = endNanos;
+    }
+
+    long count() {
+        return histogram.getTotalCount();
+    }
+
+    CellResult.Latency summary() {
+        double ms = 1e6;
+        return new CellResult.Latency(histogram.getTotalCount(), histogram.getMean() / ms,
+                histogram.getValueAtPercentile(50) / ms, histogram.getValueAtPercentile(90) / ms,
+                histogram.getValueAtPercentile(99) / ms, histogram.getValueAtPercentile(99.9) / ms,
+                histogram.getMaxValue() / ms, started < 0 ? 0 : (ended - started) / 1e9);
+    }
+
+    /**
+     * Closed loop: calls {@code call} back to back, first for {@code warmupSeconds} unrecorded, then until both
+     * {@code minSeconds} and {@code minCount} calls are reached.
+     */
+    static Latencies closedLoop(Runnable call, double warmupSeconds, double minSeconds, long minCount,
+                                LongSupplier clock) {
+        long warmEnd = clock.getAsLong() + (long) (warmupSeconds * 1e9);
+        while (clock.getAsLong() < warmEnd) {
+            call.run();
+        }
+        Latencies l = new Latencies();
+        long start = clock.getAsLong();
+        long minEnd = start + (long) (minSeconds * 1e9);
+        long now = start;
+        while (now < minEnd || l.count() < minCount) {
+            long t0 = clock.getAsLong();
+            call.run();
+            now = clock.getAsLong();
+            l.record(now - t0);
+            l.span(t0, now);
+        }
+        return l;
+    }
+}

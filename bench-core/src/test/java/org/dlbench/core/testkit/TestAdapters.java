@@ -1,0 +1,151 @@
+package org.dlbench.core.testkit;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.EngineAdapter;
+import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.adapter.Support;
+import org.dlbench.core.reference.ReferenceModel;
+import org.dlbench.core.workload.Workload;
+
+/**
+ * Engines for testing the harness itself: one that answers with the reference maths, and ones that misbehave the
+ * way native engines do (wrong numbers, native crash, hang, out of memory). Registered only on test classpaths.
+ */
+public final class TestAdapters {
+    private TestAdapters() {
+    }
+
+    /** Inference with the reference forward pass: always correct. */
+    public static class Reference implements EngineAdapter {
+        @Override
+        public String name() {
+            return "TestReference";
+        }
+
+        @Override
+        public Support supports(Workload workload, Mode mode, Device device) {
+            if (!device.isCpu()) {
+                return Support.no("test engine runs on the CPU only");
+            }
+            return mode == Mode.INFER ? Support.yes() : Support.no("test engine: inference only");
+        }
+
+        /** A plain-Java matrix multiply: slow, but it exercises the calibration path end to end. */
+        @Override
+        public java.util.OptionalDouble sgemmGflops(int n, int threads, double seconds) {
+            int m = Math.min(n, 128);
+            float[] a = new float[m * m];
+            float[] b = new float[m * m];
+            float[] c = new float[m * m];
+            java.util.Arrays.fill(a, 1f);
+            java.util.Arrays.fill(b, 2f);
+            long start = System.nanoTime();
+            long reps = 0;
+            do {
+                for (int i = 0; i < m; i++) {
+                    for (int k = 0; k < m; k++) {
+                        float aik = a[i * m + k];
+                        for (int j = 0; j < m; j++) {
+                            c[i * m + j] += aik * b[k * m + j];
+                        }
+                    }
+                }
+                reps++;
+            } while (System.nanoTime() - start < seconds * 1e9 / 10);
+            return java.util.OptionalDouble.of(2.0 * m * m * m * reps / ((System.nanoTime() - start) / 1e9) / 1e9);
+        }
+
+        @Override
+        public Session open(SessionSpec spec) throws Exception {
+            ReferenceModel model = new ReferenceModel(spec.workload(), spec.weights());
+            return new SimpleSession(features -> model.forward(features, spec.batchSize()));
+        }
+    }
+
+    /** Returns zeros: its correctness check must fail and the report must say so. */
+    public static class Wrong extends Reference {
+        @Override
+        public String name() {
+            return "TestWrong";
+        }
+
+        @Override
+        public Session open(SessionSpec spec) {
+            return new SimpleSession(features -> new float[spec.batchSize() * spec.workload().classes()]);
+        }
+    }
+
+    /** Dies of a real SIGSEGV, as a broken native library would. */
+    public static class Crash extends Reference {
+        @Override
+        public String name() {
+            return "TestCrash";
+        }
+
+        @Override
+        public Session open(SessionSpec spec) throws Exception {
+            Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            unsafe.getClass().getMethod("putAddress", long.class, long.class).invoke(unsafe, 0L, 42L);
+            throw new IllegalStateException("still alive after writing to address 0");
+        }
+    }
+
+    /** Never returns. */
+    public static class Hang extends Reference {
+        @Override
+        public String name() {
+            return "TestHang";
+        }
+
+        @Override
+        public Session open(SessionSpec spec) throws Exception {
+            Thread.sleep(Long.MAX_VALUE);
+            return null;
+        }
+    }
+
+    /** Allocates until the heap is gone. */
+    public static class Oom extends Reference {
+        @Override
+        public String name() {
+            return "TestOom";
+        }
+
+        @Override
+        public Session open(SessionSpec spec) {
+            List<long[]> hog = new ArrayList<>();
+            while (true) {
+                hog.add(new long[16 * 1024 * 1024]);
+            }
+        }
+    }
+
+    private record SimpleSession(java.util.function.Function<float[], float[]> forward) implements Session {
+        @Override
+        public String engineVersion() {
+            return "test";
+        }
+
+        @Override
+        public Map<String, String> settings() {
+            return Map.of("kind", "test");
+        }
+
+        @Override
+        public float[] infer(float[] features) {
+            return forward.apply(features);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

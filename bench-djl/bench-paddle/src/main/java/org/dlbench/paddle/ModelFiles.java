@@ -1,0 +1,120 @@
+package org.dlbench.paddle;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.Stage;
+import org.dlbench.core.workload.Workload;
+import org.dlbench.paddle.proto.PaddleFramework.ProgramDesc;
+
+/**
+ * The Paddle inference model of a workload on disk: {@code inference.pdmodel} + {@code inference.pdiparams} in a
+ * cache directory named by a hash of the definition and the weights, written once and atomically so concurrent
+ * JVMs never load a half-written model.
+ */
+final class ModelFiles {
+    static final String MODEL_FILE = "inference.pdmodel";
+    static final String PARAMS_FILE = "inference.pdiparams";
+    /** Bump when the writer's output changes, so older cached models are not reused. */
+    private static final String FORMAT = "dlbench-paddle-program-1";
+
+    private ModelFiles() {
+    }
+
+    /** The directory holding this workload's model, written now if no earlier run left it. */
+    static Path prepare(Workload workload, Weights weights) throws IOException {
+        Path dir = cacheRoot().resolve(workload.name() + "-" + key(workload, weights));
+        if (complete(dir)) {
+            return dir;
+        }
+        Files.createDirectories(dir.getParent());
+        Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
+        try {
+            write(workload, weights, tmp);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException raced) {
+                // another JVM moved the same model in first; identical key, identical content
+                if (!complete(dir)) {
+                    throw raced;
+                }
+            }
+        } finally {
+            deleteTree(tmp);
+        }
+        return dir;
+    }
+
+    /** Writes both files into {@code dir}. */
+    static void write(Workload workload, Weights weights, Path dir) throws IOException {
+        ProgramDesc program = ProgramWriter.write(workload);
+        Files.write(dir.resolve(MODEL_FILE), program.toByteArray());
+        try (OutputStream out = Files.newOutputStream(dir.resolve(PARAMS_FILE))) {
+            ParamsFile.write(ParamsFile.tensors(workload, weights), out);
+        }
+    }
+
+    /** {@code -Ddlbench.model.cache} if set, else {@code <tmp>/dlbench-models}; then one folder per engine. */
+    static Path cacheRoot() {
+        String configured = System.getProperty("dlbench.model.cache");
+        Path root = configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("java.io.tmpdir"), "dlbench-models");
+        return root.resolve(PaddleAdapter.NAME);
+    }
+
+    /** Hash of what determines the files: writer format, layer definitions, shapes and every weight value. */
+    static String key(Workload workload, Weights weights) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        StringBuilder definition = new StringBuilder(FORMAT).append('|').append(workload.name())
+                .append('|').append(Arrays.toString(workload.inputShape())).append('|').append(workload.classes());
+        for (Stage s : workload.stages()) {
+            definition.append('|').append(s.layer());
+        }
+        sha.update(definition.toString().getBytes(StandardCharsets.UTF_8));
+        List<ParamsFile.Tensor> tensors = ParamsFile.tensors(workload, weights);
+        for (ParamsFile.Tensor t : tensors) {
+            sha.update(t.name().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = ByteBuffer.allocate(t.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(t.data());
+            sha.update(bytes.array());
+        }
+        return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    }
+
+    private static boolean complete(Path dir) {
+        return Files.isRegularFile(dir.resolve(MODEL_FILE)) && Files.isRegularFile(dir.resolve(PARAMS_FILE));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove temporary model folder " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.dlbench.djl.block;
+
+import ai.djl.engine.Engine;
+import ai.djl.mxnet.jna.JnaUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Apache MXNet 1.9 through DJL (the project is retired to the Apache Attic, kept as a seed system). MXNet sizes its
+ * OpenMP pool from {@code OMP_NUM_THREADS} (or {@code MXNET_OMP_MAX_THREADS}) once, at library load, and has no
+ * working API to change it afterwards (MXSetNumOMPThreads only sets the calling thread, not the engine's worker),
+ * so the environment the runner gives the JVM must already say the requested count.
+ */
+public final class MxNetAdapter extends DjlBlockAdapter {
+
+    public MxNetAdapter() {
+        super("MXNet");
+    }
+
+    @Override
+    protected String nativeResource() {
+        return "native/lib/mxnet.properties";
+    }
+
+    @Override
+    protected String nativeArtifact() {
+        return "ai.djl.mxnet:mxnet-native-mkl";
+    }
+
+    @Override
+    protected Map<String, String> applyThreads(int threads, EngineLoader loader) {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        String ompMax = System.getenv("MXNET_OMP_MAX_THREADS");
+        String wanted = Integer.toString(threads);
+        // MXNet's rule: MXNET_OMP_MAX_THREADS wins over OMP_NUM_THREADS; with neither it picks its own count
+        String effective = ompMax != null ? ompMax.strip() : omp == null ? null : omp.strip();
+        if (!wanted.equals(effective)) {
+            throw new IllegalStateException("MXNet takes its thread count from the environment at load time: "
+                    + (ompMax != null ? "MXNET_OMP_MAX_THREADS=" + ompMax : "OMP_NUM_THREADS="
+                    + (omp == null ? "(unset)" : omp)) + " but " + threads + " thread(s) were requested; start the "
+                    + "JVM with OMP_NUM_THREADS=" + threads + (ompMax != null ? " and without MXNET_OMP_MAX_THREADS" : ""));
+        }
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("omp_num_threads", omp == null ? "(unset)" : omp.strip());
+        if (ompMax != null) {
+            s.put("mxnet_omp_max_threads", ompMax.strip());
+        }
+        // the threaded engine runs each operator on a worker thread that uses the OpenMP pool
+        s.put("mxnet_engine_type", env("MXNET_ENGINE_TYPE", "ThreadedEnginePerDevice"));
+        s.put("mxnet_cpu_worker_nthreads", env("MXNET_CPU_WORKER_NTHREADS", "1"));
+        String blas = System.getenv("OPENBLAS_NUM_THREADS");
+        if (blas != null) {
+            s.put("openblas_num_threads", blas.strip());
+        }
+        loader.engine();
+        return s;
+    }
+
+    private static String env(String name, String mxnetDefault) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? mxnetDefault + " (default)" : v.strip();
+    }
+
+    @Override
+    protected Map<String, String> engineSettings(Engine engine) {
+        Map<String, String> s = new LinkedHashMap<>();
+        NativeLibraries.onClasspath(nativeResource()).stream().findFirst()
+                .ifPresent(b -> s.put("native_flavour", b.flavour()));
+        s.put("mkldnn", Boolean.toString(engine.hasCapability("MKLDNN")));
+        s.put("mkldnn_enabled", env("MXNET_MKLDNN_ENABLED", "1"));
+        // DJL's trainer updates MXNet parameters through a KVStore unless told to use its Java parameter server
+        s.put("parameter_server", Boolean.getBoolean("ai.djl.use_local_parameter_server") ? "local" : "kvstore");
+        return s;
+    }
+
+    @Override
+    protected void awaitCompletion() {
+        // MXNet queues operators; the SGD update must be finished, not just queued, when a timed step returns
+        JnaUtils.waitAll();
+    }
+}

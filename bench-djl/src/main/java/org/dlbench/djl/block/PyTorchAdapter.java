@@ -1,0 +1,80 @@
+package org.dlbench.djl.block;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * PyTorch (LibTorch) through DJL. Intra-op threads are taken from {@code ai.djl.pytorch.num_threads} and
+ * inter-op threads from {@code ai.djl.pytorch.num_interop_threads} when the engine first loads, so they are set
+ * then and checked against what LibTorch reports; a JVM whose PyTorch already runs with another count is refused.
+ */
+public final class PyTorchAdapter extends DjlBlockAdapter {
+    static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
+    static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+
+    public PyTorchAdapter() {
+        super("PyTorch");
+    }
+
+    @Override
+    protected String nativeResource() {
+        return "native/lib/pytorch.properties";
+    }
+
+    @Override
+    protected String nativeArtifact() {
+        return "ai.djl.pytorch:pytorch-native-cpu";
+    }
+
+    @Override
+    protected Map<String, String> applyThreads(int threads, EngineLoader loader) {
+        // without effect if the engine is already up; the check below catches that case
+        synchronized (PyTorchAdapter.class) {
+            System.setProperty(NUM_THREADS, Integer.toString(threads));
+            System.setProperty(NUM_INTEROP_THREADS, "1");
+            loader.engine();
+        }
+        // LibTorch keeps the count per calling thread (set lazily from the global value), so ask on this one
+        int intra = JniUtils.getNumThreads();
+        int inter = JniUtils.getNumInteropThreads();
+        if (intra != threads || inter != 1) {
+            throw new IllegalStateException("PyTorch already runs in this JVM with " + intra + " intra-op and " + inter
+                    + " inter-op thread(s), but " + threads + " intra-op and 1 inter-op were requested; LibTorch "
+                    + "takes its thread counts once, when it loads: use a new JVM for another thread count");
+        }
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("num_threads", Integer.toString(intra));
+        s.put("num_interop_threads", Integer.toString(inter));
+        return s;
+    }
+
+    @Override
+    protected Map<String, String> engineSettings(Engine engine) {
+        Map<String, String> s = new LinkedHashMap<>();
+        NativeLibraries.onClasspath(nativeResource()).stream().findFirst()
+                .ifPresent(b -> s.put("native_flavour", b.flavour()));
+        s.put("mkldnn", Boolean.toString(engine.hasCapability("MKLDNN")));
+        return s;
+    }
+
+    @Override
+    protected NDArray labels(NDManager manager, int[] labels) {
+        // torch gathers with int64 indices; giving them so spares DJL a cast per step
+        long[] wide = new long[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            wide[i] = labels[i];
+        }
+        return manager.create(wide);
+    }
+
+    @Override
+    protected void beforeInference() {
+        // grad mode is per thread in LibTorch and on by default; DJL switches it off only on the thread that loaded
+        // the engine, so a benchmark thread would otherwise record an autograd graph on every forward pass
+        JniUtils.setGradMode(false);
+    }
+}

@@ -1,0 +1,155 @@
+package org.dlbench.djl.onnx;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.workload.Workload;
+
+/**
+ * One ORT session on the workload's .onnx file. Each {@link #infer} call copies the features into an ORT tensor,
+ * runs the session and copies the logits back, all inside a per-call NDManager that frees both tensors.
+ */
+final class OnnxRuntimeSession implements Session {
+    /** DJL switch: without it every ORT NDManager also opens a manager of the default engine (PyTorch or MXNet). */
+    static final String DISABLE_HELPER = "ai.djl.onnx.disable_alternative";
+    private static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
+
+    private final Model model;
+    private final SessionOptions options;
+    private final Block block;
+    private final ParameterStore parameters;
+    private final long[] inputDims;
+    private final int inputSize;
+    private final int batch;
+    private final String version;
+    private final Map<String, String> settings;
+
+    private OnnxRuntimeSession(Model model, SessionOptions options, SessionSpec spec, String version,
+                               Map<String, String> settings) {
+        this.model = model;
+        this.options = options;
+        this.block = model.getBlock();
+        this.parameters = new ParameterStore(model.getNDManager(), false);
+        Workload w = spec.workload();
+        int[] sample = w.inputShape();
+        this.inputDims = new long[sample.length + 1];
+        this.inputDims[0] = spec.batchSize();
+        for (int i = 0; i < sample.length; i++) {
+            inputDims[i + 1] = sample[i];
+        }
+        this.inputSize = w.inputSize();
+        this.batch = spec.batchSize();
+        this.version = version;
+        this.settings = Collections.unmodifiableMap(settings);
+    }
+
+    static OnnxRuntimeSession open(SessionSpec spec, ModelCache cache, String optLevel) throws Exception {
+        // Before the engine starts: ORT needs no helper engine for create/run/read-back, and loading PyTorch or MXNet
+        // natives (and their thread pools) into an ORT measurement would distort it. A -D given by the user wins.
+        if (System.getProperty(DISABLE_HELPER) == null) {
+            System.setProperty(DISABLE_HELPER, "true");
+        }
+        // DJL sizes ORT's global pools from these; sessions here use their own pools (set below), so this only keeps
+        // the idle global pools from being sized by the core count.
+        setIfAbsent("ai.djl.onnxruntime.num_threads", Integer.toString(spec.threads()));
+        setIfAbsent("ai.djl.onnxruntime.num_interop_threads", "1");
+
+        Path file = OnnxGraphWriter.writeCached(cache, OnnxRuntimeAdapter.ENGINE, spec.workload(), spec.weights());
+        String spinning = System.getProperty("dlbench.ort.allow_spinning", "1").trim();
+
+        Engine engine = Engine.getEngine(OnnxRuntimeAdapter.ENGINE);
+        SessionOptions options = new SessionOptions();
+        Model model = null;
+        try {
+            options.setIntraOpNumThreads(spec.threads());
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OptLevel.valueOf(optLevel));
+            options.addConfigEntry(ALLOW_SPINNING, spinning);
+            model = Model.newInstance("dlbench-" + spec.workload().name(), djlDevice(spec.device()),
+                    OnnxRuntimeAdapter.ENGINE);
+            // DJL takes a ready SessionOptions object from the load options; it adds CUDA itself for a GPU device
+            model.load(file, null, Map.of("sessionOptions", options));
+
+            String version = OrtEnvironment.getEnvironment().getVersion();
+            Engine helper = engine.getAlternativeEngine();
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put("ort_version", version);
+            s.put("djl_version", Engine.getDjlVersion());
+            s.put("execution_provider", spec.device().isCpu() ? "CPU" : "CUDA");
+            s.put("intra_op_num_threads", Integer.toString(spec.threads()));
+            s.put("inter_op_num_threads", "1");
+            s.put("execution_mode", "SEQUENTIAL");
+            s.put("graph_optimization_level", optLevel);
+            s.put("intra_op_allow_spinning", spinning);
+            s.put("helper_engine", helper == null ? "none" : helper.getEngineName());
+            s.put("model_format", "onnx ir" + OnnxGraphWriter.IR_VERSION + " opset" + OnnxGraphWriter.OPSET);
+            s.put("model_file", file.toString());
+            return new OnnxRuntimeSession(model, options, spec, version, s);
+        } catch (Exception | Error e) {
+            if (model != null) {
+                model.close();
+            }
+            options.close();
+            throw e;
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static ai.djl.Device djlDevice(Device device) {
+        return device.isCpu() ? ai.djl.Device.cpu() : ai.djl.Device.gpu(device.index());
+    }
+
+    @Override
+    public String engineVersion() {
+        return version;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public float[] infer(float[] features) {
+        if (features.length != batch * inputSize) {
+            throw new IllegalArgumentException("expected " + batch + " samples of " + inputSize + " features ("
+                    + batch * inputSize + " values), got " + features.length);
+        }
+        try (NDManager call = model.getNDManager().newSubManager()) {
+            NDArray x = call.create(features, new Shape(inputDims));
+            NDList out = block.forward(parameters, new NDList(x), false);
+            return out.singletonOrThrow().toFloatArray();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            model.close();
+        } finally {
+            options.close();
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package org.dlbench.djl.tf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.Activation;
+import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.Stage;
+import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.WorkloadSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.nn.Conv2d;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Writes a workload as a TensorFlow SavedModel (tag {@code serve}, signature {@code serving_default}, input
+ * {@code features}, output {@code logits}) built with the TF Java Ops API, and caches it on disk.
+ *
+ * <p>The graph takes dlbench's NCHW input and runs convolutions and pooling in NHWC, the only layout TensorFlow's
+ * CPU kernels accept: the input is transposed once, conv weights are stored HWIO, and the activations are transposed
+ * back to NCHW just before a flatten so its order stays C, H, W like the reference. Dense weights are stored
+ * [in, out] for a plain MatMul. The batch dimension is left open, so one export serves every batch size.
+ *
+ * <p>Weights live in variables initialised from the shared weights and saved in {@code variables/}, the way a real
+ * trained SavedModel carries them. Models are cached by a hash of the definition and the weight values; a new one is
+ * written to a temporary directory and renamed into place, so a reader never sees half a model.
+ */
+final class SavedModelExport {
+    /** Bump when the graph layout changes, so old cached exports are not reused. */
+    static final int FORMAT = 1;
+    static final String TAG = "serve";
+    static final String SIGNATURE = Signature.DEFAULT_KEY;
+    static final String INPUT = "features";
+    static final String OUTPUT = "logits";
+
+    /** A cached export and whether this call wrote it. */
+    record Exported(Path dir, boolean created) {
+    }
+
+    private SavedModelExport() {
+    }
+
+    /** The cache root: {@code -Ddlbench.model.cache}, else {@code <tmp>/dlbench-models}; models go in {@code TensorFlow/}. */
+    static Path defaultCacheRoot() {
+        String configured = System.getProperty("dlbench.model.cache");
+        Path root = configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("java.io.tmpdir"), "dlbench-models");
+        return root.resolve(TensorFlowAdapter.NAME);
+    }
+
+    /** The directory this workload and these weights export to. */
+    static Path modelDir(Path cacheRoot, Workload workload, Weights weights) {
+        return cacheRoot.resolve(workload.name() + "-" + key(workload, weights));
+    }
+
+    /**
+     * Returns the cached export of this workload and these weights, writing it first if it is not there yet. Needs
+     * the TensorFlow natives loaded.
+     */
+    static Exported ensure(Path cacheRoot, Workload workload, Weights weights) throws IOException {
+        Path dir = modelDir(cacheRoot, workload, weights);
+        if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+            return new Exported(dir, false);
+        }
+        Files.createDirectories(cacheRoot);
+        Path tmp = Files.createTempDirectory(cacheRoot, dir.getFileName() + ".tmp-");
+        try {
+            export(workload, weights, tmp);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                // another JVM finished the same export first: theirs is identical, keep it
+                if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+                    throw e;
+                }
+                return new Exported(dir, false);
+            } catch (IOException e) {
+                // a non-empty target directory is reported as a generic error on some file systems
+                if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+                    throw e;
+                }
+                return new Exported(dir, false);
+            }
+            return new Exported(dir, true);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Builds the graph, initialises the variables in a session and writes the SavedModel into {@code dir}. */
+    static void export(Workload workload, Weights weights, Path dir) throws IOException {
+        // one thread: exporting is not measured, and it should not fight anything that is
+        ConfigProto config = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build();
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> input = tf.withName(INPUT).placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(batchAnd(workload.inputShape()))));
+            Operand<TFloat32> logits = tf.withName(OUTPUT).identity(build(tf, workload, weights, input));
+            try (org.tensorflow.Session session = new org.tensorflow.Session(graph, config)) {
+                Signature signature = Signature.builder(SIGNATURE).input(INPUT, input).output(OUTPUT, logits).build();
+                SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session)
+                        .withSignature(signature).export();
+            }
+        }
+    }
+
+    private static Operand<TFloat32> build(Ops tf, Workload workload, Weights weights, Operand<TFloat32> input) {
+        Operand<TFloat32> x = input;
+        boolean nhwc = false;
+        if (workload.inputShape().length == 3) {
+            x = tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 3, 1}));
+            nhwc = true;
+        }
+        for (Stage stage : workload.stages()) {
+            Layer layer = stage.layer();
+            String p = "layer" + stage.index();
+            if (layer instanceof Layer.Dense d) {
+                int in = stage.in()[0];
+                Operand<TFloat32> w = variable(tf, p + "_weight", weights.transposed(p + ".weight"), in, d.units());
+                Operand<TFloat32> b = variable(tf, p + "_bias", weights.get(p + ".bias"), d.units());
+                x = activate(tf, tf.nn.biasAdd(tf.linalg.matMul(x, w), b), d.activation());
+            } else if (layer instanceof Layer.Conv2d c) {
+                int in = stage.in()[0];
+                int k = c.kernel();
+                Operand<TFloat32> w = variable(tf, p + "_weight", hwio(weights.get(p + ".weight"), c.filters(), in, k),
+                        k, k, in, c.filters());
+                Operand<TFloat32> b = variable(tf, p + "_bias", weights.get(p + ".bias"), c.filters());
+                List<Long> strides = List.of(1L, (long) c.stride(), (long) c.stride(), 1L);
+                long pad = c.padding();
+                Operand<TFloat32> conv = pad == 0 ? tf.nn.conv2d(x, w, strides, "VALID")
+                        : tf.nn.conv2d(x, w, strides, "EXPLICIT",
+                                Conv2d.explicitPaddings(0L, 0L, pad, pad, pad, pad, 0L, 0L));
+                x = activate(tf, tf.nn.biasAdd(conv, b), c.activation());
+            } else if (layer instanceof Layer.MaxPool2d m) {
+                x = tf.nn.maxPool(x, tf.constant(new int[] {1, m.kernel(), m.kernel(), 1}),
+                        tf.constant(new int[] {1, m.stride(), m.stride(), 1}), "VALID");
+            } else if (layer instanceof Layer.AvgPool2d a) {
+                x = tf.nn.avgPool(x, List.of(1L, (long) a.kernel(), (long) a.kernel(), 1L),
+                        List.of(1L, (long) a.stride(), (long) a.stride(), 1L), "VALID");
+            } else if (layer instanceof Layer.Flatten) {
+                if (nhwc) {
+                    x = tf.linalg.transpose(x, tf.constant(new int[] {0, 3, 1, 2}));
+                    nhwc = false;
+                }
+                x = tf.reshape(x, tf.constant(new int[] {-1, stage.out()[0]}));
+            } else {
+                throw new IllegalArgumentException("layer type " + layer.type() + " has no TensorFlow mapping");
+            }
+        }
+        return x;
+    }
+
+    private static Operand<TFloat32> variable(Ops tf, String name, float[] values, long... shape) {
+        return tf.withName(name).variable(tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
+    }
+
+    private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation a) {
+        return switch (a) {
+            case NONE -> x;
+            case RELU -> tf.nn.relu(x);
+            case TANH -> tf.math.tanh(x);
+            case SIGMOID -> tf.math.sigmoid(x);
+        };
+    }
+
+    /** Conv weight [out, in, k, k] (PyTorch layout) to [k, k, in, out] (TensorFlow's HWIO). */
+    static float[] hwio(float[] oihw, int out, int in, int k) {
+        float[] hwio = new float[oihw.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int h = 0; h < k; h++) {
+                    for (int w = 0; w < k; w++) {
+                        hwio[((h * k + w) * in + i) * out + o] = oihw[((o * in + i) * k + h) * k + w];
+                    }
+                }
+            }
+        }
+        return hwio;
+    }
+
+    private static long[] batchAnd(int[] sample) {
+        long[] shape = new long[sample.length + 1];
+        shape[0] = Shape.UNKNOWN_SIZE;
+        for (int i = 0; i < sample.length; i++) {
+            shape[i + 1] = sample[i];
+        }
+        return shape;
+    }
+
+    /**
+     * Hash of what shapes the exported model: the layer definition (not its description, batch sizes or training
+     * settings), every weight value, and the export format.
+     */
+    static String key(Workload workload, Weights weights) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            WorkloadSpec s = workload.spec();
+            md.update(("format=" + FORMAT + ";input=" + s.input() + ";classes=" + s.classes() + ";layers=" + s.layers())
+                    .getBytes(StandardCharsets.UTF_8));
+            for (String name : weights.names()) {
+                float[] v = weights.get(name);
+                ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(v);
+                md.update(name.getBytes(StandardCharsets.UTF_8));
+                md.update(buf);
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove temporary export " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.dlbench.djl.tf;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.workload.Workload;
+import org.tensorflow.proto.ConfigProto;
+
+/** One loaded SavedModel, run through DJL's TensorFlow engine. */
+final class TfSession implements Session {
+    /** DJL reads these when it starts the engine; they size TensorFlow's process-wide thread pools. */
+    private static final String INTRA_PROPERTY = "ai.djl.tensorflow.num_intraop_threads";
+    private static final String INTER_PROPERTY = "ai.djl.tensorflow.num_interop_threads";
+    private static final int INTER_OP_THREADS = 1;
+
+    /** The engine as this JVM started it. */
+    record Started(Engine engine, int threads, TfNatives.Location natives) {
+    }
+
+    private static Started started;
+
+    private final ZooModel<NDList, NDList> model;
+    private final Shape inputShape;
+    private final int inputSize;
+    private final int outputSize;
+    private final Map<String, String> settings;
+    private final String version;
+
+    private TfSession(ZooModel<NDList, NDList> model, Shape inputShape, int inputSize, int outputSize,
+                      Map<String, String> settings, String version) {
+        this.model = model;
+        this.inputShape = inputShape;
+        this.inputSize = inputSize;
+        this.outputSize = outputSize;
+        this.settings = settings;
+        this.version = version;
+    }
+
+    static TfSession open(SessionSpec spec, Path cacheRoot) throws IOException, ModelNotFoundException,
+            MalformedModelException {
+        Started s = start(spec.threads());
+        Workload w = spec.workload();
+        SavedModelExport.Exported exported = SavedModelExport.ensure(cacheRoot, w, spec.weights());
+
+        ConfigProto config = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(spec.threads())
+                .setInterOpParallelismThreads(INTER_OP_THREADS)
+                .build();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optEngine(TensorFlowAdapter.NAME)
+                .optDevice(ai.djl.Device.cpu())
+                .optModelPath(exported.dir())
+                .optOption("Tags", SavedModelExport.TAG)
+                .optOption("SignatureDefKey", SavedModelExport.SIGNATURE)
+                // DJL takes the session config as a base64-encoded ConfigProto
+                .optOption("ConfigProto", Base64.getEncoder().encodeToString(config.toByteArray()))
+                .build();
+        ZooModel<NDList, NDList> model = criteria.loadModel();
+
+        long[] shape = new long[w.inputShape().length + 1];
+        shape[0] = spec.batchSize();
+        for (int i = 0; i < w.inputShape().length; i++) {
+            shape[i + 1] = w.inputShape()[i];
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("intra_op_parallelism_threads", Integer.toString(spec.threads()));
+        settings.put("inter_op_parallelism_threads", Integer.toString(INTER_OP_THREADS));
+        settings.put("native_library", "tensorflow-core-native 1.0.0-rc.1 linux-x86_64 (cpu)");
+        settings.put("native_source", s.natives().source());
+        settings.put("model_format", "saved_model");
+        settings.put("graph_layout", w.inputShape().length == 3 ? "nhwc" : "flat");
+        String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+        settings.put("tf_enable_onednn_opts", onednn == null ? "unset (tensorflow default)" : onednn);
+        settings.put("djl_version", Engine.getDjlVersion());
+        return new TfSession(model, new Shape(shape), spec.batchSize() * w.inputSize(),
+                spec.batchSize() * w.classes(), Collections.unmodifiableMap(settings), s.engine().getVersion());
+    }
+
+    /**
+     * Starts DJL's TensorFlow engine once per JVM with the requested intra-op threads. TensorFlow sizes its global
+     * CPU thread pool from the first session it creates (DJL's eager context, created at engine start), so later
+     * sessions cannot change it: a different thread count in the same JVM is refused rather than silently ignored.
+     */
+    static synchronized Started start(int threads) {
+        if (started != null) {
+            if (started.threads() != threads) {
+                throw new IllegalStateException("TensorFlow already runs with " + started.threads()
+                        + " intra-op threads in this JVM (its CPU thread pool is fixed by the first session); "
+                        + threads + " threads need a fresh JVM");
+            }
+            return started;
+        }
+        TfNatives.Location natives = TfNatives.install();
+        System.setProperty(INTRA_PROPERTY, Integer.toString(threads));
+        System.setProperty(INTER_PROPERTY, Integer.toString(INTER_OP_THREADS));
+        Engine engine;
+        try {
+            engine = Engine.getEngine(TensorFlowAdapter.NAME);
+        } catch (EngineException e) {
+            throw new IllegalStateException("TensorFlow engine failed to start with natives from " + natives.dir()
+                    + " (" + natives.source() + "): " + e.getMessage(), e);
+        }
+        started = new Started(engine, threads, natives);
+        return started;
+    }
+
+    @Override
+    public String engineVersion() {
+        return version;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public float[] infer(float[] features) {
+        if (features.length != inputSize) {
+            throw new IllegalArgumentException("expected " + inputSize + " input values for shape " + inputShape
+                    + ", got " + features.length);
+        }
+        // a sub-manager per call frees the input and output tensors as soon as the logits are copied out
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray x = manager.create(features, inputShape);
+            NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+            float[] logits = out.singletonOrThrow().toFloatArray();
+            if (logits.length != outputSize) {
+                throw new IllegalStateException("TensorFlow returned " + logits.length + " logits, expected "
+                        + outputSize);
+            }
+            return logits;
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
