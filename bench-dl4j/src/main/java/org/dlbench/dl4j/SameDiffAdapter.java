@@ -25,6 +25,11 @@ public final class SameDiffAdapter implements EngineAdapter {
     }
 
     @Override
+    public void loadEngine(SessionSpec spec) {
+        Dl4jRuntime.start(spec);
+    }
+
+    @Override
     public Session open(SessionSpec spec) {
         return SameDiffSession.open(spec);
     }

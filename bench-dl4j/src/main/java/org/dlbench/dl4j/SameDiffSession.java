@@ -51,8 +51,7 @@ final class SameDiffSession implements Session {
     }
 
     static SameDiffSession open(SessionSpec spec) {
-        Dl4jRuntime.checkThreads(spec.threads());
-        Dl4jRuntime.checkBackend(spec.device(), spec.threads());
+        Dl4jRuntime.start(spec);
         Workload w = spec.workload();
         SameDiff sd = SameDiffGraphs.build(w, spec.weights());
         Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());

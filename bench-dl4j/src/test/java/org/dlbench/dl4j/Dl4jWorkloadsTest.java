@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.dlbench.core.adapter.Adapters;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
@@ -73,6 +74,26 @@ class Dl4jWorkloadsTest {
         Support s = Adapters.byName(engine).supports(TestWorkloads.load("lenet"), Mode.parse(mode), new Device("gpu", 0));
         assertFalse(s.supported());
         assertTrue(s.reason().contains("nd4j-cuda"), s.reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {MLN, SAMEDIFF})
+    void loadEngineThenOpen(String engine) throws Exception {
+        Workload w = TestWorkloads.load("lenet");
+        SessionSpec spec = new SessionSpec(w, Weights.initial(w), 2, 1, Device.CPU, Mode.INFER);
+        Adapters.byName(engine).loadEngine(spec);
+        try (Session s = Adapters.byName(engine).open(spec)) {
+            assertEquals(2 * w.classes(), s.infer(new float[2 * w.inputSize()]).length);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {MLN, SAMEDIFF})
+    void sgemmCalibrationComesFromTheLayerApiAdapterOnly(String engine) throws Exception {
+        OptionalDouble g = Adapters.byName(engine).sgemmGflops(128, 1, 0.05);
+        assertEquals(engine.equals(MLN), g.isPresent(), engine + ": " + g);
+        assertTrue(g.isEmpty() || g.getAsDouble() > 0, engine + ": " + g);
+        assertThrows(IllegalStateException.class, () -> Adapters.byName(MLN).sgemmGflops(128, 2, 0.01));
     }
 
     static Session open(String engine, Workload w, int batch, int threads, Mode mode) throws Exception {
