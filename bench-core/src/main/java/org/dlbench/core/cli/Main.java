@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code dlbench}: measures deep learning engines on this machine. */
 @Command(name = "dlbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Measures deep learning engines on the JVM: the same workloads, weights and data on every engine.",
-        subcommands = {RunCommand.class, SweepCommand.class, ListCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, SweepCommand.class, ListCommand.class, ReportCommand.class, CompareCommand.class,
+                HistoryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code for bad input: unknown names, impossible values, unusable files. */

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.report.RunReport;
 import org.dlbench.core.result.MarkdownReport;
+import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.run.CellRequest;
 import org.dlbench.core.run.EngineFamily;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** Plans and runs a benchmark: every chosen engine x workload x mode x batch x threads, one child JVM per cell. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json and results.md.",
+        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json, results.md and report.html.",
                 "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
 class RunCommand implements Callable<Integer> {
     @Spec
@@ -125,7 +127,7 @@ class RunCommand implements Callable<Integer> {
         printer.println();
         printer.print(MarkdownReport.table(outcome.run().results()));
         printer.println();
-        printer.println("Wrote " + outcome.dir().resolve("results.json") + " and results.md");
+        printer.println("Wrote " + outcome.dir().resolve("results.json") + ", results.md" + writeHtml(outcome));
         printer.flush();
         return outcome.anyFailed() ? 1 : 0;
     }
@@ -141,6 +143,18 @@ class RunCommand implements Callable<Integer> {
 
     protected List<String> defaultModes() {
         return List.of("infer", "train");
+    }
+
+    /** The HTML report is a convenience: a failure to draw it is reported, never fatal to a finished run. */
+    private String writeHtml(Orchestrator.Outcome outcome) {
+        try {
+            ResultsIO.writeAtomically(outcome.dir().resolve("report.html"),
+                    RunReport.render(outcome.run()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return " and report.html";
+        } catch (IOException | RuntimeException | LinkageError e) {
+            spec.commandLine().getErr().println("dlbench: warning: could not write report.html: " + e);
+            return "";
+        }
     }
 
     RunOptions options() {

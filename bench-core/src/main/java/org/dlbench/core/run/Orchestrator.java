@@ -39,6 +39,8 @@ public final class Orchestrator {
     static final int CALIBRATION_N = 1024;
     static final double CALIBRATION_SECONDS = 2.0;
 
+    /** Set by Ctrl-C: the cell being measured is not recorded. */
+    private volatile boolean stopping;
     private final RunOptions options;
     private final PrintStream out;
 
@@ -155,6 +157,7 @@ public final class Orchestrator {
         String resumeHint = "dlbench: interrupted; finished cells are in " + dir.resolve(ResultsIO.FILE)
                 + "; continue with: run --resume --run-id " + options.runId() + " (and the same options)";
         Thread hook = new Thread(() -> {
+            stopping = true;
             ChildJvm.killCurrent();
             System.err.println(resumeHint);
         }, "dlbench-stop-child");
@@ -170,6 +173,10 @@ public final class Orchestrator {
                 out.printf(Locale.ROOT, "[%d/%d] %s ... ", index, measured, p.key());
                 out.flush();
                 CellResult r = judge(measure(familyOf.get(p.key().engine()), p, dir), measuredOn);
+                if (stopping) {
+                    // the cell was cut short by Ctrl-C, not by its engine: leave it for --resume
+                    break;
+                }
                 out.println(summary(r));
                 run = run.withResult(r);
                 save(run, dir);

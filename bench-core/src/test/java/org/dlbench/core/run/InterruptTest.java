@@ -32,7 +32,7 @@ class InterruptTest {
                 "--profile", "smoke", "--out", out.toString(), "--run-id", runId, "--no-calibration",
                 "--engine-classpath", "test=" + System.getProperty("java.class.path"),
                 "--engines", "TestReference,TestHang", "--workloads", "mlp", "--modes", "infer",
-                "--cache", out.resolve("cache").toString()));
+                "--cache", out.resolve("cache").toString(), "--child-jvm-args", "-Djmh.ignoreLock=true"));
         cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(out.resolve(runId + "-" + System.nanoTime() + ".log").toFile()).start();

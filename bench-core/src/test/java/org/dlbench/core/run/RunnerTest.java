@@ -32,7 +32,9 @@ class RunnerTest {
 
     Result dlbench(String... args) {
         List<String> all = new ArrayList<>(List.of("run", "--profile", "smoke", "--out", out.toString(),
-                "--engine-classpath", "test=" + System.getProperty("java.class.path"), "--cache",
+                "--engine-classpath", "test=" + System.getProperty("java.class.path"), 
+                // several checkouts may test at once on a developer machine: JMH's global lock would refuse them
+                "--child-jvm-args", "-Djmh.ignoreLock=true", "--cache",
                 out.resolve("cache").toString()));
         all.addAll(Arrays.asList(args));
         StringWriter o = new StringWriter();

@@ -1,0 +1,139 @@
+package org.dlbench.core.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.dlbench.core.compare.Comparison;
+import org.dlbench.core.compare.ComparisonFormat;
+import org.dlbench.core.compare.Criteria;
+import org.dlbench.core.report.ComparisonReport;
+import org.dlbench.core.result.ResultsIO;
+import org.dlbench.core.result.RunResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Compares two runs result by result; the exit code gates CI on regressions. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compares a candidate run with a baseline run, result by result.",
+                "Ratio = candidate / baseline mean samples/s. A result is faster or slower only when Welch's t-test "
+                        + "on the per-iteration samples is significant (p < alpha) AND the change is beyond the "
+                        + "threshold; otherwise it is the same. Results on one side only, failed, or measured on "
+                        + "another machine (CPU model, cores, CPU flags), profile or thread setting are listed "
+                        + "apart, not compared.",
+                "Exit code: 0 no regression beyond the threshold, 1 a result is slower (or worked in the baseline "
+                        + "and fails in the candidate), 2 unusable input (missing, corrupt or foreign file, wrong "
+                        + "schema version, nothing comparable)."})
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BASELINE", description = "Run directory or results.json of the baseline.")
+    Path baseline;
+
+    @Parameters(index = "1", paramLabel = "CANDIDATE", description = "Run directory or results.json to judge.")
+    Path candidate;
+
+    @Option(names = "--threshold", paramLabel = "PERCENT", defaultValue = "5%",
+            description = "Smallest change that counts, in per cent (default: ${DEFAULT-VALUE}).")
+    String threshold;
+
+    @Option(names = "--alpha", paramLabel = "P", defaultValue = "0.05",
+            description = "Significance level of the t-test; intervals are 1 - alpha (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, markdown or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the output to FILE instead of stdout.")
+    Path out;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report with the ratio chart to FILE.")
+    Path html;
+
+    @Option(names = "--allow-host-mismatch",
+            description = "Compare runs made on different machines anyway (flagged in every row).")
+    boolean allowHostMismatch;
+
+    @Override
+    public Integer call() throws IOException {
+        Criteria criteria;
+        try {
+            criteria = new Criteria(Criteria.parseThreshold(threshold), alpha, allowHostMismatch);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        if (!format.equals("table") && !format.equals("markdown") && !format.equals("json")) {
+            throw new Main.UserError("unknown format '" + format + "' (known: table, markdown, json)");
+        }
+        RunResult base = read(baseline, "baseline");
+        RunResult cand = read(candidate, "candidate");
+        Comparison c = Comparison.of(baseline.toString(), base, candidate.toString(), cand, criteria);
+        String text = ComparisonFormat.render(c, format);
+        if (out != null) {
+            write(out, text, "--out");
+        } else {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        }
+        if (html != null) {
+            write(html, ComparisonReport.render(c), "--html");
+        }
+        String nothing = c.nothingComparable();
+        if (c.hasRegression()) {
+            spec.commandLine().getErr().println("dlbench: regression: " + String.join("; ", c.regressions()));
+            return 1;
+        }
+        if (nothing != null) {
+            throw new Main.UserError(nothing);
+        }
+        return 0;
+    }
+
+    /** An I/O failure in words, not as an exception class name. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is a file, not a directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such directory";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static RunResult read(Path p, String side) {
+        try {
+            return ResultsIO.read(p);
+        } catch (ResultsIO.BadResultsException e) {
+            throw new Main.UserError(side + ": " + e.getMessage());
+        }
+    }
+
+    static void write(Path file, String text, String option) {
+        if (Files.isDirectory(file)) {
+            throw new Main.UserError("cannot write " + option + " " + file + ": it is a directory");
+        }
+        try {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // a device or pipe (/dev/stdout, a FIFO): write through it; a rename would replace it with a file
+                Files.write(file, bytes);
+            } else {
+                ResultsIO.writeAtomically(file, bytes);
+            }
+        } catch (IOException e) {
+            throw new Main.UserError("cannot write " + option + " " + file + ": " + why(e));
+        }
+    }
+}

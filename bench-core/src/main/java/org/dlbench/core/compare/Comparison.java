@@ -1,0 +1,303 @@
+package org.dlbench.core.compare;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Profile;
+import org.dlbench.core.result.RunResult;
+import org.dlbench.core.result.Status;
+
+/**
+ * Two runs side by side: every cell measured in both, alike (same machine, profile and thread settings), with a
+ * verdict; every other cell listed apart with the reason it was not compared.
+ *
+ * @param format identifies this JSON document ({@code dlbench-compare})
+ * @param formatVersion version of this JSON document's layout
+ * @param environmentNotes differences between the runs that do not stop a comparison (JVM, kernel, commit, ...)
+ */
+public record Comparison(String format, int formatVersion, RunInfo baseline, RunInfo candidate, Criteria criteria,
+                         List<String> environmentNotes, List<Row> compared, List<Separate> notCompared) {
+
+    public static final String FORMAT = "dlbench-compare";
+    public static final int FORMAT_VERSION = 1;
+
+    /** Where a run came from and on what. */
+    public record RunInfo(String source, String runId, String startedAt, String finishedAt, String hostname,
+                          String cpu, Integer cores, String profile, String harnessVersion, String gitCommit) {
+        static RunInfo of(String source, RunResult r) {
+            Host h = r.host();
+            return new RunInfo(source, r.runId(), r.startedAt(), r.finishedAt(), h == null ? null : h.hostname(),
+                    h == null ? null : h.cpuModel(), h == null ? null : h.cores(),
+                    r.profile() == null ? null : r.profile().name(), r.harnessVersion(), r.gitCommit());
+        }
+    }
+
+    /** A cell measured alike in both runs. {@code settingChanges} lists settings (versions, switches) that differ. */
+    public record Row(String engine, String workload, String mode, int batch, int threads, String device,
+                      String baselineVersion, String candidateVersion, List<String> settingChanges,
+                      SampleComparison test) {
+        public String label() {
+            return Comparison.label(engine, workload, mode, batch, threads, device);
+        }
+    }
+
+    /**
+     * A cell that could not be compared. {@code regression} marks a cell that worked in the baseline and fails
+     * (or fails a correctness check) in the candidate: that gates like a slowdown.
+     */
+    public record Separate(String engine, String workload, String mode, int batch, int threads, String device,
+                           String baselineVersion, String candidateVersion, Double baselineScore,
+                           Double candidateScore, String reason, boolean regression) {
+        public String label() {
+            return Comparison.label(engine, workload, mode, batch, threads, device);
+        }
+    }
+
+    static String label(String engine, String workload, String mode, int batch, int threads, String device) {
+        return engine + " " + workload + " " + mode + " b" + batch + " t" + threads
+                + ("cpu".equals(device) ? "" : " " + device);
+    }
+
+    public static Comparison of(String baselineSource, RunResult baseline, String candidateSource,
+                                RunResult candidate, Criteria criteria) {
+        String hostDiff = hostDifference(baseline.host(), candidate.host());
+        String profileDiff = profileDifference(baseline.profile(), candidate.profile());
+        Map<String, CellResult> cand = new LinkedHashMap<>();
+        for (CellResult c : candidate.results()) {
+            cand.put(c.key(), c);
+        }
+        List<Row> rows = new ArrayList<>();
+        List<Separate> apart = new ArrayList<>();
+        for (CellResult b : baseline.results()) {
+            CellResult c = cand.remove(b.key());
+            if (c == null) {
+                apart.add(separate(b, null, "only in baseline" + statusSuffix(b), false));
+                continue;
+            }
+            boolean bGood = b.status() == Status.OK && b.checksPassed();
+            if (b.status() != Status.OK || c.status() != Status.OK) {
+                boolean regression = bGood && c.status() == Status.FAILED;
+                apart.add(separate(b, c, statusReason(b, c), regression));
+                continue;
+            }
+            if (!b.checksPassed() || !c.checksPassed()) {
+                String reason = (!c.checksPassed() ? "candidate failed checks: " + failedChecks(c) : "")
+                        + (!b.checksPassed() && !c.checksPassed() ? "; " : "")
+                        + (!b.checksPassed() ? "baseline failed checks: " + failedChecks(b) : "");
+                apart.add(separate(b, c, reason, bGood));
+                continue;
+            }
+            if (hostDiff != null && !criteria.allowHostMismatch()) {
+                apart.add(separate(b, c, "different host: " + hostDiff, false));
+                continue;
+            }
+            if (profileDiff != null) {
+                apart.add(separate(b, c, "different profile: " + profileDiff, false));
+                continue;
+            }
+            String threadDiff = threadSettingsDifference(b.settings(), c.settings());
+            if (threadDiff != null) {
+                apart.add(separate(b, c, "different thread settings: " + threadDiff, false));
+                continue;
+            }
+            SampleComparison test = SampleComparison.of(samples(b), samples(c), criteria);
+            if (hostDiff != null) {
+                String note = "different host, compared as asked";
+                test = new SampleComparison(test.baselineMean(), test.candidateMean(), test.baselineN(),
+                        test.candidateN(), test.ratio(), test.ciLow(), test.ciHigh(), test.pValue(), test.df(),
+                        test.verdict(), test.note() == null ? note : test.note() + "; " + note);
+            }
+            rows.add(new Row(b.engine(), b.workload(), b.mode(), b.batch(), b.threads(), b.device(),
+                    b.engineVersion(), c.engineVersion(), settingChanges(b.settings(), c.settings()), test));
+        }
+        for (CellResult c : cand.values()) {
+            apart.add(separate(null, c, "only in candidate" + statusSuffix(c), false));
+        }
+        return new Comparison(FORMAT, FORMAT_VERSION, RunInfo.of(baselineSource, baseline),
+                RunInfo.of(candidateSource, candidate), criteria,
+                environmentNotes(baseline, candidate, hostDiff, criteria), List.copyOf(rows), List.copyOf(apart));
+    }
+
+    public long count(Verdict v) {
+        return compared.stream().filter(r -> r.test().verdict() == v).count();
+    }
+
+    /** Slower rows and cells that broke: what makes a CI gate fail. In the JSON too, for scripts. */
+    @JsonProperty("regressions")
+    public List<String> regressions() {
+        List<String> out = new ArrayList<>();
+        for (Row r : compared) {
+            if (r.test().verdict() == Verdict.SLOWER) {
+                out.add(r.label() + " " + String.format(java.util.Locale.ROOT, "%+.1f%%", r.test().changePercent()));
+            }
+        }
+        for (Separate s : notCompared) {
+            if (s.regression()) {
+                out.add(s.label() + " (" + s.reason() + ")");
+            }
+        }
+        return out;
+    }
+
+    public boolean hasRegression() {
+        return !regressions().isEmpty();
+    }
+
+    /** When nothing at all could be compared, says why in one line (for the exit-2 message); else null. */
+    public String nothingComparable() {
+        if (!compared.isEmpty()) {
+            return null;
+        }
+        if (notCompared.isEmpty()) {
+            return "no result could be compared: the runs hold no results";
+        }
+        Map<String, Long> why = notCompared.stream().collect(Collectors.groupingBy(
+                s -> s.reason().replaceAll(":.*", ""), LinkedHashMap::new, Collectors.counting()));
+        String reasons = why.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        String hint = why.keySet().stream().anyMatch(k -> k.startsWith("different host"))
+                ? "; pass --allow-host-mismatch to compare runs from different machines anyway" : "";
+        return "no result could be compared: " + reasons + hint;
+    }
+
+    private static List<Double> samples(CellResult r) {
+        if (r.samples() != null && !r.samples().isEmpty()) {
+            return r.samples();
+        }
+        return List.of(r.score()); // older or hand-made files: the mean alone (cannot be tested)
+    }
+
+    private static Separate separate(CellResult b, CellResult c, String reason, boolean regression) {
+        CellResult k = b != null ? b : c;
+        return new Separate(k.engine(), k.workload(), k.mode(), k.batch(), k.threads(), k.device(),
+                b == null ? null : b.engineVersion(), c == null ? null : c.engineVersion(),
+                b == null ? null : b.score(), c == null ? null : c.score(), reason, regression);
+    }
+
+    private static String statusSuffix(CellResult r) {
+        return r.status() == Status.OK ? "" : " (" + r.status().id() + ")";
+    }
+
+    private static String statusReason(CellResult b, CellResult c) {
+        if (b.status() != Status.OK && c.status() != Status.OK) {
+            return "baseline " + describe(b) + "; candidate " + describe(c);
+        }
+        return b.status() != Status.OK ? "baseline " + describe(b) : "candidate " + describe(c);
+    }
+
+    private static String describe(CellResult r) {
+        String s = r.status().id();
+        return r.reason() == null ? s : s + ": " + r.reason();
+    }
+
+    private static String failedChecks(CellResult r) {
+        return r.checks().stream().filter(ch -> !ch.passed()).map(Check::name).collect(Collectors.joining(", "));
+    }
+
+    /** Machines are alike when what shapes the numbers is: CPU model, core count, SIMD flags. Names don't matter. */
+    static String hostDifference(Host a, Host b) {
+        if (a == null || b == null) {
+            return a == b ? null : "one run does not record its host";
+        }
+        List<String> diffs = new ArrayList<>();
+        if (!Objects.equals(a.cpuModel(), b.cpuModel())) {
+            diffs.add(a.cpuModel() + " vs " + b.cpuModel());
+        }
+        if (a.cores() != b.cores()) {
+            diffs.add(a.cores() + " vs " + b.cores() + " cores");
+        }
+        if (!Objects.equals(new TreeSet<>(nz(a.cpuFlags())), new TreeSet<>(nz(b.cpuFlags())))) {
+            diffs.add("CPU flags " + nz(a.cpuFlags()) + " vs " + nz(b.cpuFlags()));
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
+    /** Profiles are alike when they measure the same way; the cell time limit does not change a number. */
+    static String profileDifference(Profile a, Profile b) {
+        if (a == null || b == null) {
+            return a == b ? null : "one run does not record its profile";
+        }
+        boolean same = a.name().equals(b.name()) && a.forks() == b.forks()
+                && a.warmupIterations() == b.warmupIterations() && a.warmupSeconds() == b.warmupSeconds()
+                && a.measurementIterations() == b.measurementIterations()
+                && a.measurementSeconds() == b.measurementSeconds() && a.latencySeconds() == b.latencySeconds();
+        if (same) {
+            return null;
+        }
+        return a.name().equals(b.name()) ? a.name() + " with different iterations" : a.name() + " vs " + b.name();
+    }
+
+    /** Settings whose key names threads (num_threads, omp_num_threads, ...) must agree; others are reported. */
+    static String threadSettingsDifference(Map<String, String> a, Map<String, String> b) {
+        List<String> diffs = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(nz(a).keySet());
+        keys.addAll(nz(b).keySet());
+        for (String k : keys) {
+            if (k.contains("thread") && !Objects.equals(nz(a).get(k), nz(b).get(k))) {
+                diffs.add(k + " " + nz(a).getOrDefault(k, "unset") + " vs " + nz(b).getOrDefault(k, "unset"));
+            }
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
+    static List<String> settingChanges(Map<String, String> a, Map<String, String> b) {
+        List<String> out = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(nz(a).keySet());
+        keys.addAll(nz(b).keySet());
+        for (String k : keys) {
+            String va = nz(a).get(k);
+            String vb = nz(b).get(k);
+            if (!Objects.equals(va, vb)) {
+                out.add(k + " " + (va == null ? "unset" : va) + " -> " + (vb == null ? "unset" : vb));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> environmentNotes(RunResult a, RunResult b, String hostDiff, Criteria criteria) {
+        List<String> notes = new ArrayList<>();
+        if (hostDiff != null) {
+            notes.add("Different machines (" + hostDiff + ")" + (criteria.allowHostMismatch()
+                    ? ": compared anyway, as asked; ratios mix engine and machine" : ": results are not compared"));
+        }
+        Host ha = a.host();
+        Host hb = b.host();
+        if (ha != null && hb != null) {
+            note(notes, "Host name", ha.hostname(), hb.hostname());
+            note(notes, "JVM", ha.jvm(), hb.jvm());
+            note(notes, "OS", ha.os(), hb.os());
+            note(notes, "Kernel", ha.kernel(), hb.kernel());
+        }
+        note(notes, "Harness", a.harnessVersion(), b.harnessVersion());
+        note(notes, "Commit", a.gitCommit(), b.gitCommit());
+        if (a.finishedAt() == null) {
+            notes.add("The baseline run did not finish: its results are partial");
+        }
+        if (b.finishedAt() == null) {
+            notes.add("The candidate run did not finish: its results are partial");
+        }
+        return List.copyOf(notes);
+    }
+
+    private static void note(List<String> notes, String what, String a, String b) {
+        if (!Objects.equals(a, b)) {
+            notes.add(what + ": " + a + " -> " + b);
+        }
+    }
+
+    private static <T> List<T> nz(List<T> xs) {
+        return xs == null ? List.of() : xs;
+    }
+
+    private static Map<String, String> nz(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+}

@@ -1,0 +1,220 @@
+package org.dlbench.core.compare;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.dlbench.core.compare.Comparison.Row;
+import org.dlbench.core.compare.Comparison.RunInfo;
+import org.dlbench.core.compare.Comparison.Separate;
+import org.dlbench.core.result.ResultsIO;
+
+/** Renders a comparison for a terminal, as Markdown (CI job summaries, pull requests) or as JSON. */
+public final class ComparisonFormat {
+    private ComparisonFormat() {
+    }
+
+    public static final String METHOD = "Ratio = candidate / baseline mean throughput (above 1 is faster). "
+            + "Verdict: faster or slower only when Welch's t-test on the per-iteration samples is significant "
+            + "and the change is beyond the threshold; the interval is Fieller's for the ratio.";
+
+    public static String render(Comparison c, String format) {
+        return switch (format) {
+            case "table" -> table(c);
+            case "markdown" -> markdown(c);
+            case "json" -> json(c);
+            default -> throw new IllegalArgumentException("unknown format '" + format + "' (known: table, markdown, json)");
+        };
+    }
+
+    public static String json(Comparison c) {
+        try {
+            return ResultsIO.JSON.writeValueAsString(c) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String markdown(Comparison c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## dlbench comparison: ").append(c.candidate().runId()).append(" vs baseline ")
+                .append(c.baseline().runId()).append("\n\n");
+        sb.append(summary(c)).append("\n\n");
+        sb.append("- Baseline: ").append(describe(c.baseline())).append("\n");
+        sb.append("- Candidate: ").append(describe(c.candidate())).append("\n");
+        for (String n : c.environmentNotes()) {
+            sb.append("- ").append(md(n)).append("\n");
+        }
+        sb.append("\n");
+        if (!c.compared().isEmpty()) {
+            sb.append("| Engine | Workload | Mode | Batch | Threads | Device | Version | Baseline samples/s "
+                    + "| Candidate samples/s | Ratio | ").append(c.criteria().confidencePercent())
+                    .append("% CI | p | Verdict | Notes |\n");
+            sb.append("|---|---|---|---:|---:|---|---|---:|---:|---:|---|---:|---|---|\n");
+            for (Row r : c.compared()) {
+                SampleComparison t = r.test();
+                String verdict = switch (t.verdict()) {
+                    case SLOWER -> "**slower**";
+                    case FASTER -> "**faster**";
+                    case SAME -> "same";
+                };
+                sb.append("| ").append(r.engine()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
+                        .append(" | ").append(r.batch()).append(" | ").append(r.threads()).append(" | ")
+                        .append(r.device()).append(" | ").append(md(versions(r.baselineVersion(), r.candidateVersion())))
+                        .append(" | ").append(score(t.baselineMean())).append(" | ").append(score(t.candidateMean()))
+                        .append(" | ").append(ratio(t)).append(" | ").append(ci(t)).append(" | ").append(p(t))
+                        .append(" | ").append(verdict).append(" | ").append(md(notes(r))).append(" |\n");
+            }
+            sb.append("\n");
+        }
+        if (!c.notCompared().isEmpty()) {
+            sb.append("### Not compared\n\n| Result | Baseline samples/s | Candidate samples/s | Why |\n")
+                    .append("|---|---:|---:|---|\n");
+            for (Separate s : c.notCompared()) {
+                sb.append("| ").append(md(s.label())).append(" | ").append(score(s.baselineScore())).append(" | ")
+                        .append(score(s.candidateScore())).append(" | ")
+                        .append(s.regression() ? "**regression**: " : "").append(md(s.reason())).append(" |\n");
+            }
+            sb.append("\n");
+        }
+        sb.append("_").append(METHOD).append(" Threshold ").append(c.criteria().thresholdText())
+                .append(", significance level ").append(c.criteria().alpha()).append("._\n");
+        return sb.toString();
+    }
+
+    public static String table(Comparison c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Baseline:  ").append(describe(c.baseline())).append("\n");
+        sb.append("Candidate: ").append(describe(c.candidate())).append("\n");
+        for (String n : c.environmentNotes()) {
+            sb.append("Note: ").append(n).append("\n");
+        }
+        sb.append("\n");
+        if (!c.compared().isEmpty()) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"Engine", "Workload", "Mode", "Batch", "Threads", "Device", "Version",
+                "Baseline/s", "Candidate/s", "Ratio", c.criteria().confidencePercent() + "% CI", "p", "Verdict",
+                "Notes"});
+            for (Row r : c.compared()) {
+                SampleComparison t = r.test();
+                rows.add(new String[] {r.engine(), r.workload(), r.mode(), String.valueOf(r.batch()),
+                    String.valueOf(r.threads()), r.device(), versions(r.baselineVersion(), r.candidateVersion()),
+                    score(t.baselineMean()), score(t.candidateMean()), ratio(t), ci(t), p(t),
+                    t.verdict() == Verdict.SAME ? "same" : t.verdict().id().toUpperCase(Locale.ROOT), notes(r)});
+            }
+            sb.append(align(rows, 7, 8, 9, 3, 4, 11)).append("\n");
+        }
+        if (!c.notCompared().isEmpty()) {
+            sb.append("Not compared:\n");
+            for (Separate s : c.notCompared()) {
+                sb.append("  ").append(s.label()).append(": ").append(s.regression() ? "REGRESSION: " : "")
+                        .append(s.reason()).append("\n");
+            }
+            sb.append("\n");
+        }
+        sb.append(summary(c)).append("\n");
+        sb.append(METHOD).append(" Threshold ").append(c.criteria().thresholdText()).append(", significance level ")
+                .append(c.criteria().alpha()).append(".\n");
+        return sb.toString();
+    }
+
+    /** One line: counts and the gate's outcome. */
+    public static String summary(Comparison c) {
+        String counts = String.format(Locale.ROOT, "%d compared: %d faster, %d slower, %d same; %d not compared.",
+                c.compared().size(), c.count(Verdict.FASTER), c.count(Verdict.SLOWER), c.count(Verdict.SAME),
+                c.notCompared().size());
+        List<String> regressions = c.regressions();
+        if (regressions.isEmpty()) {
+            return counts + " No regression beyond " + c.criteria().thresholdText() + ".";
+        }
+        int shown = Math.min(regressions.size(), 5);
+        return counts + " REGRESSION: " + String.join("; ", regressions.subList(0, shown))
+                + (regressions.size() > shown ? "; and " + (regressions.size() - shown) + " more" : "") + ".";
+    }
+
+    static String describe(RunInfo r) {
+        return r.runId() + " (" + r.source() + "), started " + r.startedAt() + ", host " + r.hostname() + ": "
+                + r.cpu() + ", " + r.cores() + " cores, profile " + r.profile() + ", harness " + r.harnessVersion()
+                + " commit " + shortCommit(r.gitCommit());
+    }
+
+    static String shortCommit(String c) {
+        if (c == null) {
+            return "unknown";
+        }
+        return c.length() > 12 && c.matches("[0-9a-f]{40}.*") ? c.substring(0, 10) + c.substring(40) : c;
+    }
+
+    static String versions(String a, String b) {
+        if (a == null && b == null) {
+            return "";
+        }
+        return java.util.Objects.equals(a, b) ? a : a + " -> " + b;
+    }
+
+    static String notes(Row r) {
+        List<String> parts = new ArrayList<>(r.settingChanges());
+        if (r.test().note() != null) {
+            parts.add(0, r.test().note());
+        }
+        return String.join("; ", parts);
+    }
+
+    public static String score(Double s) {
+        return s == null ? "" : String.format(Locale.ROOT, "%,.0f", s);
+    }
+
+    static String ratio(SampleComparison t) {
+        return String.format(Locale.ROOT, "%.3f (%+.1f%%)", t.ratio(), t.changePercent());
+    }
+
+    static String ci(SampleComparison t) {
+        if (t.pValue() == null) {
+            return "n/a";
+        }
+        if (t.ciLow() == null) {
+            return "unbounded";
+        }
+        return String.format(Locale.ROOT, "%.3f - %.3f", t.ciLow(), t.ciHigh());
+    }
+
+    static String p(SampleComparison t) {
+        if (t.pValue() == null) {
+            return "n/a";
+        }
+        return t.pValue() < 0.0001 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", t.pValue());
+    }
+
+    private static String md(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /** Pads columns to a common width; the listed columns (numbers) are right-aligned. */
+    private static String align(List<String[]> rows, int... rightAligned) {
+        int n = rows.get(0).length;
+        int[] w = new int[n];
+        for (String[] r : rows) {
+            for (int i = 0; i < n; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        java.util.Set<Integer> right = new java.util.HashSet<>();
+        for (int i : rightAligned) {
+            right.add(i);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                String cell = r[i];
+                String pad = " ".repeat(w[i] - cell.length());
+                line.append(right.contains(i) ? pad + cell : cell + pad);
+                if (i < n - 1) {
+                    line.append("  ");
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append("\n");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package org.dlbench.core.report;
+
+import static org.dlbench.core.report.Html.esc;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.dlbench.core.compare.Comparison;
+import org.dlbench.core.compare.ComparisonFormat;
+import org.dlbench.core.compare.SampleComparison;
+import org.dlbench.core.compare.Verdict;
+
+/** The HTML report of a comparison: verdict summary, the ratio chart, baseline vs candidate bars, the tables. */
+public final class ComparisonReport {
+    private ComparisonReport() {
+    }
+
+    public static String render(Comparison c) {
+        StringBuilder b = new StringBuilder();
+        String title = "dlbench comparison: " + c.candidate().runId() + " vs baseline " + c.baseline().runId();
+        b.append("<h1>").append(esc(title)).append("</h1>\n");
+        b.append("<p class=\"summary ").append(c.hasRegression() ? "fail" : "ok").append("\">")
+                .append(esc(ComparisonFormat.summary(c))).append("</p>\n");
+        b.append("<ul class=\"meta\">\n<li>Baseline: ").append(esc(describe(c.baseline()))).append("</li>\n")
+                .append("<li>Candidate: ").append(esc(describe(c.candidate()))).append("</li>\n");
+        for (String n : c.environmentNotes()) {
+            b.append("<li>").append(esc(n)).append("</li>\n");
+        }
+        b.append("</ul>\n");
+        if (!c.compared().isEmpty()) {
+            List<Charts.Ratio> ratios = new ArrayList<>();
+            for (Comparison.Row r : c.compared()) {
+                SampleComparison t = r.test();
+                Color color = switch (t.verdict()) {
+                    case FASTER -> Charts.FASTER;
+                    case SLOWER -> Charts.SLOWER;
+                    case SAME -> Charts.SAME;
+                };
+                ratios.add(new Charts.Ratio(r.label(), t.ratio(), t.ciLow(), t.ciHigh(), color));
+            }
+            b.append("<h2>Ratio per result</h2>\n<p class=\"muted\">Dot: candidate / baseline throughput "
+                    + "(green faster, red slower, grey same). Bar: its ").append(c.criteria().confidencePercent())
+                    .append("% interval. Shaded band: the threshold, +-").append(esc(c.criteria().thresholdText()))
+                    .append(".</p>\n");
+            b.append(Html.chart(Charts.ratios("candidate / baseline", ratios, c.criteria().threshold(),
+                    c.criteria().confidencePercent()), Charts.WIDTH, Charts.heightFor(ratios.size(), 34),
+                    "Ratio of candidate to baseline throughput per result, with confidence intervals"));
+
+            b.append("<h2>Baseline and candidate</h2>\n");
+            String base = "baseline " + c.baseline().runId();
+            String cand = "candidate " + c.candidate().runId();
+            Charts.Palette palette = new Charts.Palette(List.of(base, cand));
+            for (var e : RunReport.group(c.compared(), r -> r.workload() + " " + r.mode()).entrySet()) {
+                List<Charts.Bar> bars = new ArrayList<>();
+                for (Comparison.Row r : e.getValue()) {
+                    String cat = r.engine() + " batch " + r.batch() + " t" + r.threads()
+                            + ("cpu".equals(r.device()) ? "" : " " + r.device());
+                    bars.add(new Charts.Bar(base, cat, r.test().baselineMean(), 0));
+                    bars.add(new Charts.Bar(cand, cat, r.test().candidateMean(), 0));
+                }
+                String t = e.getKey() + ": mean samples/s";
+                // narrower for few results, so the two bars of a pair stand together
+                int width = Math.max(520, Math.min(Charts.WIDTH, 160 + 150 * e.getValue().size()));
+                b.append(Html.chart(Charts.bars(t, null, "samples/s", bars, palette, false), width, 400, t));
+            }
+
+            b.append("<h2>Compared</h2>\n");
+            List<List<String>> rows = new ArrayList<>();
+            for (Comparison.Row r : c.compared()) {
+                SampleComparison t = r.test();
+                String v = t.verdict().id();
+                String verdict = t.verdict() == Verdict.SAME ? v : "<span class=\"" + v + "\">" + v + "</span>";
+                List<String> notes = new ArrayList<>(r.settingChanges());
+                if (t.note() != null) {
+                    notes.add(0, t.note());
+                }
+                rows.add(List.of(esc(r.engine()), esc(r.workload()), esc(r.mode()), String.valueOf(r.batch()),
+                        String.valueOf(r.threads()), esc(r.device()),
+                        esc(versions(r.baselineVersion(), r.candidateVersion())),
+                        ComparisonFormat.score(t.baselineMean()) + " <span class=\"muted\">(n=" + t.baselineN() + ")</span>",
+                        ComparisonFormat.score(t.candidateMean()) + " <span class=\"muted\">(n=" + t.candidateN() + ")</span>",
+                        String.format(java.util.Locale.ROOT, "%.3f (%+.1f%%)", t.ratio(), t.changePercent()),
+                        t.pValue() == null ? "n/a" : t.ciLow() == null ? "unbounded"
+                                : String.format(java.util.Locale.ROOT, "%.3f - %.3f", t.ciLow(), t.ciHigh()),
+                        t.pValue() == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", t.pValue()),
+                        verdict, esc(String.join("; ", notes))));
+            }
+            b.append(Html.table(List.of("Engine", "Workload", "Mode", "Batch", "Threads", "Device", "Version",
+                    "Baseline samples/s", "Candidate samples/s", "Ratio", c.criteria().confidencePercent() + "% CI",
+                    "p", "Verdict", "Notes"), rows, Set.of(3, 4, 7, 8, 9, 11)));
+        }
+        if (!c.notCompared().isEmpty()) {
+            b.append("<h2>Not compared</h2>\n");
+            List<List<String>> rows = new ArrayList<>();
+            for (Comparison.Separate s : c.notCompared()) {
+                rows.add(List.of(esc(s.label()), ComparisonFormat.score(s.baselineScore()),
+                        ComparisonFormat.score(s.candidateScore()),
+                        (s.regression() ? "<span class=\"slower\">regression</span>: " : "") + esc(s.reason())));
+            }
+            b.append(Html.table(List.of("Result", "Baseline samples/s", "Candidate samples/s", "Why"), rows,
+                    Set.of(1, 2)));
+        }
+        b.append("<p class=\"muted\">").append(esc(ComparisonFormat.METHOD)).append(" Threshold ")
+                .append(esc(c.criteria().thresholdText())).append(", significance level ")
+                .append(c.criteria().alpha()).append(".</p>\n");
+        return Html.page(title, b.toString());
+    }
+
+    private static String describe(Comparison.RunInfo r) {
+        return r.runId() + " (" + r.source() + "), started " + r.startedAt() + ", host " + r.hostname() + ": "
+                + r.cpu() + ", " + r.cores() + " cores, profile " + r.profile() + ", harness " + r.harnessVersion();
+    }
+
+    private static String versions(String a, String b) {
+        if (a == null && b == null) {
+            return "";
+        }
+        return java.util.Objects.equals(a, b) ? a : a + " -> " + b;
+    }
+}

@@ -1,0 +1,255 @@
+package org.dlbench.core.report;
+
+import static org.dlbench.core.report.Html.esc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.Host;
+import org.dlbench.core.result.ResultsIO;
+import org.dlbench.core.result.RunResult;
+import org.dlbench.core.result.Status;
+
+/**
+ * The history of a results directory: an index of its runs (date, host, versions, profile) and the trend of each
+ * result over them. Trends only join runs made alike: same CPU, core count and profile (an "environment").
+ */
+public final class History {
+    public static final String INDEX = "index.md";
+    public static final String HTML = "history.html";
+    /** Columns of the Markdown trend table; the HTML charts show every run. */
+    static final int TREND_COLUMNS = 6;
+
+    private History() {
+    }
+
+    public record Entry(String dir, RunResult run) {
+    }
+
+    public record Skipped(String dir, String why) {
+    }
+
+    /** What a scan found: readable runs sorted by start time, and directories that could not be read. */
+    public record Scan(Path root, List<Entry> runs, List<Skipped> skipped) {
+    }
+
+    /** Reads every immediate subdirectory of {@code root} that holds a results.json. */
+    public static Scan scan(Path root) throws IOException {
+        List<Entry> runs = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                if (!Files.exists(d.resolve(ResultsIO.FILE))) {
+                    continue;
+                }
+                try {
+                    runs.add(new Entry(d.getFileName().toString(), ResultsIO.read(d)));
+                } catch (ResultsIO.BadResultsException e) {
+                    skipped.add(new Skipped(d.getFileName().toString(), e.getMessage()));
+                }
+            }
+        }
+        runs.sort(Comparator.comparing((Entry e) -> String.valueOf(e.run().startedAt())).thenComparing(Entry::dir));
+        return new Scan(root, List.copyOf(runs), List.copyOf(skipped));
+    }
+
+    /** Writes index.md and history.html into the scanned directory. */
+    public static void write(Scan scan) throws IOException {
+        ResultsIO.writeAtomically(scan.root().resolve(INDEX), indexMarkdown(scan).getBytes(StandardCharsets.UTF_8));
+        ResultsIO.writeAtomically(scan.root().resolve(HTML), html(scan).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String indexMarkdown(Scan scan) {
+        StringBuilder sb = new StringBuilder("# dlbench results history\n\n");
+        sb.append(scan.runs().size()).append(" run(s), oldest first. Trends (with charts) are in [")
+                .append(HTML).append("](").append(HTML).append(").\n\n");
+        sb.append("| Run | Started | Host | CPU | Cores | Profile | Versions | Harness | Commit | ok / failed / unsupported |\n");
+        sb.append("|---|---|---|---|---:|---|---|---|---|---|\n");
+        for (Entry e : scan.runs()) {
+            RunResult r = e.run();
+            Host h = r.host();
+            String link = "[" + md(r.runId()) + "](" + e.dir() + "/results.md)";
+            if (Files.exists(scan.root().resolve(e.dir()).resolve("report.html"))) {
+                link += " ([html](" + e.dir() + "/report.html))";
+            }
+            sb.append("| ").append(link).append(" | ").append(md(r.startedAt()))
+                    .append(r.finishedAt() == null ? " (partial)" : "")
+                    .append(" | ").append(h == null ? "" : md(h.hostname()))
+                    .append(" | ").append(h == null ? "" : md(h.cpuModel()))
+                    .append(" | ").append(h == null ? "" : String.valueOf(h.cores()))
+                    .append(" | ").append(r.profile() == null ? "" : md(r.profile().name()))
+                    .append(" | ").append(md(versions(r)))
+                    .append(" | ").append(md(r.harnessVersion()))
+                    .append(" | ").append(md(shortCommit(r.gitCommit())))
+                    .append(" | ").append(counts(r)).append(" |\n");
+        }
+        for (Skipped s : scan.skipped()) {
+            sb.append("\nSkipped ").append(md(s.dir())).append(": ").append(md(s.why())).append("\n");
+        }
+        for (var env : environments(scan).entrySet()) {
+            List<Entry> runs = env.getValue();
+            List<Entry> shown = runs.subList(Math.max(0, runs.size() - TREND_COLUMNS), runs.size());
+            sb.append("\n## Trend: ").append(md(env.getKey())).append("\n\n");
+            if (runs.size() > shown.size()) {
+                sb.append("The last ").append(shown.size()).append(" of ").append(runs.size())
+                        .append(" runs; Change compares the last run with the first.\n\n");
+            }
+            sb.append("| Result |");
+            for (Entry e : shown) {
+                sb.append(" ").append(md(e.run().runId())).append(" |");
+            }
+            sb.append(" Change |\n|---|");
+            sb.append("---:|".repeat(shown.size())).append("---:|\n");
+            for (var series : trendSeries(runs).entrySet()) {
+                sb.append("| ").append(md(series.getKey())).append(" |");
+                for (Entry e : shown) {
+                    CellResult c = series.getValue().get(e.dir());
+                    sb.append(" ").append(c == null ? "" : String.format(Locale.ROOT, "%,.0f", c.score())).append(" |");
+                }
+                List<CellResult> all = runs.stream().map(e -> series.getValue().get(e.dir()))
+                        .filter(java.util.Objects::nonNull).toList();
+                String change = all.size() < 2 ? "" : String.format(Locale.ROOT, "%+.1f%%",
+                        100 * (all.get(all.size() - 1).score() / all.get(0).score() - 1));
+                sb.append(" ").append(change).append(" |\n");
+            }
+        }
+        sb.append("\nScores are samples per second (higher is better). Runs are grouped by CPU, cores and profile: "
+                + "only alike runs share a trend. Compare two runs with `dlbench compare`.\n");
+        return sb.toString();
+    }
+
+    public static String html(Scan scan) {
+        StringBuilder b = new StringBuilder("<h1>dlbench results history</h1>\n");
+        b.append("<p>").append(scan.runs().size()).append(" run(s) in <code>").append(esc(scan.root().toString()))
+                .append("</code>, oldest first.</p>\n<h2>Runs</h2>\n");
+        List<List<String>> rows = new ArrayList<>();
+        for (Entry e : scan.runs()) {
+            RunResult r = e.run();
+            Host h = r.host();
+            String link = Files.exists(scan.root().resolve(e.dir()).resolve("report.html"))
+                    ? "<a href=\"" + esc(e.dir()) + "/report.html\">" + esc(r.runId()) + "</a>" : esc(r.runId());
+            rows.add(List.of(link, esc(r.startedAt()) + (r.finishedAt() == null ? " (partial)" : ""),
+                    h == null ? "" : esc(h.hostname()), h == null ? "" : esc(h.cpuModel()),
+                    h == null ? "" : String.valueOf(h.cores()), r.profile() == null ? "" : esc(r.profile().name()),
+                    esc(versions(r)), esc(r.harnessVersion()), "<code>" + esc(shortCommit(r.gitCommit())) + "</code>",
+                    counts(r)));
+        }
+        b.append(Html.table(List.of("Run", "Started", "Host", "CPU", "Cores", "Profile", "Versions", "Harness",
+                "Commit", "ok / failed / unsupported"), rows, Set.of(4)));
+        for (Skipped s : scan.skipped()) {
+            b.append("<p class=\"bad\">Skipped ").append(esc(s.dir())).append(": ").append(esc(s.why()))
+                    .append("</p>\n");
+        }
+        List<String> engines = scan.runs().stream().flatMap(e -> e.run().results().stream())
+                .map(CellResult::engine).distinct().sorted().toList();
+        Charts.Palette palette = new Charts.Palette(engines);
+        for (var env : environments(scan).entrySet()) {
+            List<Entry> runs = env.getValue();
+            b.append("<h2>Trend: ").append(esc(env.getKey())).append("</h2>\n");
+            List<String> runLabels = runs.stream().map(e -> e.run().runId()).toList();
+            // one chart per workload, mode, batch, threads, device; one line per engine
+            Map<String, List<Charts.Bar>> charts = new LinkedHashMap<>();
+            for (Entry e : runs) {
+                for (CellResult c : RunReport.sortedByWorkload(RunReport.measured(e.run().results()))) {
+                    String key = c.workload() + " " + c.mode() + " batch " + c.batch() + " threads " + c.threads()
+                            + ("cpu".equals(c.device()) ? "" : " " + c.device());
+                    charts.computeIfAbsent(key, k -> new ArrayList<>()).add(new Charts.Bar(c.engine(),
+                            e.run().runId(), c.score(), c.scoreError() == null ? 0 : c.scoreError()));
+                }
+            }
+            if (charts.isEmpty()) {
+                b.append("<p>No measured results.</p>\n");
+            }
+            for (var c : charts.keySet()) {
+                String title = c + ": samples/s per run";
+                b.append(Html.chart(Charts.trend(title, runLabels, charts.get(c), palette), Charts.WIDTH, 380,
+                        title + ", one line per engine"));
+            }
+        }
+        b.append("<p class=\"muted\">Error bars: each run's 99.9% interval. Runs are grouped by CPU, cores and "
+                + "profile: only alike runs share a trend.</p>\n");
+        return Html.page("dlbench results history", b.toString());
+    }
+
+    /** Runs grouped by what makes their numbers comparable, in first-seen order. */
+    static Map<String, List<Entry>> environments(Scan scan) {
+        Map<String, List<Entry>> out = new LinkedHashMap<>();
+        for (Entry e : scan.runs()) {
+            Host h = e.run().host();
+            String key = (h == null ? "unknown host" : h.cpuModel() + ", " + h.cores() + " cores") + ", profile "
+                    + (e.run().profile() == null ? "unknown" : e.run().profile().name());
+            out.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        }
+        return out;
+    }
+
+    /** Each measured result's cells by run directory, keyed by a readable label, in engine/workload/batch order. */
+    static Map<String, Map<String, CellResult>> trendSeries(List<Entry> runs) {
+        Map<String, Map<String, CellResult>> byLabel = new LinkedHashMap<>();
+        for (Entry e : runs) {
+            for (CellResult c : RunReport.measured(e.run().results())) {
+                String label = c.engine() + " " + c.workload() + " " + c.mode() + " b" + c.batch() + " t"
+                        + c.threads() + ("cpu".equals(c.device()) ? "" : " " + c.device());
+                byLabel.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(e.dir(), c);
+            }
+        }
+        Comparator<CellResult> order = Comparator.comparing(CellResult::engine).thenComparing(CellResult::workload)
+                .thenComparing(CellResult::mode).thenComparing(CellResult::device)
+                .thenComparingInt(CellResult::batch).thenComparingInt(CellResult::threads);
+        Map<String, Map<String, CellResult>> out = new LinkedHashMap<>();
+        byLabel.entrySet().stream()
+                .sorted(Comparator.comparing(en -> en.getValue().values().iterator().next(), order))
+                .forEach(en -> out.put(en.getKey(), en.getValue()));
+        return out;
+    }
+
+    /** Engine versions and adapter-library versions (settings named *_version) a run used. */
+    static String versions(RunResult r) {
+        Set<String> engines = new TreeSet<>();
+        Set<String> libraries = new TreeSet<>();
+        for (CellResult c : r.results()) {
+            if (c.engineVersion() != null) {
+                engines.add(c.engine() + " " + c.engineVersion());
+            }
+            if (c.settings() != null) {
+                c.settings().forEach((k, v) -> {
+                    if (k.endsWith("_version")) {
+                        libraries.add(k.substring(0, k.length() - "_version".length()) + " " + v);
+                    }
+                });
+            }
+        }
+        String s = String.join(", ", engines);
+        return libraries.isEmpty() ? s : s + (s.isEmpty() ? "" : "; ") + String.join(", ", libraries);
+    }
+
+    static String counts(RunResult r) {
+        Map<Status, Long> n = r.results().stream().collect(Collectors.groupingBy(CellResult::status,
+                Collectors.counting()));
+        return n.getOrDefault(Status.OK, 0L) + " / " + n.getOrDefault(Status.FAILED, 0L) + " / "
+                + n.getOrDefault(Status.UNSUPPORTED, 0L);
+    }
+
+    static String shortCommit(String c) {
+        if (c == null) {
+            return "";
+        }
+        return c.matches("[0-9a-f]{40}.*") ? c.substring(0, 10) + c.substring(40) : c;
+    }
+
+    private static String md(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+}

@@ -1,0 +1,227 @@
+package org.dlbench.core.report;
+
+import static org.dlbench.core.report.Html.esc;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Profile;
+import org.dlbench.core.result.RunResult;
+import org.dlbench.core.result.Status;
+
+/**
+ * The HTML report of one run, a single self-contained file: run facts, the results table, and charts of
+ * throughput per engine and workload, time per batch, and scaling over batch size and threads.
+ */
+public final class RunReport {
+    private RunReport() {
+    }
+
+    public static String render(RunResult run) {
+        List<CellResult> ok = measured(run.results());
+        Charts.Palette palette = palette(run.results());
+        StringBuilder b = new StringBuilder();
+        b.append("<h1>dlbench run ").append(esc(run.runId())).append("</h1>\n");
+        b.append(facts(run));
+        long failed = run.results().stream().filter(r -> r.status() == Status.FAILED
+                || (r.status() == Status.OK && !r.checksPassed())).count();
+        long unsupported = run.results().stream().filter(r -> r.status() == Status.UNSUPPORTED).count();
+        b.append("<p class=\"summary ").append(failed > 0 ? "fail" : "ok").append("\">").append(ok.size())
+                .append(" measured, ").append(failed).append(" failed, ").append(unsupported)
+                .append(" unsupported: details in the <a href=\"#results\">results table</a> below the charts.</p>\n");
+        if (ok.isEmpty()) {
+            b.append("<p>No measured results to chart.</p>\n");
+        } else {
+            b.append(charts(ok, palette));
+        }
+        b.append("<h2 id=\"results\">Results</h2>\n").append(resultsTable(run.results()));
+        b.append("<p class=\"muted\">Scores are samples per second (higher is better); +- is the 99.9% confidence "
+                + "half-width. Checks run outside the timed region.</p>\n");
+        return Html.page("dlbench run " + run.runId(), b.toString());
+    }
+
+    static String facts(RunResult run) {
+        StringBuilder b = new StringBuilder("<ul class=\"meta\">\n");
+        b.append("<li>Started ").append(esc(run.startedAt()))
+                .append(run.finishedAt() == null ? " (not finished: partial results)"
+                        : ", finished " + esc(run.finishedAt())).append("</li>\n");
+        b.append("<li>Harness ").append(esc(run.harnessVersion())).append(", commit <code>")
+                .append(esc(run.gitCommit())).append("</code></li>\n");
+        Host h = run.host();
+        if (h != null) {
+            b.append("<li>Host <code>").append(esc(h.hostname())).append("</code>: ").append(esc(h.cpuModel()))
+                    .append(", ").append(h.cores()).append(" cores, ")
+                    .append(String.format(Locale.ROOT, "%.1f GiB", h.memoryBytes() / (1024.0 * 1024 * 1024)))
+                    .append(", ").append(esc(h.os())).append(" (kernel ").append(esc(h.kernel())).append("), ")
+                    .append(esc(h.jvm())).append(h.cpuFlags() == null || h.cpuFlags().isEmpty() ? ""
+                            : ", CPU flags " + esc(String.join(" ", h.cpuFlags()))).append("</li>\n");
+        }
+        Profile p = run.profile();
+        if (p != null) {
+            b.append("<li>Profile ").append(esc(p.name())).append(": ").append(p.forks()).append(" fork(s), warmup ")
+                    .append(p.warmupIterations()).append(" x ").append(p.warmupSeconds()).append(" s, measurement ")
+                    .append(p.measurementIterations()).append(" x ").append(p.measurementSeconds()).append(" s</li>\n");
+        }
+        return b.append("</ul>\n").toString();
+    }
+
+    static String resultsTable(List<CellResult> results) {
+        List<List<String>> rows = new ArrayList<>();
+        for (CellResult r : results) {
+            String status = r.status().id();
+            boolean bad = r.status() == Status.FAILED || (r.status() == Status.OK && !r.checksPassed());
+            if (r.status() == Status.OK && !r.checksPassed()) {
+                status = "ok, CHECK FAILED";
+            }
+            if (r.reason() != null) {
+                status += ": " + r.reason();
+            }
+            rows.add(List.of(esc(r.engine()), esc(r.engineVersion()), esc(r.workload()), esc(r.mode()),
+                    String.valueOf(r.batch()), String.valueOf(r.threads()), esc(r.device()),
+                    bad ? "<span class=\"bad\">" + esc(status) + "</span>" : esc(status),
+                    r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), error(r),
+                    r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()), esc(checks(r)),
+                    esc(settings(r))));
+        }
+        return Html.table(List.of("Engine", "Version", "Workload", "Mode", "Batch", "Threads", "Device", "Status",
+                "samples/s", "+-", "GFLOP/s", "Checks", "Settings"), rows, Set.of(4, 5, 8, 9, 10));
+    }
+
+    private static String charts(List<CellResult> ok, Charts.Palette palette) {
+        StringBuilder b = new StringBuilder();
+        boolean manyThreads = ok.stream().map(CellResult::threads).distinct().count() > 1;
+        boolean manyDevices = ok.stream().map(CellResult::device).distinct().count() > 1;
+
+        b.append("<h2>Throughput per engine and workload</h2>\n");
+        for (var e : group(ok, r -> r.workload() + " " + r.mode()).entrySet()) {
+            List<Charts.Bar> bars = new ArrayList<>();
+            for (CellResult r : sortedByConfig(e.getValue())) {
+                bars.add(new Charts.Bar(r.engine(), config(r, manyThreads, manyDevices), r.score(),
+                        r.scoreError() == null ? 0 : r.scoreError()));
+            }
+            String title = e.getKey() + ": samples/s (error bars: 99.9% interval)";
+            b.append(Html.chart(Charts.bars(title, null, "samples/s", bars, palette, false), Charts.WIDTH, 420,
+                    title + ", one bar per engine and configuration"));
+        }
+
+        b.append("<h2>Time per batch</h2>\n<p class=\"muted\">").append(esc(Latency.describe()))
+                .append(", in milliseconds (lower is better).</p>\n");
+        for (var e : group(ok, r -> r.workload() + " " + r.mode()).entrySet()) {
+            List<Charts.Bar> bars = new ArrayList<>();
+            List<CellResult> cells = sortedByConfig(e.getValue());
+            for (CellResult r : cells) {
+                for (var m : Latency.of(r).entrySet()) {
+                    bars.add(new Charts.Bar(m.getKey(), r.engine() + " " + config(r, manyThreads, manyDevices),
+                            m.getValue(), 0));
+                }
+            }
+            String title = e.getKey() + ": ms per batch call";
+            int categories = (int) bars.stream().map(Charts.Bar::category).distinct().count();
+            b.append(Html.chart(Charts.bars(title, null, "ms", bars, new Charts.Palette(List.of()), true),
+                    Charts.WIDTH, Charts.heightFor(categories, 44), title));
+        }
+
+        StringBuilder scaling = new StringBuilder();
+        for (var e : group(ok, r -> r.workload() + " " + r.mode() + " threads " + r.threads()
+                + (manyDevices ? " " + r.device() : "")).entrySet()) {
+            if (e.getValue().stream().map(CellResult::batch).distinct().count() < 2) {
+                continue;
+            }
+            List<Charts.Point> pts = e.getValue().stream().sorted(java.util.Comparator.comparingInt(CellResult::batch))
+                    .map(r -> new Charts.Point(r.engine(), r.batch(), r.score())).toList();
+            String title = e.getKey() + ": samples/s over batch size";
+            scaling.append(Html.chart(Charts.lines(title, "batch size", "samples/s", pts, true, palette),
+                    Charts.WIDTH, 400, title));
+        }
+        for (var e : group(ok, r -> r.workload() + " " + r.mode() + " batch " + r.batch()
+                + (manyDevices ? " " + r.device() : "")).entrySet()) {
+            if (e.getValue().stream().map(CellResult::threads).distinct().count() < 2) {
+                continue;
+            }
+            List<Charts.Point> pts = e.getValue().stream()
+                    .sorted(java.util.Comparator.comparingInt(CellResult::threads))
+                    .map(r -> new Charts.Point(r.engine(), r.threads(), r.score())).toList();
+            String title = e.getKey() + ": samples/s over threads";
+            scaling.append(Html.chart(Charts.lines(title, "threads", "samples/s", pts, false, palette),
+                    Charts.WIDTH, 400, title));
+        }
+        b.append("<h2>Scaling</h2>\n");
+        b.append(scaling.length() == 0
+                ? "<p class=\"muted\">This run measured one batch size and one thread count per workload; run "
+                        + "with several <code>--batch</code> or <code>--threads</code> values to see scaling.</p>\n"
+                : scaling);
+        return b.toString();
+    }
+
+    /** Cells with a score: ok ones. Cells that failed a check keep their bar; the table flags them. */
+    static List<CellResult> measured(List<CellResult> results) {
+        return results.stream().filter(r -> r.status() == Status.OK && r.score() != null).toList();
+    }
+
+    static Charts.Palette palette(List<CellResult> results) {
+        return new Charts.Palette(results.stream().map(CellResult::engine).distinct().sorted().toList());
+    }
+
+    static String config(CellResult r, boolean threads, boolean device) {
+        return "batch " + r.batch() + (threads ? " t" + r.threads() : "") + (device ? " " + r.device() : "");
+    }
+
+    static List<CellResult> sortedByConfig(List<CellResult> cells) {
+        return cells.stream().sorted(java.util.Comparator.comparing(CellResult::device)
+                .thenComparingInt(CellResult::batch).thenComparingInt(CellResult::threads)
+                .thenComparing(CellResult::engine)).toList();
+    }
+
+    /** Workload, mode, device, then batch and threads as numbers: the order charts appear in. */
+    static List<CellResult> sortedByWorkload(List<CellResult> cells) {
+        return cells.stream().sorted(java.util.Comparator.comparing(CellResult::workload)
+                .thenComparing(CellResult::mode).thenComparing(CellResult::device)
+                .thenComparingInt(CellResult::batch).thenComparingInt(CellResult::threads)).toList();
+    }
+
+    static <T> Map<String, List<T>> group(List<T> xs, java.util.function.Function<T, String> key) {
+        Map<String, List<T>> out = new LinkedHashMap<>();
+        for (T x : xs) {
+            out.computeIfAbsent(key.apply(x), k -> new ArrayList<>()).add(x);
+        }
+        return out;
+    }
+
+    private static String error(CellResult r) {
+        if (r.scoreError() == null || r.score() == null) {
+            return "";
+        }
+        if (r.scoreError().isNaN()) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,.0f (%.1f%%)", r.scoreError(), 100 * r.scoreError() / r.score());
+    }
+
+    private static String checks(CellResult r) {
+        if (r.checks() == null || r.checks().isEmpty()) {
+            return "";
+        }
+        List<Check> failed = r.checks().stream().filter(c -> !c.passed()).toList();
+        if (failed.isEmpty()) {
+            return r.checks().stream().map(Check::name).collect(Collectors.joining(", "));
+        }
+        return "FAILED " + failed.stream().map(c -> c.name() + " (" + c.detail() + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String settings(CellResult r) {
+        if (r.settings() == null) {
+            return "";
+        }
+        return new TreeSet<>(r.settings().keySet()).stream().map(k -> k + "=" + r.settings().get(k))
+                .collect(Collectors.joining(", "));
+    }
+}

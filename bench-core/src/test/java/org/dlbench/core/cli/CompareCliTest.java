@@ -1,0 +1,200 @@
+package org.dlbench.core.cli;
+
+import static org.dlbench.core.compare.Fixtures.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dlbench.core.compare.Fixtures;
+import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Profile;
+import org.dlbench.core.result.ResultsIO;
+import org.dlbench.core.result.RunResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** compare, history and report --html from the command line: outputs, exit codes 0/1/2 and every error message. */
+class CompareCliTest {
+    @TempDir
+    static Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static final CellResult INFER = ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 100, 101, 99, 100, 100);
+    static final CellResult TRAIN = ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 50, 51, 49, 50, 50);
+
+    @BeforeAll
+    static void runs() throws Exception {
+        write("base", Fixtures.run("base", INFER, TRAIN));
+        write("same", Fixtures.run("same", ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 100.5, 100, 99.5, 101, 99),
+                ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 52, 51, 50, 50, 51)));
+        write("slower", Fixtures.run("slower", ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 110, 111, 109, 110, 110),
+                ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 40, 41, 39, 40, 40)));
+        Host other = new Host("elsewhere", "Other CPU", List.of(), 8, 1L << 35, "Linux", "6.1", "JDK", List.of(), List.of());
+        write("otherhost", Fixtures.run("otherhost", other, Profile.QUICK, INFER, TRAIN));
+        write("empty", Fixtures.run("empty"));
+        Files.writeString(dir.resolve("corrupt.json"), "{\"schema_version\": 1, \"results\": [");
+        Files.writeString(dir.resolve("foreign.json"), "{\"name\": \"x\"}");
+        Files.writeString(dir.resolve("future.json"), "{\"schema_version\": 99}");
+        Files.writeString(dir.resolve("plain-file"), "x");
+        Files.createDirectories(dir.resolve("nothing-here"));
+    }
+
+    static void write(String name, RunResult r) throws Exception {
+        ResultsIO.write(r, dir.resolve(name).resolve(ResultsIO.FILE));
+    }
+
+    static String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @Test
+    void noRegressionExitsZero() {
+        Result r = run("compare", p("base"), p("same"));
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("2 compared: 0 faster, 0 slower, 2 same; 0 not compared. No regression beyond 5%."),
+                r.out());
+        assertTrue(r.out().contains("Baseline:  base ("), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void regressionExitsOneAndSaysWhich() {
+        Result r = run("compare", p("base"), p("slower"));
+        assertEquals(1, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("SLOWER") && r.out().contains("FASTER"), r.out());
+        assertEquals("dlbench: regression: PyTorch mlp train b32 t1 -20.0%\n", r.err());
+        // a threshold above the slowdown lets it pass
+        Result lenient = run("compare", p("base"), p("slower"), "--threshold", "25%");
+        assertEquals(0, lenient.code(), lenient.err() + lenient.out());
+        assertTrue(lenient.out().contains("significant but within 25%"), lenient.out());
+    }
+
+    @Test
+    void markdownJsonAndHtmlOutputs() throws Exception {
+        Path md = dir.resolve("out/compare.md");
+        Result r = run("compare", p("base") + "/results.json", p("slower"), "--format", "markdown", "--out",
+                md.toString(), "--html", dir.resolve("out/compare.html").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("", r.out(), "with --out nothing goes to stdout");
+        String text = Files.readString(md);
+        assertTrue(text.startsWith("## dlbench comparison: slower vs baseline base"), text);
+        assertTrue(text.contains("| **slower** |"), text);
+        String html = Files.readString(dir.resolve("out/compare.html"));
+        assertTrue(html.contains("src=\"data:image/png;base64,"), "the ratio chart is inline");
+
+        Result json = run("compare", p("base"), p("same"), "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        var tree = ResultsIO.JSON.readTree(json.out());
+        assertEquals("same", tree.get("compared").get(0).get("test").get("verdict").asText());
+    }
+
+    /** --out /dev/stdout or a pipe must be written through, never replaced by a renamed file. */
+    @Test
+    void outputIntoAPipeKeepsThePipe() throws Exception {
+        Path fifo = dir.resolve("pipe");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Result r = run("compare", p("base"), p("same"), "--format", "json", "--out", fifo.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(read.get(60, java.util.concurrent.TimeUnit.SECONDS).contains("\"format\" : \"dlbench-compare\""));
+        assertFalse(Files.isRegularFile(fifo), "the pipe is still a pipe");
+    }
+
+    @Test
+    void hostMismatchIsUnusableUnlessAllowed() {
+        Result r = run("compare", p("base"), p("otherhost"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.out().contains("Not compared:"), "the table still says what happened: " + r.out());
+        assertEquals("dlbench: no result could be compared: different host (2); pass --allow-host-mismatch to compare"
+                + " runs from different machines anyway\n", r.err());
+        Result allowed = run("compare", p("base"), p("otherhost"), "--allow-host-mismatch");
+        assertEquals(0, allowed.code(), allowed.err());
+        assertTrue(allowed.out().contains("different host, compared as asked"), allowed.out());
+    }
+
+    @Test
+    void historyWritesIndexAndTrends() throws Exception {
+        Path results = dir.resolve("history");
+        Files.createDirectories(results);
+        for (String name : List.of("base", "same", "slower")) {
+            write("history/" + name, ResultsIO.read(dir.resolve(name)));
+        }
+        Files.createDirectories(results.resolve("broken"));
+        Files.writeString(results.resolve("broken/results.json"), "[");
+        Result r = run("history", results.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Indexed 3 run(s): wrote " + results.resolve("index.md")), r.out());
+        assertTrue(r.err().startsWith("dlbench: warning: skipped broken: "), r.err());
+        assertTrue(Files.readString(results.resolve("index.md")).contains("| [slower](slower/results.md) |"));
+        assertTrue(Files.readString(results.resolve("history.html")).contains("data:image/png;base64,"));
+    }
+
+    @Test
+    void reportWritesHtml() throws Exception {
+        Path html = dir.resolve("report/run.html");
+        Result r = run("report", p("base"), "--html", html.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Wrote " + html + "\n", r.out());
+        assertTrue(Files.readString(html).contains("data:image/png;base64,"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "missing baseline     | compare @/none @/same                    | baseline: no results file at @/none",
+        "missing candidate    | compare @/base @/none.json               | candidate: no results file at @/none.json",
+        "corrupt candidate    | compare @/base @/corrupt.json            | candidate: @/corrupt.json is not valid JSON (line 1)",
+        "foreign baseline     | compare @/foreign.json @/base            | baseline: @/foreign.json is not a dlbench results file",
+        "wrong schema         | compare @/base @/future.json             | has schema_version 99; this dlbench reads 1",
+        "empty runs           | compare @/empty @/empty                  | no result could be compared: the runs hold no results",
+        "one side empty       | compare @/base @/empty                   | no result could be compared: only in baseline (2)",
+        "bad threshold        | compare @/base @/same --threshold abc    | threshold must be a percentage such as 5% or 2.5%, got 'abc'",
+        "negative threshold   | compare @/base @/same --threshold -5%    | threshold must be at least 0% and below 100%, got '-5%'",
+        "huge threshold       | compare @/base @/same --threshold 100    | threshold must be at least 0% and below 100%, got '100'",
+        "bad alpha            | compare @/base @/same --alpha 1.5        | alpha must be between 0 and 1 (exclusive), got 1.5",
+        "alpha not a number   | compare @/base @/same --alpha x          | Invalid value for option '--alpha'",
+        "unknown format       | compare @/base @/same --format html      | unknown format 'html' (known: table, markdown, json)",
+        "unwritable out       | compare @/base @/same --out @/plain-file/x.md | cannot write --out @/plain-file/x.md: @/plain-file is a file, not a directory",
+        "unwritable html      | compare @/base @/same --html @/plain-file/x.html | cannot write --html @/plain-file/x.html",
+        "out is a directory   | compare @/base @/same --out @/nothing-here | cannot write --out @/nothing-here: it is a directory",
+        "one argument         | compare @/base                           | Missing required parameter: 'CANDIDATE'",
+        "history missing dir  | history @/none                           | no results directory at @/none",
+        "history of a file    | history @/plain-file                     | @/plain-file is a file, not a results directory",
+        "history without runs | history @/nothing-here                   | no readable run under @/nothing-here",
+        "report html missing  | report @/none --html @/x.html            | no results file at @/none",
+        "report html unwritable | report @/base --html @/plain-file/r.html | cannot write --html @/plain-file/r.html",
+    })
+    void unusableInputExitsTwoWithOneClearLine(String what, String args, String expected) {
+        String[] argv = args.replace("@", dir.toString()).trim().split("\\s+");
+        Result r = run(argv);
+        assertEquals(2, r.code(), what + ": " + r.err() + r.out());
+        String msg = expected.replace("@", dir.toString());
+        assertTrue(r.err().contains(msg), what + ": " + r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), what + " printed a stack trace: " + r.err());
+        assertTrue(r.err().lines().count() <= 2, what + ": one line (plus picocli's hint): " + r.err());
+    }
+}
