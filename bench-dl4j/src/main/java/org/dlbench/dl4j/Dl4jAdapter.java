@@ -1,5 +1,6 @@
 package org.dlbench.dl4j;
 
+import java.util.OptionalDouble;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.EngineAdapter;
 import org.dlbench.core.adapter.Mode;
@@ -20,6 +21,17 @@ public final class Dl4jAdapter implements EngineAdapter {
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
         return Dl4jRuntime.device(device);
+    }
+
+    @Override
+    public void loadEngine(SessionSpec spec) {
+        Dl4jRuntime.start(spec);
+    }
+
+    /** Only this adapter calibrates: DL4J-SameDiff runs on the same ND4J BLAS and would measure the same thing. */
+    @Override
+    public OptionalDouble sgemmGflops(int n, int threads, double seconds) {
+        return OptionalDouble.of(Dl4jRuntime.sgemmGflops(n, threads, seconds));
     }
 
     @Override

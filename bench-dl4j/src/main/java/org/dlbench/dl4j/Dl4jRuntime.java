@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -62,6 +65,42 @@ final class Dl4jRuntime {
         Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
         if (omp != null && !String.valueOf(omp).equals(Integer.toString(threads))) {
             throw new IllegalStateException("ND4J runs " + omp + " OpenMP thread(s) but " + threads + " were requested");
+        }
+    }
+
+    /**
+     * Checks threads and support, then loads ND4J's natives and backend: engine start-up, timed apart from building
+     * a model when the harness calls {@code loadEngine} first.
+     */
+    static void start(SessionSpec spec) {
+        Support support = device(spec.device());
+        if (!support.supported()) {
+            throw new IllegalArgumentException(support.reason());
+        }
+        checkThreads(spec.threads());
+        checkBackend(spec.device(), spec.threads());
+    }
+
+    /**
+     * GFLOP/s of an n x n float32 product through ND4J's BLAS (OpenBLAS in the CPU backend), repeated for about
+     * {@code seconds}; the JVM must run with OMP_NUM_THREADS equal to {@code threads}.
+     */
+    static double sgemmGflops(int n, int threads, double seconds) {
+        checkThreads(threads);
+        checkBackend(Device.CPU, threads);
+        try (INDArray a = Nd4j.rand(DataType.FLOAT, n, n).subi(0.5);
+             INDArray b = Nd4j.rand(DataType.FLOAT, n, n).subi(0.5);
+             INDArray c = Nd4j.create(DataType.FLOAT, n, n)) {
+            a.mmuli(b, c); // the first call pays for allocation and kernel selection
+            long reps = 0;
+            long begin = System.nanoTime();
+            long elapsed;
+            do {
+                a.mmuli(b, c);
+                reps++;
+                elapsed = System.nanoTime() - begin;
+            } while (elapsed < seconds * 1e9);
+            return 2.0 * n * n * n * reps / elapsed;
         }
     }
 

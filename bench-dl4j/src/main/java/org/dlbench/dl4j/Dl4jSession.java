@@ -31,8 +31,7 @@ final class Dl4jSession implements Session {
     }
 
     static Dl4jSession open(SessionSpec spec) {
-        Dl4jRuntime.checkThreads(spec.threads());
-        Dl4jRuntime.checkBackend(spec.device(), spec.threads());
+        Dl4jRuntime.start(spec);
         Workload w = spec.workload();
         Networks.Plan plan = Networks.plan(w);
 

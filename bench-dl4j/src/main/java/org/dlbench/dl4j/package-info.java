@@ -1,6 +1,13 @@
 /**
- * Deeplearning4j adapters. {@code DL4J} builds each workload as a {@code MultiLayerNetwork} from DL4J's layer API
- * (dense, convolution and subsampling layers, a softmax/MCXENT loss layer for training) and runs it on ND4J's CPU
- * backend; the thread count comes from OMP_NUM_THREADS, which libnd4j reads once at start-up.
+ * Deeplearning4j adapters on ND4J's CPU backend.
+ *
+ * <p>{@code DL4J} is the layer API most DL4J users write: a {@code MultiLayerNetwork} of dense, convolution and
+ * subsampling layers, trained with {@code fit()} through a softmax/MCXENT {@code LossLayer} and run with
+ * {@code output()} on a twin network without that loss layer, so inference returns logits. {@code DL4J-SameDiff} is
+ * DL4J's graph API on the same runtime: one graph with a softmax cross-entropy loss on the logits, run with
+ * {@code output()} and trained with {@code calculateGradientsAndOutputs} plus ND4J's SGD updater.
+ *
+ * <p>Both take their thread count from OMP_NUM_THREADS, which libnd4j and its OpenBLAS read once when ND4J loads;
+ * an adapter refuses to open when it differs from the requested thread count.
  */
 package org.dlbench.dl4j;

@@ -30,7 +30,7 @@ class Dl4jTrainingStepTest {
     void oneStepIsPlainSgdOnTheMeanLoss(String name) throws Exception {
         Workload w = TestWorkloads.load(name);
         Batch batch = new SyntheticData(w).batch(3, BATCH);
-        try (Dl4jSession s = (Dl4jSession) Dl4jWorkloadsTest.open(w, BATCH, 1, Mode.TRAIN)) {
+        try (Dl4jSession s = (Dl4jSession) Dl4jWorkloadsTest.open(Dl4jWorkloadsTest.MLN, w, BATCH, 1, Mode.TRAIN)) {
             MultiLayerNetwork net = s.logitsNetwork();
             INDArray before = net.params().dup();
             MultiLayerNetwork exact = net.convertDataType(DataType.DOUBLE);

@@ -3,7 +3,9 @@ package org.dlbench.dl4j;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.dlbench.core.workload.Training;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.WorkloadSpec;
 import org.dlbench.core.workload.Workloads;
 
 /** Built-in workloads by name, and the extra ones under {@code src/test/resources/workloads}. */
@@ -12,6 +14,13 @@ final class TestWorkloads {
     static final String[] CUSTOM = {"strided", "pool-first", "flat-image"};
 
     private TestWorkloads() {
+    }
+
+    /** The same workload with another learning rate. */
+    static Workload withLearningRate(String name, double learningRate) {
+        WorkloadSpec s = load(name).spec();
+        return Workload.of(new WorkloadSpec(s.name(), s.description(), s.input(), s.classes(), s.layers(),
+                s.batchSizes(), new Training(s.training().optimizer(), learningRate, s.training().loss())));
     }
 
     static Workload load(String name) {

@@ -1,0 +1,36 @@
+package org.dlbench.dl4j;
+
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.EngineAdapter;
+import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.adapter.Support;
+import org.dlbench.core.workload.Workload;
+
+/**
+ * Deeplearning4j's graph API, SameDiff, on the same ND4J runtime as {@link Dl4jAdapter}. It runs libnd4j's fused
+ * conv2d/pooling ops directly instead of the layer API's im2col path, so the two can differ a lot on CNNs.
+ */
+public final class SameDiffAdapter implements EngineAdapter {
+
+    @Override
+    public String name() {
+        return "DL4J-SameDiff";
+    }
+
+    @Override
+    public Support supports(Workload workload, Mode mode, Device device) {
+        return Dl4jRuntime.device(device);
+    }
+
+    @Override
+    public void loadEngine(SessionSpec spec) {
+        Dl4jRuntime.start(spec);
+    }
+
+    @Override
+    public Session open(SessionSpec spec) {
+        return SameDiffSession.open(spec);
+    }
+}

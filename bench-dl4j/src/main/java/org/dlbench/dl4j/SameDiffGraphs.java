@@ -1,0 +1,97 @@
+package org.dlbench.dl4j;
+
+import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.Activation;
+import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.Stage;
+import org.dlbench.core.workload.Workload;
+import org.nd4j.autodiff.loss.LossReduce;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns a workload into a SameDiff graph: placeholders {@value #INPUT} and {@value #LABELS}, one variable per shared
+ * weight (same canonical name), the logits as {@value #LOGITS} and the mean softmax cross-entropy as {@value #LOSS}.
+ * SameDiff has a cross-entropy-on-logits loss, so one graph serves inference and training.
+ */
+final class SameDiffGraphs {
+    static final String INPUT = "input";
+    static final String LABELS = "labels";
+    static final String LOGITS = "logits";
+    static final String LOSS = "loss";
+
+    private SameDiffGraphs() {
+    }
+
+    static SameDiff build(Workload w, Weights weights) {
+        SameDiff sd = SameDiff.create();
+        int[] in = w.inputShape();
+        long[] inputShape = new long[in.length + 1];
+        inputShape[0] = -1; // any batch size
+        for (int i = 0; i < in.length; i++) {
+            inputShape[i + 1] = in[i];
+        }
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, inputShape);
+        SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, w.classes());
+        for (Stage stage : w.stages()) {
+            x = stage(sd, stage, x, weights);
+        }
+        SDVariable logits = sd.identity(LOGITS, x);
+        // MEAN_BY_NONZERO_WEIGHT_COUNT with no weights: the sum of the per-sample losses over the batch size
+        sd.loss.softmaxCrossEntropy(LOSS, labels, logits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+        sd.setLossVariables(LOSS);
+        return sd;
+    }
+
+    private static SDVariable stage(SameDiff sd, Stage stage, SDVariable x, Weights weights) {
+        Layer layer = stage.layer();
+        if (layer instanceof Layer.Dense d) {
+            String wName = stage.params().get(0).name();
+            String bName = stage.params().get(1).name();
+            // x W + b with W [in, out]: the transpose of the workload's [out, in]
+            SDVariable weight = sd.var(wName, Nd4j.create(weights.transposed(wName), new long[] {stage.in()[0], d.units()}, 'c'));
+            SDVariable bias = sd.var(bName, Nd4j.create(weights.get(bName), new long[] {d.units()}, 'c'));
+            return activation(sd, sd.nn.linear(x, weight, bias), d.activation());
+        }
+        if (layer instanceof Layer.Conv2d c) {
+            String wName = stage.params().get(0).name();
+            String bName = stage.params().get(1).name();
+            long[] shape = {c.filters(), stage.in()[0], c.kernel(), c.kernel()};
+            // libnd4j's default YXIO layout [kH, kW, in, out]: conv2d accepts OIYX, the workload's layout, but
+            // conv2d_bp in 1.0.0-M2.1 ignores that flag and rejects the gradient, so training needs YXIO
+            INDArray yxio = Nd4j.create(weights.get(wName), shape, 'c').permute(2, 3, 1, 0).dup('c');
+            SDVariable weight = sd.var(wName, yxio);
+            SDVariable bias = sd.var(bName, Nd4j.create(weights.get(bName), new long[] {c.filters()}, 'c'));
+            // explicit padding with VALID mode is symmetric zero padding
+            Conv2DConfig config = Conv2DConfig.builder().kH(c.kernel()).kW(c.kernel()).sH(c.stride()).sW(c.stride())
+                    .pH(c.padding()).pW(c.padding()).dH(1).dW(1).paddingMode(PaddingMode.VALID)
+                    .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
+            return activation(sd, sd.cnn.conv2d(x, weight, bias, config), c.activation());
+        }
+        if (layer instanceof Layer.Pool p) {
+            Pooling2DConfig config = Pooling2DConfig.builder().kH(p.kernel()).kW(p.kernel()).sH(p.stride())
+                    .sW(p.stride()).pH(0).pW(0).dH(1).dW(1).paddingMode(PaddingMode.VALID)
+                    .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).isNHWC(false).build();
+            return layer instanceof Layer.MaxPool2d ? sd.cnn.maxPooling2d(x, config) : sd.cnn.avgPooling2d(x, config);
+        }
+        // flatten: a row-major reshape of NCHW is the workload's C, H, W order
+        return sd.reshape(x, -1, stage.out()[0]);
+    }
+
+    private static SDVariable activation(SameDiff sd, SDVariable x, Activation a) {
+        return switch (a) {
+            case NONE -> x;
+            case RELU -> sd.nn.relu(x, 0.0);
+            case TANH -> sd.nn.tanh(x);
+            case SIGMOID -> sd.nn.sigmoid(x);
+        };
+    }
+}

@@ -1,0 +1,119 @@
+package org.dlbench.dl4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.workload.Workload;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * A workload as a SameDiff graph: inference is {@code output(placeholders, "logits")}; a training step computes the
+ * loss and all gradients in one pass with {@code calculateGradientsAndOutputs} and applies ND4J's {@link Sgd}
+ * updater to each variable, the same two calls SameDiff's own {@code fit()} makes per variable.
+ *
+ * <p>Why not {@code fit()}: in 1.0.0-M2.1 its backward pass only needs the loss gradient, so the loss op never runs
+ * and the reported loss is 0.0 ({@code fit(DataSet)} also returns no loss curve). Asking for the loss as an output of
+ * the same pass is the public way to get the loss before the update without a second forward pass.
+ */
+final class SameDiffSession implements Session {
+    private final Workload workload;
+    private final SameDiff sd;
+    private final List<String> variables;
+    private final Map<String, GradientUpdater> updaters;
+    private final Map<String, String> settings;
+    private int iteration;
+    private boolean closed;
+
+    private SameDiffSession(Workload workload, SameDiff sd, Map<String, String> settings) {
+        this.workload = workload;
+        this.sd = sd;
+        this.settings = settings;
+        this.variables = new ArrayList<>();
+        this.updaters = new LinkedHashMap<>();
+        Sgd sgd = new Sgd(workload.learningRate());
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                variables.add(v.name());
+                updaters.put(v.name(), sgd.instantiate((INDArray) null, true)); // plain SGD keeps no state
+            }
+        }
+    }
+
+    static SameDiffSession open(SessionSpec spec) {
+        Dl4jRuntime.start(spec);
+        Workload w = spec.workload();
+        SameDiff sd = SameDiffGraphs.build(w, spec.weights());
+        Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());
+        s.put("network", "SameDiff");
+        s.put("conv_weights_format", "YXIO");
+        s.put("loss", "softmaxCrossEntropy(mean)");
+        s.put("train_step", "calculateGradientsAndOutputs+Sgd(" + w.learningRate() + ")");
+        return new SameDiffSession(w, sd, Collections.unmodifiableMap(s));
+    }
+
+    @Override
+    public String engineVersion() {
+        return Dl4jRuntime.version();
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public float[] infer(float[] features) {
+        INDArray x = Arrays4j.features(workload, features);
+        INDArray out = sd.output(Map.of(SameDiffGraphs.INPUT, x), SameDiffGraphs.LOGITS).get(SameDiffGraphs.LOGITS);
+        return Arrays4j.toFloats(out);
+    }
+
+    /** One forward and backward pass, then {@code w -= lr * dL/dw} for every variable; returns the mean loss before. */
+    @Override
+    public float trainStep(Batch batch) {
+        Map<String, INDArray> placeholders = Map.of(
+                SameDiffGraphs.INPUT, Arrays4j.features(workload, batch.features()),
+                SameDiffGraphs.LABELS, Arrays4j.oneHot(batch.oneHot(), batch.size(), batch.classes()));
+        OutAndGrad result = sd.calculateGradientsAndOutputs(placeholders, List.of(SameDiffGraphs.LOSS), variables);
+        float loss = result.getOutputs().get(SameDiffGraphs.LOSS).getFloat(0);
+        Map<String, INDArray> gradients = result.getGradients();
+        for (String name : variables) {
+            INDArray g = gradients.get(name);
+            updaters.get(name).applyUpdater(g, iteration, 0); // g *= lr, in place
+            sd.getVariable(name).getArr().subi(g);
+        }
+        iteration++;
+        return loss;
+    }
+
+    /** For tests: the graph with its variables. */
+    SameDiff graph() {
+        return sd;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // SameDiff has no close(): free the variables' off-heap buffers now rather than at some later GC
+        for (String name : variables) {
+            INDArray a = sd.getVariable(name).getArr();
+            if (a != null && a.closeable()) {
+                a.close();
+            }
+        }
+    }
+}
