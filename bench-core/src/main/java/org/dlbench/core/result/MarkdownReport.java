@@ -38,6 +38,7 @@ public final class MarkdownReport {
         sb.append(table(run.results()));
         sb.append("\nScores are samples per second (higher is better), +- is the 99.9% confidence half-width. ");
         sb.append("Checks run outside the timed region.\n");
+        sb.append(ScalingReport.render(run.results()));
         return sb.toString();
     }
 

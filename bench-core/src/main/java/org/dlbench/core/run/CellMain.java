@@ -72,6 +72,7 @@ public final class CellMain {
         String version = null;
         Map<String, String> settings = Map.of();
         List<Check> checks = List.of();
+        int samplesPerStep = req.batch();
         try {
             Workload workload = Workloads.resolve(req.workload());
             EngineAdapter adapter = Adapters.byName(req.engine());
@@ -87,6 +88,7 @@ public final class CellMain {
                     new SessionSpec(workload, weights, req.batch(), req.threads(), device, mode))) {
                 version = session.engineVersion();
                 settings = session.settings();
+                samplesPerStep = session.samplesPerStep(req.batch());
                 checks = CorrectnessChecks.all(session, workload, weights, req.batch(), mode);
             }
             for (Check c : checks) {
@@ -94,7 +96,7 @@ public final class CellMain {
                         + ", " + c.detail());
             }
             System.out.println("[dlbench] measuring " + req.key());
-            JmhCell.Measurement m = JmhCell.run(req);
+            JmhCell.Measurement m = JmhCell.run(req, samplesPerStep);
             double flops = mode == Mode.TRAIN ? workload.trainFlopsPerSample(req.batch()) : workload.forwardFlops();
             double seconds = (System.nanoTime() - start) / 1e9;
             return new CellResult(req.engine(), version, workload.name(), mode.id(), req.batch(), req.threads(),

@@ -17,7 +17,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs one cell's JMH benchmark with the profile's settings and converts batches/s to samples/s. */
+/** Runs one cell's JMH benchmark with the profile's settings and converts invocations/s to samples/s. */
 final class JmhCell {
     private JmhCell() {
     }
@@ -26,7 +26,8 @@ final class JmhCell {
     record Measurement(double score, double scoreError, List<Double> samples) {
     }
 
-    static Measurement run(CellRequest req) throws RunnerException {
+    /** {@code samplesPerStep}: samples one invocation processes, from {@link org.dlbench.core.adapter.Session#samplesPerStep}. */
+    static Measurement run(CellRequest req, int samplesPerStep) throws RunnerException {
         Profile p = req.profile();
         Class<?> benchmark = Mode.parse(req.mode()) == Mode.TRAIN ? TrainingBenchmark.class : InferenceBenchmark.class;
         ChainedOptionsBuilder options = new OptionsBuilder()
@@ -51,11 +52,11 @@ final class JmhCell {
         List<Double> samples = new ArrayList<>();
         for (BenchmarkResult b : result.getBenchmarkResults()) {
             for (IterationResult it : b.getIterationResults()) {
-                samples.add(it.getPrimaryResult().getScore() * req.batch());
+                samples.add(it.getPrimaryResult().getScore() * samplesPerStep);
             }
         }
-        double score = result.getPrimaryResult().getScore() * req.batch();
-        double error = result.getPrimaryResult().getScoreError() * req.batch();
+        double score = result.getPrimaryResult().getScore() * samplesPerStep;
+        double error = result.getPrimaryResult().getScoreError() * samplesPerStep;
         return new Measurement(score, error, samples);
     }
 }
