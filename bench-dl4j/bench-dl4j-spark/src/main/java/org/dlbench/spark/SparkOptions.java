@@ -82,6 +82,11 @@ public record SparkOptions(String master, int workers, int averagingFrequency, i
                 .replace("_SECONDS", "");
     }
 
+    /** A setting as given: the system property, else its environment variable, else null. */
+    static String setting(String property) {
+        return lookup(property);
+    }
+
     private static String lookup(String property) {
         String v = System.getProperty(property);
         return v != null ? v : System.getenv(envName(property));
