@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
@@ -29,6 +30,8 @@ import org.dlbench.core.run.HostProbe;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.WorkloadException;
 import org.dlbench.core.workload.Workloads;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +83,10 @@ public final class SparkTrainMain implements Callable<Integer> {
     @Option(names = "--job-timeout", paramLabel = "SECONDS",
             description = "Time limit of one Spark job (default: " + SparkOptions.DEFAULT_JOB_TIMEOUT_SECONDS + ").")
     Integer jobTimeout;
+
+    @Option(names = "--single-process-baseline", description = "Also train the same network on the same epoch in"
+            + " this JVM without Spark (DL4J, one thread) and record samples/s and scaling efficiency.")
+    boolean baseline;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
             description = "Directory that receives the run directory (default: ${DEFAULT-VALUE}).")
@@ -209,6 +216,14 @@ public final class SparkTrainMain implements Callable<Integer> {
                             last)));
             double score = throughput.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             settings.put("seconds_per_epoch", String.format(Locale.ROOT, "%.3f", s.epochSamples() / score));
+            if (baseline) {
+                double single = singleProcess(w, weights, options);
+                settings.put("baseline_samples_per_s", String.format(Locale.ROOT, "%.0f", single));
+                settings.put("scaling_efficiency", String.format(Locale.ROOT, "%.3f", score / options.workers() / single));
+                log.printf(Locale.ROOT, "single process, 1 thread: %,.0f samples/s; DL4J-Spark per worker %,.0f"
+                        + " samples/s = %.0f%% of it%n", single, score / options.workers(),
+                        100 * score / options.workers() / single);
+            }
             return new CellResult(SparkDl4jAdapter.NAME, version, w.name(), "train", batch, options.workers(), "cpu",
                     Status.OK, null, score, null, CellResult.UNIT, score * w.trainFlopsPerSample(batch) / 1e9, checks,
                     throughput, settings, (System.nanoTime() - start) / 1e9);
@@ -218,6 +233,25 @@ public final class SparkTrainMain implements Callable<Integer> {
                     Status.FAILED, rootCause(e), null, null, null, null, checks, List.of(), settings,
                     (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** The same network and epoch trained by plain DL4J in this JVM (one thread), in samples/s over timed epochs. */
+    private double singleProcess(Workload w, Weights weights, SparkOptions options) {
+        MultiLayerNetwork net = NetworkFactory.build(w, weights);
+        SyntheticData data = new SyntheticData(w);
+        int n = options.roundsPerEpoch(batch) * options.workers() * options.averagingFrequency();
+        List<DataSet> epoch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            epoch.add(NetworkFactory.dataSet(data.batch(i, batch)));
+        }
+        for (int e = 0; e < warmupEpochs; e++) {
+            epoch.forEach(net::fit);
+        }
+        long t0 = System.nanoTime();
+        for (int e = 0; e < epochs; e++) {
+            epoch.forEach(net::fit);
+        }
+        return (double) n * batch * epochs / ((System.nanoTime() - t0) / 1e9);
     }
 
     static String rootCause(Throwable e) {
