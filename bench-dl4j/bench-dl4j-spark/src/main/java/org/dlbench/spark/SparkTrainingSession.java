@@ -28,8 +28,6 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Data-parallel training of one workload with DL4J's {@link ParameterAveragingTrainingMaster} on Spark.
@@ -69,7 +67,7 @@ public final class SparkTrainingSession implements Session {
             t.setDaemon(true);
             return t;
         });
-        this.threadSettings = applyThreads();
+        this.threadSettings = OneThreadPerWorker.apply();
     }
 
     /** Starts Spark, builds the network from the shared weights and caches the synthetic epoch, one RDD per round. */
@@ -95,6 +93,7 @@ public final class SparkTrainingSession implements Session {
         }
         // executors in their own JVMs (a cluster) train with one intra-op thread each, like the local workers
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         sc = withTimeout("starting Spark with master " + options.master(), () -> new JavaSparkContext(conf));
         ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(options.workers(), batch)
                 .batchSizePerWorker(batch)
@@ -106,6 +105,7 @@ public final class SparkTrainingSession implements Session {
                 .saveUpdater(true)
                 .collectTrainingStats(false)
                 .rngSeed(42)
+                .trainingHooks(new OneThreadPerWorker())
                 .build();
         sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
         SyntheticData data = new SyntheticData(workload);
@@ -123,20 +123,6 @@ public final class SparkTrainingSession implements Session {
             JavaRDD<DataSet> rdd = rounds.get(r);
             withTimeout("caching the synthetic epoch (round " + (r + 1) + " of " + n + ")", rdd::count);
         }
-    }
-
-    /** Each Spark worker computes with one intra-op thread, so N workers use N cores; returns what was applied. */
-    private static Map<String, String> applyThreads() {
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("threads_per_worker", Integer.toString(Nd4j.getEnvironment().maxThreads()));
-        s.put("blas_threads", Integer.toString(Nd4j.factory().blas().getMaxThreads()));
-        String omp = System.getenv("OMP_NUM_THREADS");
-        s.put("omp_num_threads_env", omp == null ? "unset" : omp);
-        return s;
     }
 
     /** Runs one Spark action on the driver thread, cancelling it when it exceeds the job time limit. */
