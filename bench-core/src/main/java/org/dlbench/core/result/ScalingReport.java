@@ -45,15 +45,19 @@ public final class ScalingReport {
                     .append(" | ").append(epoch == null || epoch <= 0 ? ""
                             : String.format(Locale.ROOT, "%.2f", epoch / r.score()))
                     .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%,.0f", b.score()))
-                            .orElse("no cell"))
-                    .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%.0f%%",
-                            100 * efficiency(r, b))).orElse(""))
+                            .orElse(ownBaseline(s) == null ? "no cell"
+                                    : String.format(Locale.ROOT, "%,.0f (own)", ownBaseline(s))))
+                    .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%.0f%%", 100 * efficiency(r, b)))
+                            .orElse(ownBaseline(s) == null ? ""
+                                    : String.format(Locale.ROOT, "%.0f%%", 100 * perWorker / ownBaseline(s))))
                     .append(" |\n");
         }
         sb.append("\nEfficiency = (samples/s / workers) / ").append(BASELINE_ENGINE)
                 .append(" samples/s for the same workload and batch with 1 thread. One Spark step is one averaging")
                 .append(" round: every worker trains `averaging_frequency` minibatches, then parameters are averaged;")
-                .append(" s/epoch = epoch_samples / samples/s.\n");
+                .append(" s/epoch = epoch_samples / samples/s. \"(own)\": no such cell in this run; the baseline the")
+                .append(" Spark run measured itself (`baseline_samples_per_s`: same network and epoch, plain DL4J in")
+                .append(" the driver JVM, one thread).\n");
         return sb.toString();
     }
 
@@ -68,6 +72,17 @@ public final class ScalingReport {
         return results.stream().filter(b -> b.engine().equals(BASELINE_ENGINE) && b.mode().equals("train")
                 && b.workload().equals(spark.workload()) && b.batch() == spark.batch() && b.threads() == 1
                 && b.device().equals(spark.device()) && b.status() == Status.OK && b.score() != null).findFirst();
+    }
+
+    /** A baseline the data-parallel run measured itself, if it did. */
+    private static Double ownBaseline(Map<String, String> s) {
+        try {
+            String v = s.get("baseline_samples_per_s");
+            double d = v == null ? Double.NaN : Double.parseDouble(v.trim());
+            return d > 0 ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static int intSetting(Map<String, String> s, String key, int fallback) {

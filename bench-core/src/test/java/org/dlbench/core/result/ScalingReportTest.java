@@ -34,6 +34,10 @@ class ScalingReportTest {
     void saysSoWhenTheBaselineIsMissingAndStaysAwayWithoutSpark() {
         CellResult spark = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2"));
         assertTrue(ScalingReport.render(List.of(spark)).contains("| no cell |"));
+        CellResult measuredItsOwn = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2",
+                "baseline_samples_per_s", "16000"));
+        assertTrue(ScalingReport.render(List.of(measuredItsOwn)).contains("| 16,000 (own) | 25% |"),
+                ScalingReport.render(List.of(measuredItsOwn)));
         assertEquals("", ScalingReport.render(List.of(cell("DL4J", 1, 1, Map.of()))));
     }
 }

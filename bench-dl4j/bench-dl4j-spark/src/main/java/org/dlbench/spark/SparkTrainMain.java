@@ -134,8 +134,8 @@ public final class SparkTrainMain implements Callable<Integer> {
         CellResult cell = train(w, options);
         RunResult run = new RunResult(RunResult.SCHEMA_VERSION, id, started, now(), HarnessInfo.version(),
                 HarnessInfo.gitCommit(Path.of(System.getProperty("dlbench.home", "."))), HostProbe.probe(),
-                new Profile("spark-epochs", 1, warmupEpochs, 0.0, epochs, 0.0,
-                        (int) options.jobTimeout().toSeconds()), List.of(cell));
+                new Profile("spark-epochs", 1, warmupEpochs, seconds(cell, "warmup_seconds_per_epoch"), epochs,
+                        seconds(cell, "seconds_per_epoch"), (int) options.jobTimeout().toSeconds()), List.of(cell));
         ResultsIO.write(run, dir.resolve(ResultsIO.FILE));
         ResultsIO.writeAtomically(dir.resolve("results.md"),
                 MarkdownReport.render(run).getBytes(StandardCharsets.UTF_8));
@@ -193,6 +193,7 @@ public final class SparkTrainMain implements Callable<Integer> {
             settings.put("epochs", Integer.toString(epochs));
             checks.add(CorrectnessChecks.forward(s, w, weights, batch));
             List<Double> losses = new ArrayList<>();
+            double warmupSeconds = 0;
             List<Double> throughput = new ArrayList<>();
             for (int e = 1; e <= warmupEpochs + epochs; e++) {
                 long t0 = System.nanoTime();
@@ -205,6 +206,8 @@ public final class SparkTrainMain implements Callable<Integer> {
                 boolean warm = e <= warmupEpochs;
                 if (!warm) {
                     throughput.add(s.epochSamples() / seconds);
+                } else {
+                    warmupSeconds += seconds / warmupEpochs;
                 }
                 log.printf(Locale.ROOT, "epoch %d%s: %.2f s, %,.0f samples/s, mean loss %.4f%n", e,
                         warm ? " (warm-up)" : "", seconds, s.epochSamples() / seconds, losses.get(e - 1));
@@ -216,6 +219,7 @@ public final class SparkTrainMain implements Callable<Integer> {
                             last)));
             double score = throughput.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             settings.put("seconds_per_epoch", String.format(Locale.ROOT, "%.3f", s.epochSamples() / score));
+            settings.put("warmup_seconds_per_epoch", String.format(Locale.ROOT, "%.3f", warmupSeconds));
             if (baseline) {
                 double single = singleProcess(w, weights, options);
                 settings.put("baseline_samples_per_s", String.format(Locale.ROOT, "%.0f", single));
@@ -252,6 +256,15 @@ public final class SparkTrainMain implements Callable<Integer> {
             epoch.forEach(net::fit);
         }
         return (double) n * batch * epochs / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** An epoch duration the run recorded, for the profile line (an iteration here is an epoch); 0 if none. */
+    private static double seconds(CellResult cell, String key) {
+        try {
+            return Double.parseDouble(cell.settings().getOrDefault(key, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static String rootCause(Throwable e) {

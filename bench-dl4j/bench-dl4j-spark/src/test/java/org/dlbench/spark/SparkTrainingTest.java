@@ -49,6 +49,9 @@ class SparkTrainingTest {
         assertFalse(a.supports(mlp, Mode.INFER, Device.CPU).supported());
         assertTrue(a.supports(mlp, Mode.INFER, Device.CPU).reason().contains("single-process DL4J"));
         assertFalse(a.supports(mlp, Mode.TRAIN, new Device("gpu", 0)).supported());
+        // the build keeps the parent's test environment and adds Spark's loopback binding
+        assertEquals("1", System.getenv("OMP_NUM_THREADS"));
+        assertEquals("127.0.0.1", System.getenv("SPARK_LOCAL_IP"));
     }
 
     @Test
