@@ -20,6 +20,15 @@ public interface Session extends AutoCloseable {
     /** Logits [batch, classes] for features [batch, input...]; the whole round trip from and to Java arrays. */
     float[] infer(float[] features);
 
+    /**
+     * Samples one benchmark invocation ({@link #infer} or {@link #trainStep}) processes for a session of the given
+     * batch size; the runner multiplies invocations/s by it. Only engines whose step covers more than one batch
+     * (data-parallel training: one averaging round over several workers' batches) override it.
+     */
+    default int samplesPerStep(int batch) {
+        return batch;
+    }
+
     /** One SGD step on the batch; returns the batch's mean loss before the update. */
     default float trainStep(Batch batch) {
         throw new UnsupportedOperationException("this engine does not train");

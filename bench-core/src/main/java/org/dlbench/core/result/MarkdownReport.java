@@ -33,6 +33,10 @@ public final class MarkdownReport {
         if (!scaling.isEmpty()) {
             sb.append("\n## Scaling\n\n").append(scaling);
         }
+        String spark = ScalingReport.render(run.results());
+        if (!spark.isEmpty()) {
+            sb.append("\n").append(spark);
+        }
         String scenarios = scenarios(ok);
         if (!scenarios.isEmpty()) {
             sb.append("\n## Scenarios\n\n").append(scenarios);

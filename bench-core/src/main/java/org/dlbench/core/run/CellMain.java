@@ -96,6 +96,7 @@ public final class CellMain {
         long cellStart = System.nanoTime();
         CellResult.Builder result = new CellResult.Builder(req.key());
         List<Check> checks = List.of();
+        int samplesPerStep = req.batch();
         try {
             Workload workload = Workloads.resolve(req.workload());
             EngineAdapter adapter = Adapters.byName(req.engine());
@@ -121,6 +122,7 @@ public final class CellMain {
                 result.startup(new CellResult.Startup(separateLoad ? (t1 - t0) / 1e6 : null,
                         (t2 - (separateLoad ? t1 : t0)) / 1e6, (t3 - t2) / 1e6));
                 result.engineVersion(session.engineVersion()).settings(session.settings());
+                samplesPerStep = session.samplesPerStep(req.batch());
                 checks = CorrectnessChecks.all(first, session, workload, weights, req.batch(), mode.engineMode());
                 result.checks(checks);
                 for (Check c : checks) {
@@ -148,7 +150,7 @@ public final class CellMain {
             System.out.println("[dlbench] measuring " + req.key());
             Path memoryFile = out.resolveSibling(out.getFileName() + ".memory");
             Files.deleteIfExists(memoryFile);
-            JmhCell.Measurement m = JmhCell.run(req, memoryFile);
+            JmhCell.Measurement m = JmhCell.run(req, memoryFile, samplesPerStep);
             CellResult.Memory benchMemory = readMemory(memoryFile);
             if (benchMemory != null) {
                 result.memory(benchMemory);

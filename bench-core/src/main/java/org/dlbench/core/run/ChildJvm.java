@@ -57,7 +57,9 @@ final class ChildJvm {
                 "DJL_OFFLINE", "true",
                 "OPT_OUT_TRACKING", "true",
                 "DJL_CACHE_DIR", cache.resolve("djl").toString(),
-                "TF_CPP_MIN_LOG_LEVEL", "2");
+                "TF_CPP_MIN_LOG_LEVEL", "2",
+                // Spark (DL4J-Spark) binds to loopback only: a benchmark never opens ports on other interfaces
+                "SPARK_LOCAL_IP", "127.0.0.1");
     }
 
     /**

@@ -4,14 +4,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * An adapter module and the classpath its child JVMs run with. Modules are found by the classpath file their build
- * writes ({@code target/classpath.txt}); each family has its own natives, so it never shares a JVM with another.
+ * An adapter module, the classpath its child JVMs run with and the JVM options they need. Modules are found by the
+ * classpath file their build writes ({@code target/classpath.txt}); each family has its own natives, so it never
+ * shares a JVM with another. A module whose engine needs JVM options (Spark on JDK 17 needs {@code --add-opens})
+ * ships them in {@code src/main/resources/dlbench-jvm.args} (whitespace-separated, {@code #} starts a comment line).
  */
-public record EngineFamily(String name, String classpath) {
+public record EngineFamily(String name, String classpath, List<String> jvmArgs) {
+    /** Where a built module keeps its JVM options. */
+    public static final String JVM_ARGS_FILE = "dlbench-jvm.args";
+
+    public EngineFamily {
+        jvmArgs = List.copyOf(jvmArgs);
+    }
+
+    public EngineFamily(String name, String classpath) {
+        this(name, classpath, List.of());
+    }
 
     /** Finds built adapter modules under the project directory: {@code bench-X} and nested {@code bench-X/bench-Y}. */
     public static List<EngineFamily> discover(Path home) throws IOException {
@@ -30,9 +43,23 @@ public record EngineFamily(String name, String classpath) {
                 String deps = Files.readString(cpFile).trim();
                 String cp = module.resolve("target/classes").toAbsolutePath()
                         + (deps.isEmpty() ? "" : java.io.File.pathSeparator + deps);
-                families.add(new EngineFamily(name, cp));
+                families.add(new EngineFamily(name, cp, readJvmArgs(module.resolve("target/classes/" + JVM_ARGS_FILE))));
             }
         }
         return families;
+    }
+
+    static List<String> readJvmArgs(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                args.addAll(Arrays.asList(t.split("\\s+")));
+            }
+        }
+        return args;
     }
 }

@@ -17,7 +17,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs one cell's JMH benchmark with the profile's settings and converts batches/s to samples/s. */
+/** Runs one cell's JMH benchmark with the profile's settings and converts invocations/s to samples/s. */
 final class JmhCell {
     private JmhCell() {
     }
@@ -26,7 +26,11 @@ final class JmhCell {
     record Measurement(double score, double scoreError, List<Double> samples) {
     }
 
-    static Measurement run(CellRequest req, java.nio.file.Path memoryFile) throws RunnerException {
+    /**
+     * {@code samplesPerStep}: samples one invocation processes, from
+     * {@link org.dlbench.core.adapter.Session#samplesPerStep}.
+     */
+    static Measurement run(CellRequest req, java.nio.file.Path memoryFile, int samplesPerStep) throws RunnerException {
         // forks inherit this through jvmArgsAppend; with no fork the benchmark runs in this JVM and reads it here
         System.setProperty(org.dlbench.core.bench.EngineState.MEMORY_OUT, memoryFile.toString());
         Profile p = req.profile();
@@ -54,11 +58,11 @@ final class JmhCell {
         List<Double> samples = new ArrayList<>();
         for (BenchmarkResult b : result.getBenchmarkResults()) {
             for (IterationResult it : b.getIterationResults()) {
-                samples.add(it.getPrimaryResult().getScore() * req.batch());
+                samples.add(it.getPrimaryResult().getScore() * samplesPerStep);
             }
         }
-        double score = result.getPrimaryResult().getScore() * req.batch();
-        double error = result.getPrimaryResult().getScoreError() * req.batch();
+        double score = result.getPrimaryResult().getScore() * samplesPerStep;
+        double error = result.getPrimaryResult().getScoreError() * samplesPerStep;
         return new Measurement(score, error, samples);
     }
 }

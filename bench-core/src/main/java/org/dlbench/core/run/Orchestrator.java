@@ -309,7 +309,7 @@ public final class Orchestrator {
         ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
                 new DescribeRequest(options.workloadArgs(), options.device().toString())));
         Path log = dir.resolve("logs").resolve("describe-" + family.name() + ".log");
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(), List.of("describe",
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), jvmArgs(family), List.of("describe",
                 request.toString(), answer.toString()), 1, options.cache(), tmp, log, DESCRIBE_TIMEOUT_SECONDS);
         if (!Files.exists(answer)) {
             throw new IOException(exit.describe(DESCRIBE_TIMEOUT_SECONDS));
@@ -330,7 +330,7 @@ public final class Orchestrator {
         Files.deleteIfExists(log);
         long start = System.nanoTime();
         long timeout = options.cellTimeout();
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(),
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), jvmArgs(family),
                 List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (Files.exists(answer)) {
@@ -342,6 +342,13 @@ public final class Orchestrator {
             }
         }
         return CellResult.failed(k, null, exit.describe(timeout), List.of(), Map.of(), seconds);
+    }
+
+    /** The module's own JVM options (e.g. Spark's --add-opens), then the user's. */
+    private List<String> jvmArgs(EngineFamily family) {
+        List<String> args = new ArrayList<>(family.jvmArgs());
+        args.addAll(options.childJvmArgs());
+        return args;
     }
 
     private static String summary(CellResult r) {

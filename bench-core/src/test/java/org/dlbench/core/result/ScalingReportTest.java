@@ -1,0 +1,43 @@
+package org.dlbench.core.result;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScalingReportTest {
+    static CellResult cell(String engine, int threads, double score, Map<String, String> settings) {
+        return new CellResult(engine, "v", "mlp", "train", 32, threads, "cpu", Status.OK, null, score, null,
+                CellResult.UNIT, 1.0, List.of(), List.of(score), settings, 1.0);
+    }
+
+    @Test
+    void setsThroughputPerWorkerAgainstOneThreadOfTheSingleProcessEngine() {
+        CellResult base = cell("DL4J", 1, 10_000, Map.of());
+        CellResult twoThreads = cell("DL4J", 2, 18_000, Map.of());
+        CellResult spark = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2", "averaging_frequency", "5",
+                "epoch_samples", "4160"));
+        List<CellResult> all = List.of(twoThreads, base, spark);
+        assertEquals(base, ScalingReport.baseline(all, spark).orElseThrow());
+        assertEquals(0.4, ScalingReport.efficiency(spark, base), 1e-12);
+        String md = ScalingReport.render(all);
+        assertTrue(md.contains("## Spark scaling"), md);
+        // per worker 4,000; 4160 samples at 8,000/s = 0.52 s an epoch; 4,000 / 10,000 = 40%
+        assertTrue(md.contains("| mlp | 32 | 2 | 5 | 8,000 | 4,000 | 0.52 | 10,000 | 40% |"), md);
+        assertTrue(MarkdownReport.render(new RunResult(RunResult.SCHEMA_VERSION, "r", "t", "t", "h", "c", null, null,
+                all)).contains("## Spark scaling"));
+    }
+
+    @Test
+    void saysSoWhenTheBaselineIsMissingAndStaysAwayWithoutSpark() {
+        CellResult spark = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2"));
+        assertTrue(ScalingReport.render(List.of(spark)).contains("| no cell |"));
+        CellResult measuredItsOwn = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2",
+                "baseline_samples_per_s", "16000"));
+        assertTrue(ScalingReport.render(List.of(measuredItsOwn)).contains("| 16,000 (own) | 25% |"),
+                ScalingReport.render(List.of(measuredItsOwn)));
+        assertEquals("", ScalingReport.render(List.of(cell("DL4J", 1, 1, Map.of()))));
+    }
+}

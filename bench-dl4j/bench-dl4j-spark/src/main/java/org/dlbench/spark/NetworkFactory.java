@@ -1,0 +1,167 @@
+package org.dlbench.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.Activation;
+import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.Stage;
+import org.dlbench.core.workload.Workload;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds a workload as a DL4J {@link MultiLayerNetwork} with the shared initial weights: plain SGD at the workload's
+ * learning rate, the last dense layer as a softmax + cross-entropy output layer (mean over the minibatch), NCHW input.
+ * A workload {@code flatten} becomes DL4J's automatic CNN-to-dense preprocessor, which flattens in C, H, W order.
+ */
+final class NetworkFactory {
+    private NetworkFactory() {
+    }
+
+    /** Why this workload cannot be built, or null when it can. */
+    static String unsupportedReason(Workload w) {
+        List<Layer> layers = w.layers();
+        if (!(layers.get(layers.size() - 1) instanceof Layer.Dense)) {
+            return "DL4J's output layer is dense: the workload's last layer must be dense";
+        }
+        if (w.inputShape().length != 1 && w.inputShape().length != 3) {
+            return "input must be [features] or [channels, height, width], got " + Arrays.toString(w.inputShape());
+        }
+        return null;
+    }
+
+    static MultiLayerConfiguration configuration(Workload w) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(42)
+                .dataType(DataType.FLOAT)
+                .updater(new Sgd(w.learningRate()))
+                .list();
+        List<Stage> stages = w.stages();
+        int index = 0;
+        for (int i = 0; i < stages.size(); i++) {
+            Layer layer = stages.get(i).layer();
+            boolean last = i == stages.size() - 1;
+            org.deeplearning4j.nn.conf.layers.Layer built;
+            if (layer instanceof Layer.Dense d) {
+                built = last
+                        ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.units())
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
+                        : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build();
+            } else if (layer instanceof Layer.Conv2d c) {
+                built = new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.filters())
+                        .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
+                        .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation())).build();
+            } else if (layer instanceof Layer.MaxPool2d p) {
+                built = pool(PoolingType.MAX, p);
+            } else if (layer instanceof Layer.AvgPool2d p) {
+                built = pool(PoolingType.AVG, p);
+            } else {
+                built = null; // flatten: DL4J inserts its CNN-to-dense preprocessor from the input type
+            }
+            if (built != null) {
+                list.layer(index++, built);
+            }
+        }
+        int[] in = w.inputShape();
+        list.setInputType(in.length == 1 ? InputType.feedForward(in[0]) : InputType.convolutional(in[1], in[2], in[0]));
+        return list.build();
+    }
+
+    private static SubsamplingLayer pool(PoolingType type, Layer.Pool p) {
+        return new SubsamplingLayer.Builder(type).kernelSize(p.kernel(), p.kernel()).stride(p.stride(), p.stride())
+                .convolutionMode(ConvolutionMode.Truncate).build();
+    }
+
+    private static org.nd4j.linalg.activations.Activation activation(Activation a) {
+        return switch (a) {
+            case NONE -> org.nd4j.linalg.activations.Activation.IDENTITY;
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
+            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
+        };
+    }
+
+    /** A network initialised with the shared weights (dense weights transposed to DL4J's [in, out]). */
+    static MultiLayerNetwork build(Workload w, Weights weights) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(w));
+        net.init();
+        int index = 0;
+        for (Stage stage : w.stages()) {
+            if (stage.params().isEmpty()) {
+                if (!(stage.layer() instanceof Layer.Flatten)) {
+                    index++;
+                }
+                continue;
+            }
+            String weight = "layer" + stage.index() + ".weight";
+            String bias = "layer" + stage.index() + ".bias";
+            float[] wData = stage.layer() instanceof Layer.Dense ? weights.transposed(weight) : weights.get(weight);
+            copyInto(net.getLayer(index).getParam("W"), wData, weight);
+            copyInto(net.getLayer(index).getParam("b"), weights.get(bias), bias);
+            index++;
+        }
+        return net;
+    }
+
+    private static void copyInto(INDArray target, float[] data, String name) {
+        if (target.length() != data.length) {
+            throw new IllegalStateException("DL4J parameter for " + name + " has shape "
+                    + Arrays.toString(target.shape()) + ", the workload gives " + data.length + " values");
+        }
+        target.assign(Nd4j.create(data, target.shape(), 'c'));
+    }
+
+    /** Features as the network takes them: [batch, n] or [batch, c, h, w]. */
+    static INDArray features(float[] x, int batch, int[] sampleShape) {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = batch;
+        for (int i = 0; i < sampleShape.length; i++) {
+            shape[i + 1] = sampleShape[i];
+        }
+        return Nd4j.create(x, shape, 'c');
+    }
+
+    static DataSet dataSet(Batch b) {
+        return new DataSet(features(b.features(), b.size(), b.sampleShape()),
+                Nd4j.create(b.oneHot(), new long[] {b.size(), b.classes()}, 'c'));
+    }
+
+    /**
+     * Logits [batch, classes]: the output layer's input times its weights plus bias. DL4J's output applies softmax,
+     * which only fixes logits up to a shift, so the last affine step is done here.
+     */
+    static float[] logits(MultiLayerNetwork net, INDArray input) {
+        int outIndex = net.getnLayers() - 1;
+        INDArray x;
+        if (outIndex == 0) {
+            x = input;
+        } else {
+            List<INDArray> acts = new ArrayList<>(net.feedForwardToLayer(outIndex - 1, input, false));
+            x = acts.get(acts.size() - 1);
+        }
+        if (x.rank() > 2) {
+            x = x.reshape('c', x.size(0), x.length() / x.size(0));
+        }
+        INDArray w = net.getLayer(outIndex).getParam("W");
+        INDArray b = net.getLayer(outIndex).getParam("b");
+        // mmul may answer in 'f' order: copy to row-major before reading the buffer
+        return x.castTo(DataType.FLOAT).mmul(w).addiRowVector(b).dup('c').data().asFloat();
+    }
+}

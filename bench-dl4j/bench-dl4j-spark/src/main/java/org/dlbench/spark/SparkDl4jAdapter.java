@@ -1,0 +1,48 @@
+package org.dlbench.spark;
+
+import org.dlbench.core.adapter.Device;
+import org.dlbench.core.adapter.EngineAdapter;
+import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.adapter.Support;
+import org.dlbench.core.workload.Workload;
+
+/**
+ * Deeplearning4j data-parallel training on Apache Spark: {@code SparkDl4jMultiLayer} with parameter averaging.
+ * The harness's threads column is the number of Spark workers ({@code local[threads]} unless
+ * {@code DLBENCH_SPARK_MASTER} names another master); each worker trains with one intra-op thread.
+ */
+public final class SparkDl4jAdapter implements EngineAdapter {
+    public static final String NAME = "DL4J-Spark";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Support supports(Workload workload, Mode mode, Device device) {
+        if (mode == Mode.INFER) {
+            return Support.no("DL4J on Spark is measured for data-parallel training; inference is the single-process"
+                    + " DL4J engine's cell");
+        }
+        if (!device.isCpu()) {
+            return Support.no("no CUDA backend (nd4j-cuda) on this module's classpath: DL4J on Spark runs on nd4j-native"
+                    + " (CPU) here");
+        }
+        String reason = NetworkFactory.unsupportedReason(workload);
+        return reason == null ? Support.yes() : Support.no(reason);
+    }
+
+    @Override
+    public Session open(SessionSpec spec) {
+        // a session trains; the harness's forward check also reads logits from it, whatever the mode
+        Support s = supports(spec.workload(), Mode.TRAIN, spec.device());
+        if (!s.supported()) {
+            throw new IllegalArgumentException(s.reason());
+        }
+        return SparkTrainingSession.open(spec.workload(), spec.weights(), spec.batchSize(),
+                SparkOptions.configured(spec.threads()));
+    }
+}

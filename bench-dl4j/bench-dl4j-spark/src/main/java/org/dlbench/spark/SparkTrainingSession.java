@@ -1,0 +1,274 @@
+package org.dlbench.spark;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.SyntheticData;
+import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.Workload;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Data-parallel training of one workload with DL4J's {@link ParameterAveragingTrainingMaster} on Spark.
+ *
+ * <p>One {@link #trainStep} is one averaging round: {@code SparkDl4jMultiLayer.fit} over an RDD of
+ * {@code workers x averagingFrequency} minibatches of the session's batch size, one partition per worker; each
+ * worker trains its copy of the network on its {@code averagingFrequency} minibatches with plain SGD, then the
+ * driver averages the parameters. The data is the session's synthetic epoch (bench-core's {@link SyntheticData}),
+ * cached in Spark as one RDD per round before timing starts, so the benchmark's own batch argument is not used.
+ * The returned loss is DL4J's score of the round: the mean over workers of the loss of each worker's last minibatch,
+ * computed before that minibatch's update.
+ *
+ * <p>Every Spark job (starting the context, caching the data, each round) has a time limit: a job past it is
+ * cancelled and the step fails with that reason, so a hung job never hangs the benchmark.
+ */
+public final class SparkTrainingSession implements Session {
+    static final String TRAINING_MASTER = "ParameterAveragingTrainingMaster";
+    private static final StorageLevel STORAGE = StorageLevel.MEMORY_ONLY_SER();
+    private static final String JOB_GROUP = "dlbench-training";
+
+    private final SparkOptions options;
+    private final Workload workload;
+    private final int batch;
+    private final ExecutorService driver;
+    private final Map<String, String> threadSettings;
+    private JavaSparkContext sc;
+    private SparkDl4jMultiLayer sparkNet;
+    private final List<JavaRDD<DataSet>> rounds = new ArrayList<>();
+    private int next;
+
+    private SparkTrainingSession(SparkOptions options, Workload workload, int batch) {
+        this.options = options;
+        this.workload = workload;
+        this.batch = batch;
+        this.driver = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dlbench-spark-driver");
+            t.setDaemon(true);
+            return t;
+        });
+        this.threadSettings = OneThreadPerWorker.apply();
+    }
+
+    /** Starts Spark, builds the network from the shared weights and caches the synthetic epoch, one RDD per round. */
+    public static SparkTrainingSession open(Workload workload, Weights weights, int batch, SparkOptions options) {
+        SparkTrainingSession s = new SparkTrainingSession(options, workload, batch);
+        try {
+            s.start(weights);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void start(Weights weights) {
+        MultiLayerNetwork net = NetworkFactory.build(workload, weights);
+        SparkConf conf = new SparkConf().setMaster(options.master()).setAppName("dlbench DL4J-Spark " + workload.name())
+                .set("spark.ui.enabled", "false")
+                .set("spark.ui.showConsoleProgress", "false");
+        if (options.isLocal()) {
+            // a benchmark opens no port beyond loopback
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        // executors in their own JVMs (a cluster) train with one intra-op thread each, like the local workers
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        sc = withTimeout("starting Spark with master " + options.master(), () -> new JavaSparkContext(conf));
+        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(options.workers(), batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(options.averagingFrequency())
+                .workerPrefetchNumBatches(0)
+                .repartionData(Repartition.Never)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .storageLevel(STORAGE)
+                .saveUpdater(true)
+                .collectTrainingStats(false)
+                .rngSeed(42)
+                .trainingHooks(new OneThreadPerWorker())
+                .build();
+        sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+        SyntheticData data = new SyntheticData(workload);
+        int perRound = options.workers() * options.averagingFrequency();
+        int n = options.roundsPerEpoch(batch);
+        for (int r = 0; r < n; r++) {
+            List<DataSet> sets = new ArrayList<>(perRound);
+            for (int i = 0; i < perRound; i++) {
+                sets.add(NetworkFactory.dataSet(data.batch((long) r * perRound + i, batch)));
+            }
+            // one partition per worker, averagingFrequency minibatches each: the training master never repartitions
+            rounds.add(sc.parallelize(sets, options.workers()).persist(STORAGE));
+        }
+        for (int r = 0; r < n; r++) {
+            JavaRDD<DataSet> rdd = rounds.get(r);
+            withTimeout("caching the synthetic epoch (round " + (r + 1) + " of " + n + ")", rdd::count);
+        }
+    }
+
+    /** Runs one Spark action on the driver thread, cancelling it when it exceeds the job time limit. */
+    private <T> T withTimeout(String what, Callable<T> action) {
+        Future<T> f = driver.submit(() -> {
+            if (sc != null) {
+                sc.setJobGroup(JOB_GROUP, what, true);
+            }
+            return action.call();
+        });
+        long limit = options.jobTimeout().toMillis();
+        try {
+            return f.get(limit, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            if (sc != null) {
+                sc.cancelJobGroup(JOB_GROUP);
+            }
+            throw new SparkJobException("Spark job '" + what + "' did not finish within "
+                    + formatSeconds(limit) + " (time limit " + SparkOptions.JOB_TIMEOUT + " / "
+                    + SparkOptions.envName(SparkOptions.JOB_TIMEOUT) + "); cancelled");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new SparkJobException("Spark job '" + what + "' failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            throw new SparkJobException("interrupted while waiting for Spark job '" + what + "'");
+        }
+    }
+
+    private static String formatSeconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis / 1000.0 + " s";
+    }
+
+    @Override
+    public float trainStep(Batch ignored) {
+        int r = next;
+        next = (next + 1) % rounds.size();
+        JavaRDD<DataSet> round = rounds.get(r);
+        withTimeout("averaging round " + (r + 1) + " of " + rounds.size(), () -> sparkNet.fit(round));
+        return (float) sparkNet.getScore();
+    }
+
+    /** One averaging round trains every worker's {@code averagingFrequency} minibatches. */
+    @Override
+    public int samplesPerStep(int batchSize) {
+        return options.samplesPerRound(batchSize);
+    }
+
+    /** Logits of the driver's network (the averaged parameters), computed on the driver. */
+    @Override
+    public float[] infer(float[] features) {
+        int n = features.length / workload.inputSize();
+        return NetworkFactory.logits(sparkNet.getNetwork(), NetworkFactory.features(features, n, workload.inputShape()));
+    }
+
+    /** Training rounds in one synthetic epoch. */
+    public int roundsPerEpoch() {
+        return rounds.size();
+    }
+
+    public int epochSamples() {
+        return rounds.size() * options.samplesPerRound(batch);
+    }
+
+    public SparkOptions options() {
+        return options;
+    }
+
+    /** The parameters of the driver's network, for tests. */
+    MultiLayerNetwork network() {
+        return sparkNet.getNetwork();
+    }
+
+    /** Fits an arbitrary RDD with this session's training master, under the job time limit (tests). */
+    void fit(String what, JavaRDD<DataSet> data) {
+        withTimeout(what, () -> sparkNet.fit(data));
+    }
+
+    JavaSparkContext context() {
+        return sc;
+    }
+
+    public String sparkVersion() {
+        return sc.version();
+    }
+
+    @Override
+    public String engineVersion() {
+        return dl4jVersion() + " on Spark " + sparkVersion();
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("master", options.master());
+        s.put("workers", Integer.toString(options.workers()));
+        s.put("averaging_frequency", Integer.toString(options.averagingFrequency()));
+        s.put("batch_per_worker", Integer.toString(batch));
+        s.put("samples_per_step", Integer.toString(samplesPerStep(batch)));
+        s.put("epoch_samples", Integer.toString(epochSamples()));
+        s.put("training_master", TRAINING_MASTER);
+        s.put("rdd_training_approach", RDDTrainingApproach.Direct.name());
+        s.put("storage_level", "MEMORY_ONLY_SER");
+        s.put("spark_version", sparkVersion());
+        s.put("dl4j_version", dl4jVersion());
+        s.putAll(threadSettings);
+        s.put("job_timeout_s", Long.toString(options.jobTimeout().toSeconds()));
+        return s;
+    }
+
+    /** Stops Spark; a context that does not stop within the time limit is left to the JVM's exit. */
+    @Override
+    public void close() {
+        JavaSparkContext context = sc;
+        sc = null;
+        if (context != null) {
+            Thread stopper = new Thread(context::stop, "dlbench-spark-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+            try {
+                stopper.join(options.jobTimeout().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        driver.shutdownNow();
+    }
+
+    /** The DL4J version on the classpath, from its Maven metadata. */
+    static String dl4jVersion() {
+        try (InputStream in = MultiLayerNetwork.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        String v = MultiLayerNetwork.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+}
