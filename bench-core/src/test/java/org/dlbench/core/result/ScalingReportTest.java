@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ScalingReportTest {
     static CellResult cell(String engine, int threads, double score, Map<String, String> settings) {
-        return new CellResult(engine, "v", "mlp", "train", 32, threads, "cpu", Status.OK, null, score, null,
-                CellResult.UNIT, 1.0, List.of(), List.of(score), settings, 1.0);
+        return new CellResult.Builder(new CellKey(engine, "mlp", "train", 32, threads, "cpu")).engineVersion("v")
+                .score(score, null, List.of(score)).gflops(1.0).settings(settings).seconds(1.0).build();
     }
 
     @Test

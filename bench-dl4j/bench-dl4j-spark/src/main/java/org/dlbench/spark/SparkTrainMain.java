@@ -135,7 +135,8 @@ public final class SparkTrainMain implements Callable<Integer> {
         RunResult run = new RunResult(RunResult.SCHEMA_VERSION, id, started, now(), HarnessInfo.version(),
                 HarnessInfo.gitCommit(Path.of(System.getProperty("dlbench.home", "."))), HostProbe.probe(),
                 new Profile("spark-epochs", 1, warmupEpochs, seconds(cell, "warmup_seconds_per_epoch"), epochs,
-                        seconds(cell, "seconds_per_epoch"), (int) options.jobTimeout().toSeconds()), List.of(cell));
+                        seconds(cell, "seconds_per_epoch"), 0, (int) options.jobTimeout().toSeconds()),
+                List.of(cell));
         ResultsIO.write(run, dir.resolve(ResultsIO.FILE));
         ResultsIO.writeAtomically(dir.resolve("results.md"),
                 MarkdownReport.render(run).getBytes(StandardCharsets.UTF_8));
@@ -191,7 +192,8 @@ public final class SparkTrainMain implements Callable<Integer> {
             settings.put("runner", "SparkTrainMain");
             settings.put("warmup_epochs", Integer.toString(warmupEpochs));
             settings.put("epochs", Integer.toString(epochs));
-            checks.add(CorrectnessChecks.forward(s, w, weights, batch));
+            checks.add(CorrectnessChecks.forward(s.infer(CorrectnessChecks.forwardInput(w, batch).features()), w,
+                    weights, batch));
             List<Double> losses = new ArrayList<>();
             double warmupSeconds = 0;
             List<Double> throughput = new ArrayList<>();
@@ -228,15 +230,19 @@ public final class SparkTrainMain implements Callable<Integer> {
                         + " samples/s = %.0f%% of it%n", single, score / options.workers(),
                         100 * score / options.workers() / single);
             }
-            return new CellResult(SparkDl4jAdapter.NAME, version, w.name(), "train", batch, options.workers(), "cpu",
-                    Status.OK, null, score, null, CellResult.UNIT, score * w.trainFlopsPerSample(batch) / 1e9, checks,
-                    throughput, settings, (System.nanoTime() - start) / 1e9);
+            return new CellResult.Builder(key(w, batch, options)).engineVersion(version)
+                    .score(score, null, throughput).gflops(score * w.trainFlopsPerSample(batch) / 1e9).checks(checks)
+                    .settings(settings).seconds((System.nanoTime() - start) / 1e9).build();
         } catch (RuntimeException e) {
             e.printStackTrace(log);
-            return new CellResult(SparkDl4jAdapter.NAME, version, w.name(), "train", batch, options.workers(), "cpu",
-                    Status.FAILED, rootCause(e), null, null, null, null, checks, List.of(), settings,
+            return CellResult.failed(key(w, batch, options), version, rootCause(e), checks, settings,
                     (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    private static org.dlbench.core.result.CellKey key(Workload w, int batch, SparkOptions options) {
+        return new org.dlbench.core.result.CellKey(SparkDl4jAdapter.NAME, w.name(), "train", batch, options.workers(),
+                "cpu");
     }
 
     /** The same network and epoch trained by plain DL4J in this JVM (one thread), in samples/s over timed epochs. */
