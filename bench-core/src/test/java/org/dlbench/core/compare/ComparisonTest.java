@@ -97,10 +97,10 @@ class ComparisonTest {
     void differentProfilesAreNotCompared() {
         Comparison c = compare(run("a", BASE_INFER), run("b", HOST, Profile.THOROUGH, BASE_INFER));
         assertEquals("different profile: quick vs thorough", c.notCompared().get(0).reason());
-        Profile longer = new Profile("quick", 1, 2, 1.0, 10, 1.0, 3.0, 300);
+        Profile longer = new Profile("quick", 1, 3, 1.0, 20, 0.5, 3.0, 300);
         Comparison d = compare(run("a", BASE_INFER), run("b", HOST, longer, BASE_INFER));
         assertEquals("different profile: quick with different iterations", d.notCompared().get(0).reason());
-        Profile laterTimeout = new Profile("quick", 1, 2, 1.0, 5, 1.0, 3.0, 900);
+        Profile laterTimeout = new Profile("quick", 1, 3, 1.0, 10, 0.5, 3.0, 900);
         assertEquals(1, compare(run("a", BASE_INFER), run("b", HOST, laterTimeout, BASE_INFER)).compared().size(),
                 "the cell time limit does not change a number");
     }

@@ -16,8 +16,11 @@ class VerdictsTest {
                 .checks(List.of(check)).latency(MANY_CALLS).build();
     }
 
+    /** One fork of 1 s iterations, so iteration counts translate into seconds directly. */
+    private static final Profile ONE_SECOND = new Profile("test", 1, 1, 1.0, 5, 1.0, 3.0, 60);
+
     private static CellResult judged(CellResult r) {
-        return Verdicts.judge(r, Profile.QUICK);
+        return Verdicts.judge(r, ONE_SECOND);
     }
 
     @Test
