@@ -188,6 +188,10 @@ public final class Orchestrator {
                 // already shutting down
             }
         }
+        if (stopping) {
+            // interrupted: the file stays without a finish time, so it reads as partial and --resume continues it
+            return new Outcome(run, dir);
+        }
         run = run.finished(now());
         save(run, dir);
         return new Outcome(run, dir);
