@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.dlbench.core.result.CellResult;
-import org.dlbench.core.result.Check;
+import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.RunResult;
@@ -87,8 +87,8 @@ public final class RunReport {
             rows.add(List.of(esc(r.engine()), esc(r.engineVersion()), esc(r.workload()), esc(r.mode()),
                     String.valueOf(r.batch()), String.valueOf(r.threads()), esc(r.device()),
                     bad ? "<span class=\"bad\">" + esc(status) + "</span>" : esc(status),
-                    r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), error(r),
-                    r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()), esc(checks(r)),
+                    r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), MarkdownReport.error(r),
+                    r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()), esc(MarkdownReport.checks(r, false)),
                     esc(settings(r))));
         }
         return Html.table(List.of("Engine", "Version", "Workload", "Mode", "Batch", "Threads", "Device", "Status",
@@ -193,28 +193,6 @@ public final class RunReport {
             out.computeIfAbsent(key.apply(x), k -> new ArrayList<>()).add(x);
         }
         return out;
-    }
-
-    private static String error(CellResult r) {
-        if (r.scoreError() == null || r.score() == null) {
-            return "";
-        }
-        if (r.scoreError().isNaN()) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%,.0f (%.1f%%)", r.scoreError(), 100 * r.scoreError() / r.score());
-    }
-
-    private static String checks(CellResult r) {
-        if (r.checks() == null || r.checks().isEmpty()) {
-            return "";
-        }
-        List<Check> failed = r.checks().stream().filter(c -> !c.passed()).toList();
-        if (failed.isEmpty()) {
-            return r.checks().stream().map(Check::name).collect(Collectors.joining(", "));
-        }
-        return "FAILED " + failed.stream().map(c -> c.name() + " (" + c.detail() + ")")
-                .collect(Collectors.joining(", "));
     }
 
     private static String settings(CellResult r) {

@@ -283,7 +283,8 @@ public final class MarkdownReport {
                 : "**" + r.verdict() + "**" + (r.verdictReason() == null ? "" : ": " + escape(r.verdictReason()));
     }
 
-    private static String error(CellResult r) {
+    /** The confidence half-width with its share of the score, as reports show it. */
+    public static String error(CellResult r) {
         if (r.scoreError() == null || r.score() == null) {
             return "";
         }
@@ -294,6 +295,11 @@ public final class MarkdownReport {
     }
 
     private static String checks(CellResult r) {
+        return checks(r, true);
+    }
+
+    /** The checks a result passed, or the failed ones with what they measured; Markdown-escaped if asked. */
+    public static String checks(CellResult r, boolean markdown) {
         if (r.checks() == null || r.checks().isEmpty()) {
             return "";
         }
@@ -301,7 +307,7 @@ public final class MarkdownReport {
         if (failed.isEmpty()) {
             return r.checks().stream().map(Check::name).collect(Collectors.joining(", "));
         }
-        return "FAILED " + failed.stream().map(c -> c.name() + " (" + escape(c.detail()) + ")")
+        return "FAILED " + failed.stream().map(c -> c.name() + " (" + (markdown ? escape(c.detail()) : c.detail()) + ")")
                 .collect(Collectors.joining(", "));
     }
 
