@@ -18,24 +18,24 @@ class ScalingReportTest {
         CellResult base = cell("DL4J", 1, 10_000, Map.of());
         CellResult twoThreads = cell("DL4J", 2, 18_000, Map.of());
         CellResult spark = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2", "averaging_frequency", "5",
-                "epoch_samples", "4160"));
+                "epoch_samples", "4160", "single_process_engine", "DL4J"));
         List<CellResult> all = List.of(twoThreads, base, spark);
         assertEquals(base, ScalingReport.baseline(all, spark).orElseThrow());
         assertEquals(0.4, ScalingReport.efficiency(spark, base), 1e-12);
         String md = ScalingReport.render(all);
-        assertTrue(md.contains("## Spark scaling"), md);
+        assertTrue(md.contains("## Data-parallel scaling"), md);
         // per worker 4,000; 4160 samples at 8,000/s = 0.52 s an epoch; 4,000 / 10,000 = 40%
-        assertTrue(md.contains("| mlp | 32 | 2 | 5 | 8,000 | 4,000 | 0.52 | 10,000 | 40% |"), md);
+        assertTrue(md.contains("| DL4J-Spark | mlp | 32 | 2 | 5 | 8,000 | 4,000 | 0.52 | DL4J | 10,000 | 40% |"), md);
         assertTrue(MarkdownReport.render(new RunResult(RunResult.SCHEMA_VERSION, "r", "t", "t", "h", "c", null, null,
-                all)).contains("## Spark scaling"));
+                all)).contains("## Data-parallel scaling"));
     }
 
     @Test
     void saysSoWhenTheBaselineIsMissingAndStaysAwayWithoutSpark() {
-        CellResult spark = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2"));
+        CellResult spark = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2", "single_process_engine", "DL4J"));
         assertTrue(ScalingReport.render(List.of(spark)).contains("| no cell |"));
         CellResult measuredItsOwn = cell("DL4J-Spark", 2, 8_000, Map.of("workers", "2",
-                "baseline_samples_per_s", "16000"));
+                "baseline_samples_per_s", "16000", "single_process_engine", "DL4J"));
         assertTrue(ScalingReport.render(List.of(measuredItsOwn)).contains("| 16,000 (own) | 25% |"),
                 ScalingReport.render(List.of(measuredItsOwn)));
         assertEquals("", ScalingReport.render(List.of(cell("DL4J", 1, 1, Map.of()))));

@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.data.Batch;
+import org.dlbench.core.result.ScalingReport;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.Workload;
@@ -224,6 +225,8 @@ public final class SparkTrainingSession implements Session {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("master", options.master());
         s.put("workers", Integer.toString(options.workers()));
+        // the report sets per-worker throughput against this single-process engine at one thread
+        s.put(ScalingReport.BASELINE_SETTING, "DL4J");
         s.put("averaging_frequency", Integer.toString(options.averagingFrequency()));
         s.put("batch_per_worker", Integer.toString(batch));
         s.put("samples_per_step", Integer.toString(samplesPerStep(batch)));

@@ -42,7 +42,7 @@ class SparkTrainMainTest {
         assertEquals("256", c.settings().get("epoch_samples"));
         assertEquals("SparkTrainMain", c.settings().get("runner"));
         String md = Files.readString(out.resolve("spark/results.md"));
-        assertTrue(md.contains("## Spark scaling"), md);
+        assertTrue(md.contains("## Data-parallel scaling"), md);
     }
 
     @Test
