@@ -3,22 +3,14 @@ package org.dlbench.paddle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.stream.Stream;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Stage;
+import org.dlbench.core.model.GeneratedModels;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.paddle.proto.PaddleFramework.ProgramDesc;
 
@@ -69,36 +61,14 @@ final class ModelFiles {
         }
     }
 
-    /** {@code -Ddlbench.model.cache} if set, else {@code <tmp>/dlbench-models}; then one folder per engine. */
+    /** This engine's folder in bench-core's {@link GeneratedModels} cache. */
     static Path cacheRoot() {
-        String configured = System.getProperty("dlbench.model.cache");
-        Path root = configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("java.io.tmpdir"), "dlbench-models");
-        return root.resolve(PaddleAdapter.NAME);
+        return GeneratedModels.root(PaddleAdapter.NAME);
     }
 
-    /** Hash of what determines the files: writer format, layer definitions, shapes and every weight value. */
+    /** See {@link GeneratedModels#key}. */
     static String key(Workload workload, Weights weights) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        StringBuilder definition = new StringBuilder(FORMAT).append('|').append(workload.name())
-                .append('|').append(Arrays.toString(workload.inputShape())).append('|').append(workload.classes());
-        for (Stage s : workload.stages()) {
-            definition.append('|').append(s.layer());
-        }
-        sha.update(definition.toString().getBytes(StandardCharsets.UTF_8));
-        List<ParamsFile.Tensor> tensors = ParamsFile.tensors(workload, weights);
-        for (ParamsFile.Tensor t : tensors) {
-            sha.update(t.name().getBytes(StandardCharsets.UTF_8));
-            ByteBuffer bytes = ByteBuffer.allocate(t.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(t.data());
-            sha.update(bytes.array());
-        }
-        return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        return GeneratedModels.key(FORMAT, workload, weights);
     }
 
     private static boolean complete(Path dir) {

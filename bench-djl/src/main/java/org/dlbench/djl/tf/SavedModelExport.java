@@ -2,26 +2,20 @@ package org.dlbench.djl.tf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dlbench.core.data.Weights;
+import org.dlbench.core.model.GeneratedModels;
 import org.dlbench.core.workload.Activation;
 import org.dlbench.core.workload.Layer;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
-import org.dlbench.core.workload.WorkloadSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -62,12 +56,9 @@ final class SavedModelExport {
     private SavedModelExport() {
     }
 
-    /** The cache root: {@code -Ddlbench.model.cache}, else {@code <tmp>/dlbench-models}; models go in {@code TensorFlow/}. */
+    /** This engine's folder in bench-core's {@link GeneratedModels} cache. */
     static Path defaultCacheRoot() {
-        String configured = System.getProperty("dlbench.model.cache");
-        Path root = configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("java.io.tmpdir"), "dlbench-models");
-        return root.resolve(TensorFlowAdapter.NAME);
+        return GeneratedModels.root(TensorFlowAdapter.NAME);
     }
 
     /** The directory this workload and these weights export to. */
@@ -210,27 +201,9 @@ final class SavedModelExport {
         return shape;
     }
 
-    /**
-     * Hash of what shapes the exported model: the layer definition (not its description, batch sizes or training
-     * settings), every weight value, and the export format.
-     */
+    /** See {@link GeneratedModels#key}. */
     static String key(Workload workload, Weights weights) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            WorkloadSpec s = workload.spec();
-            md.update(("format=" + FORMAT + ";input=" + s.input() + ";classes=" + s.classes() + ";layers=" + s.layers())
-                    .getBytes(StandardCharsets.UTF_8));
-            for (String name : weights.names()) {
-                float[] v = weights.get(name);
-                ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(v);
-                md.update(name.getBytes(StandardCharsets.UTF_8));
-                md.update(buf);
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return GeneratedModels.key("tensorflow-savedmodel-" + FORMAT, workload, weights);
     }
 
     private static void deleteTree(Path dir) {
