@@ -13,6 +13,16 @@ public final class Verdicts {
     public static final String VALID = "valid";
     public static final String NOISY = "noisy";
     public static final String INVALID = "invalid";
+    /**
+     * Independent measures of the same cell (JMH's score, a bare timed loop on the timed session, the latency
+     * phase) disagree beyond their tolerance: the number cannot be trusted whichever of them is right.
+     */
+    public static final String INCONSISTENT = "inconsistent";
+
+    /** True only for {@link #VALID}: every other verdict (or none) must never be shown or compared as clean. */
+    public static boolean isValid(String verdict) {
+        return VALID.equals(verdict);
+    }
 
     /** 10%: a difference smaller than this between two runs of the quick profile is within its noise anyway. */
     public static final double NOISY_RELATIVE_ERROR = 0.10;
