@@ -1,5 +1,12 @@
 package org.dlbench.core.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.dlbench.core.adapter.Adapters;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
@@ -8,6 +15,11 @@ import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
+import org.dlbench.core.reference.Tolerance;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.result.ResultsIO;
+import org.dlbench.core.run.CorrectnessChecks;
+import org.dlbench.core.run.MemoryProbe;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.openjdk.jmh.annotations.Level;
@@ -16,12 +28,30 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
-/** A session of one engine on one workload, plus pre-generated batches to cycle through. */
+/**
+ * A session of one engine on one workload, plus pre-generated batches to cycle through. Everything around the timed
+ * region happens here, on the very session JMH times: the correctness checks before and after timing, a warm-up that
+ * waits for steady state, a bare timed loop before and after JMH's iterations, and the process's CPU time over
+ * JMH's measured iterations. The outcome goes to the runner as a {@link ForkReport}.
+ */
 @State(Scope.Benchmark)
 public abstract class EngineState {
+    /** System property naming the file that receives one {@link ForkReport} JSON line per benchmark process. */
+    public static final String FORK_OUT = "dlbench.fork.out";
+    /** Check: the timed session's logits match the reference before timing. */
+    public static final String FORWARD = CorrectnessChecks.FORWARD;
+    /** Check: the timed session gives the same logits after timing as before (inference). */
+    public static final String OUTPUTS_UNCHANGED = "outputs_unchanged_after_timing";
+    /** Check: the timed session's training loss is still finite after timing. */
+    public static final String LOSS_FINITE = "loss_finite_after_timing";
+
     /** A few distinct batches, so no engine can cache one result; a power of two for cheap cycling. */
     static final int BATCHES = 4;
+    /** Chunks each bare loop is split into, for its error estimate. */
+    static final int BARE_LOOP_CHUNKS = 5;
 
     @Param("PyTorch")
     public String engine;
@@ -39,42 +69,128 @@ public abstract class EngineState {
     @Param("cpu")
     public String device;
 
+    /** Length of one steady-state warm-up window, seconds. */
+    @Param("0.5")
+    public double warmupWindow;
+
+    /** Longest steady-state warm-up, seconds; 0 skips it. */
+    @Param("15")
+    public double warmupCap;
+
+    /** Length of each bare loop (one before, one after JMH's iterations), seconds. */
+    @Param("1.25")
+    public double bareLoopSeconds;
+
     protected Session session;
     protected Batch[] batches;
     private int next;
 
+    private Workload resolved;
+    private Batch checkBatch;
+    private float[] logitsBefore;
+    private final List<Check> checks = new ArrayList<>();
+    private SteadyStateWarmup warm;
+    private BareLoop before;
+    private ProcessClock iterationStart;
+    private long measuredWall;
+    private long measuredCpu;
+    private boolean cpuKnown = true;
+
     protected abstract Mode mode();
+
+    /** One invocation of the benchmark's own call; the bare loop and the warm-up run exactly this. */
+    protected abstract void call();
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-        Workload w = Workloads.resolve(workload);
-        SyntheticData data = new SyntheticData(w);
+        resolved = Workloads.resolve(workload);
+        SyntheticData data = new SyntheticData(resolved);
         batches = new Batch[BATCHES];
         for (int i = 0; i < BATCHES; i++) {
             batches[i] = data.batch(i, batch);
         }
+        Weights weights = Weights.initial(resolved);
         session = Adapters.byName(engine).open(
-                new SessionSpec(w, Weights.initial(w), batch, threads, Device.parse(device), mode()));
+                new SessionSpec(resolved, weights, batch, threads, Device.parse(device), mode()));
+        // checks on the session that is about to be timed, before any step or timed call
+        checkBatch = CorrectnessChecks.forwardInput(resolved, batch);
+        logitsBefore = session.infer(checkBatch.features());
+        checks.add(CorrectnessChecks.forward(logitsBefore, resolved, weights, batch));
+        if (mode() == Mode.TRAIN) {
+            checks.addAll(CorrectnessChecks.beforeTraining(session, resolved, weights, batch));
+        }
+        warm = SteadyStateWarmup.run(this::call, warmupWindow, warmupCap);
+        before = BareLoop.run(this::call, bareLoopSeconds, BARE_LOOP_CHUNKS, 2);
     }
 
     protected Batch nextBatch() {
         return batches[next++ & (BATCHES - 1)];
     }
 
-    @TearDown(Level.Trial)
-    public void close() throws java.io.IOException {
-        if (session != null) {
-            session.close();
-        }
-        // Peak memory of this benchmark process, one line per fork; the runner keeps the largest.
-        String file = System.getProperty(MEMORY_OUT);
-        if (file != null) {
-            var m = org.dlbench.core.run.MemoryProbe.peak("benchmark");
-            java.nio.file.Files.writeString(java.nio.file.Path.of(file), m.peakRssBytes() + " " + m.peakHeapBytes()
-                    + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    @Setup(Level.Iteration)
+    public void iterationStart(IterationParams params) {
+        if (params.getType() == IterationType.MEASUREMENT) {
+            iterationStart = ProcessClock.now();
         }
     }
 
-    /** System property naming the file that receives the benchmark process's peak memory. */
-    public static final String MEMORY_OUT = "dlbench.memory.out";
+    @TearDown(Level.Iteration)
+    public void iterationEnd(IterationParams params) {
+        if (params.getType() == IterationType.MEASUREMENT && iterationStart != null) {
+            ProcessClock end = ProcessClock.now();
+            measuredWall += end.wallNanos() - iterationStart.wallNanos();
+            if (end.cpuNanos() < 0 || iterationStart.cpuNanos() < 0) {
+                cpuKnown = false;
+            } else {
+                measuredCpu += end.cpuNanos() - iterationStart.cpuNanos();
+            }
+            iterationStart = null;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        BareLoop after = null;
+        try {
+            if (session != null) {
+                after = BareLoop.run(this::call, bareLoopSeconds, BARE_LOOP_CHUNKS, 2);
+                checks.add(afterTiming());
+            }
+        } catch (RuntimeException e) {
+            checks.add(new Check(mode() == Mode.TRAIN ? LOSS_FINITE : OUTPUTS_UNCHANGED, false,
+                    "the timed session failed after timing: " + e));
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+            report(after);
+        }
+    }
+
+    private Check afterTiming() {
+        if (mode() == Mode.TRAIN) {
+            float loss = session.trainStep(checkBatch);
+            return new Check(LOSS_FINITE, Float.isFinite(loss),
+                    String.format(Locale.ROOT, "loss after timing %.4f", loss));
+        }
+        float[] again = session.infer(checkBatch.features());
+        Tolerance.Outcome o = Tolerance.DEFAULT.compare(again, logitsBefore);
+        return new Check(OUTPUTS_UNCHANGED, o.passed(), "after timing vs before: " + o.detail());
+    }
+
+    private void report(BareLoop after) throws IOException {
+        String file = System.getProperty(FORK_OUT);
+        if (file == null) {
+            return;
+        }
+        var m = MemoryProbe.peak("benchmark");
+        Double parallelism = measuredWall > 0 && cpuKnown ? measuredCpu / (double) measuredWall : null;
+        ForkReport r = new ForkReport(List.copyOf(checks), warm, before, after, parallelism,
+                measuredWall > 0 ? measuredWall / 1e9 : null,
+                session == null ? null : session.engineVersion(), session == null ? null : session.settings(),
+                m.peakRssBytes(), m.peakHeapBytes());
+        String line = ResultsIO.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(r) + "\n";
+        Files.writeString(Path.of(file), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
 }

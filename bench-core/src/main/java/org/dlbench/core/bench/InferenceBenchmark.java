@@ -16,6 +16,11 @@ public class InferenceBenchmark {
         protected Mode mode() {
             return Mode.INFER;
         }
+
+        @Override
+        protected void call() {
+            session.infer(nextBatch().features());
+        }
     }
 
     /** Returning the logits hands them to JMH's blackhole, so the work cannot be optimised away. */

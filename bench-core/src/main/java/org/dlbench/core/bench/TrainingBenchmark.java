@@ -16,6 +16,11 @@ public class TrainingBenchmark {
         protected Mode mode() {
             return Mode.TRAIN;
         }
+
+        @Override
+        protected void call() {
+            session.trainStep(nextBatch());
+        }
     }
 
     /** The returned loss is read back from the engine, which also waits for the step to finish. */

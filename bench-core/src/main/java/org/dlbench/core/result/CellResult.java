@@ -18,7 +18,10 @@ import java.util.Map;
  * @param server the server scenario's outcome (mode {@code server} only)
  * @param startup time to first result, split into its parts
  * @param memory peak memory of the measuring process
- * @param settings engine settings that shape the number (threads as applied, optimisation switches)
+ * @param settings engine settings that shape the number (threads as applied, optimisation switches), read from the
+ *     session that was timed
+ * @param crossCheck the independent measures of the same cell (bare loop, latency phase) beside JMH's score
+ * @param execution what the measuring process did: its parallelism, page faults, warm-up
  * @param seconds wall time the whole cell took, checks and JVM starts included
  */
 public record CellResult(
@@ -45,7 +48,9 @@ public record CellResult(
         Startup startup,
         Memory memory,
         Map<String, String> settings,
-        Double seconds) {
+        Double seconds,
+        CrossCheck crossCheck,
+        Execution execution) {
 
     public static final String UNIT = "samples/s";
 
@@ -70,6 +75,41 @@ public record CellResult(
     public record Memory(long peakRssBytes, long peakHeapBytes, String measuredIn) {
     }
 
+    /**
+     * Three measures of one cell's throughput, in samples/s: JMH's score, a bare timed loop of the same call on the
+     * same session in the same process (before and after JMH's iterations), and for inference the latency phase's
+     * batch / mean latency (another session, in the checking JVM). They must agree within {@code tolerance}
+     * (relative), or the cell is {@code inconsistent}.
+     *
+     * @param bareLoop samples/s over all bare-loop calls of all benchmark processes
+     * @param bareLoopError 99.9% half-width over the bare loops' chunks
+     * @param bareLoopBefore samples/s of each process's bare loop before JMH's iterations
+     * @param bareLoopAfter samples/s of each process's bare loop after them
+     * @param latencyPhase batch size x 1000 / mean latency in ms (inference only)
+     * @param jmhOverBareLoop JMH's score over the bare loop's
+     * @param jmhOverLatencyPhase JMH's score over the latency phase's
+     * @param tolerance the relative disagreement allowed: 10% widened by the measured errors
+     */
+    public record CrossCheck(Double bareLoop, Double bareLoopError, List<Double> bareLoopBefore,
+                             List<Double> bareLoopAfter, Double latencyPhase, Double jmhOverBareLoop,
+                             Double jmhOverLatencyPhase, Double tolerance) {
+    }
+
+    /**
+     * What the measuring process did while it was timed.
+     *
+     * @param effectiveParallelism process CPU time over wall time during JMH's measured iterations (mean over forks):
+     *     the cores the run really kept busy, the engine's pools and the JVM's own threads included
+     * @param bareLoopParallelism the same during the bare loops
+     * @param minorFaultsPerCall page faults per call in the bare loops (memory newly touched per call)
+     * @param warmupSeconds length of the steady-state warm-up before JMH's own (longest over forks)
+     * @param steadyState whether every process reached steady state before its warm-up cap
+     * @param forks benchmark processes that reported
+     */
+    public record Execution(Double effectiveParallelism, Double bareLoopParallelism, Double minorFaultsPerCall,
+                            Double warmupSeconds, Boolean steadyState, Integer forks) {
+    }
+
     /** Identity of a cell: what makes two results comparable. */
     public String key() {
         return engine + "/" + workload + "/" + mode + "/b" + batch + "/t" + threads + "/" + device;
@@ -79,8 +119,9 @@ public record CellResult(
         return new CellKey(engine, workload, mode, batch, threads, device);
     }
 
+    /** True when the cell carries at least one check and all passed: a cell without checks has proven nothing. */
     public boolean checksPassed() {
-        return checks != null && checks.stream().allMatch(Check::passed);
+        return checks != null && !checks.isEmpty() && checks.stream().allMatch(Check::passed);
     }
 
     public static CellResult unsupported(CellKey k, String reason) {
@@ -97,7 +138,7 @@ public record CellResult(
         return new Builder(cellKey()).engineVersion(engineVersion).status(status).reason(reason)
                 .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak)
                 .verdict(verdict, verdictReason).checks(checks).latency(latency).server(server).startup(startup)
-                .memory(memory).settings(settings).seconds(seconds);
+                .memory(memory).settings(settings).seconds(seconds).crossCheck(crossCheck).execution(execution);
     }
 
     /** Builds results field by field; only the cell key is required. */
@@ -120,6 +161,8 @@ public record CellResult(
         private Memory memory;
         private Map<String, String> settings = Map.of();
         private Double seconds;
+        private CrossCheck crossCheck;
+        private Execution execution;
 
         public Builder(CellKey key) {
             this.key = key;
@@ -147,12 +190,14 @@ public record CellResult(
             return this;
         }
         public Builder seconds(Double s) { seconds = s; return this; }
+        public Builder crossCheck(CrossCheck c) { crossCheck = c; return this; }
+        public Builder execution(Execution e) { execution = e; return this; }
 
         public CellResult build() {
             return new CellResult(key.engine(), engineVersion, key.workload(), key.mode(), key.batch(), key.threads(),
                     key.device(), status, reason, score, scoreError, score == null ? null : UNIT, gflops,
                     percentOfPeak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
-                    settings, seconds);
+                    settings, seconds, crossCheck, execution);
         }
     }
 }

@@ -1,11 +1,16 @@
 package org.dlbench.core.result;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Whether a number can be trusted. {@code invalid}: a correctness check failed, or the measurement ran shorter
- * than {@link #MIN_MEASURED_SECONDS}. {@code noisy}: fewer than {@link #MIN_ITERATIONS} iterations, a confidence
+ * Whether a number can be trusted. {@code invalid}: a correctness check failed or none was made, or the measurement
+ * ran shorter than {@link #MIN_MEASURED_SECONDS}. {@code inconsistent}: the cell's independent measures disagree
+ * (JMH's score, the bare loop and the latency phase beyond their tolerance, the bare loop before and after JMH's
+ * iterations), or the process kept more than {@link #MAX_EXTRA_CORES} cores busy beyond its threads; the reason
+ * gives the ratios. {@code noisy}: no steady state within the warm-up cap: fewer than {@link #MIN_ITERATIONS} iterations, a confidence
  * half-width above {@link #NOISY_RELATIVE_ERROR} of the score, or fewer than {@link #MIN_LATENCY_SAMPLES} timed
  * calls behind the latency percentiles. Otherwise {@code valid}.
  */
@@ -28,6 +33,8 @@ public final class Verdicts {
     public static final double NOISY_RELATIVE_ERROR = 0.10;
     public static final int MIN_ITERATIONS = 3;
     public static final double MIN_MEASURED_SECONDS = 3.0;
+    /** The busy cores a cell may use beyond its thread count (JIT, GC and the JVM's own threads). */
+    public static final double MAX_EXTRA_CORES = 0.5;
     /** Below this a p99 rests on a handful of calls. */
     public static final long MIN_LATENCY_SAMPLES = 200;
 
@@ -44,6 +51,9 @@ public final class Verdicts {
     }
 
     static String[] verdict(CellResult r, Profile profile) {
+        if (r.checks() == null || r.checks().isEmpty()) {
+            return new String[] {INVALID, "no correctness check was made"};
+        }
         if (!r.checksPassed()) {
             return new String[] {INVALID, "correctness check failed: " + r.checks().stream().filter(c -> !c.passed())
                     .map(Check::name).collect(Collectors.joining(", "))};
@@ -56,6 +66,15 @@ public final class Verdicts {
                     MIN_MEASURED_SECONDS)};
         }
         if (!server) {
+            List<String> inconsistent = inconsistencies(r);
+            if (!inconsistent.isEmpty()) {
+                return new String[] {INCONSISTENT, String.join("; ", inconsistent)};
+            }
+            if (r.execution() != null && Boolean.FALSE.equals(r.execution().steadyState())) {
+                return new String[] {NOISY, String.format(Locale.ROOT,
+                        "no steady state: throughput still changing after %.0f s of warm-up",
+                        r.execution().warmupSeconds())};
+            }
             if (r.samples().size() < MIN_ITERATIONS) {
                 return new String[] {NOISY, r.samples().size() + " iterations, minimum " + MIN_ITERATIONS};
             }
@@ -69,5 +88,57 @@ public final class Verdicts {
             return new String[] {NOISY, r.latency().count() + " latency samples, minimum " + MIN_LATENCY_SAMPLES};
         }
         return new String[] {VALID, null};
+    }
+
+    /**
+     * Where the cell's independent measures disagree: JMH's score against the bare loop and the latency phase, the
+     * bare loop before JMH against the one after it, and the cores the process kept busy against the threads asked
+     * for. Empty when they agree.
+     */
+    static List<String> inconsistencies(CellResult r) {
+        List<String> found = new ArrayList<>();
+        CellResult.CrossCheck x = r.crossCheck();
+        if (x == null || x.bareLoop() == null) {
+            found.add("no bare-loop measure from the benchmark process to cross-check JMH's score");
+            return found;
+        }
+        double tol = x.tolerance() == null ? 0.10 : x.tolerance();
+        if (beyond(x.jmhOverBareLoop(), tol)) {
+            found.add(String.format(Locale.ROOT, "JMH / bare loop = %.2f (JMH %,.0f, bare loop %,.0f samples/s)",
+                    x.jmhOverBareLoop(), r.score(), x.bareLoop()));
+        }
+        if (beyond(x.jmhOverLatencyPhase(), tol)) {
+            found.add(String.format(Locale.ROOT, "JMH / latency phase = %.2f (latency phase %,.0f samples/s)",
+                    x.jmhOverLatencyPhase(), x.latencyPhase()));
+        }
+        if (x.bareLoopBefore() != null && x.bareLoopAfter() != null && !x.bareLoopBefore().isEmpty()
+                && !x.bareLoopAfter().isEmpty()) {
+            double drift = mean(x.bareLoopAfter()) / mean(x.bareLoopBefore());
+            if (beyond(drift, tol)) {
+                found.add(String.format(Locale.ROOT, "bare loop after / before JMH = %.2f (not steady)", drift));
+            }
+        }
+        found.addAll(threadProblems(r));
+        return found;
+    }
+
+    /** Threads: the process kept more cores busy than it was given. */
+    static List<String> threadProblems(CellResult r) {
+        List<String> found = new ArrayList<>();
+        CellResult.Execution e = r.execution();
+        if (e != null && e.effectiveParallelism() != null
+                && e.effectiveParallelism() > r.threads() + MAX_EXTRA_CORES) {
+            found.add(String.format(Locale.ROOT, "effective parallelism %.2f cores with %d thread(s) requested",
+                    e.effectiveParallelism(), r.threads()));
+        }
+        return found;
+    }
+
+    private static boolean beyond(Double ratio, double tolerance) {
+        return ratio != null && Double.isFinite(ratio) && Math.abs(ratio - 1) > tolerance;
+    }
+
+    private static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 }

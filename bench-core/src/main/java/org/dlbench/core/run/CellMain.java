@@ -14,6 +14,8 @@ import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
+import org.dlbench.core.bench.ForkReport;
+import org.dlbench.core.bench.SteadyStateWarmup;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
@@ -96,6 +98,7 @@ public final class CellMain {
         long cellStart = System.nanoTime();
         CellResult.Builder result = new CellResult.Builder(req.key());
         List<Check> checks = List.of();
+        CellResult.Latency latency = null;
         int samplesPerStep = req.batch();
         try {
             Workload workload = Workloads.resolve(req.workload());
@@ -123,12 +126,15 @@ public final class CellMain {
                         (t2 - (separateLoad ? t1 : t0)) / 1e6, (t3 - t2) / 1e6));
                 result.engineVersion(session.engineVersion()).settings(session.settings());
                 samplesPerStep = session.samplesPerStep(req.batch());
-                checks = CorrectnessChecks.all(first, session, workload, weights, req.batch(), mode.engineMode());
-                result.checks(checks);
-                for (Check c : checks) {
-                    System.out.println("[dlbench] check " + c.name() + ": " + (c.passed() ? "passed" : "FAILED")
-                            + ", " + c.detail());
+                if (mode == Mode.SERVER) {
+                    // the server scenario times this session: its checks are made here
+                    checks = CorrectnessChecks.all(first, session, workload, weights, req.batch(), mode.engineMode());
+                } else if (mode == Mode.TRAIN) {
+                    // the long training check; the timed session's own checks run in the benchmark process
+                    checks = List.of(CorrectnessChecks.training(session, workload, req.batch()));
                 }
+                result.checks(checks);
+                print(checks);
                 Batch[] batches = batches(workload, req.batch());
                 Runnable call = new Runnable() {
                     private int i;
@@ -140,21 +146,32 @@ public final class CellMain {
                 };
                 if (mode == Mode.INFER) {
                     System.out.println("[dlbench] latency phase " + req.key());
-                    result.latency(Latencies.closedLoop(call, req.profile().warmupSeconds(),
-                            req.profile().latencySeconds(), MIN_LATENCY_CALLS, System::nanoTime).summary());
+                    JmhCell.Plan plan = JmhCell.Plan.of(req.profile());
+                    SteadyStateWarmup.run(call, plan.warmupWindow(), plan.warmupCap());
+                    latency = Latencies.closedLoop(call, 0, req.profile().latencySeconds(), MIN_LATENCY_CALLS,
+                            System::nanoTime).summary();
+                    result.latency(latency);
                 } else if (mode == Mode.SERVER) {
                     return server(req, workload, call, result, cellStart);
                 }
             }
             result.memory(MemoryProbe.peak("checking JVM"));
             System.out.println("[dlbench] measuring " + req.key());
-            Path memoryFile = out.resolveSibling(out.getFileName() + ".memory");
-            Files.deleteIfExists(memoryFile);
-            JmhCell.Measurement m = JmhCell.run(req, memoryFile, samplesPerStep);
-            CellResult.Memory benchMemory = readMemory(memoryFile);
-            if (benchMemory != null) {
-                result.memory(benchMemory);
+            Path forkFile = out.resolveSibling(out.getFileName() + ".forks");
+            JmhCell.Measurement m = JmhCell.run(req, forkFile, samplesPerStep);
+            List<Check> all = new ArrayList<>(CrossChecks.checks(m.forks()));
+            if (m.forks().isEmpty()) {
+                all.add(new Check("benchmark_process_reported", false,
+                        "no benchmark process reported its checks and bare loop"));
             }
+            all.addAll(checks);
+            checks = all;
+            print(CrossChecks.checks(m.forks()));
+            result.checks(checks);
+            applyForkReports(result, m.forks());
+            result.crossCheck(CrossChecks.of(m.score(), m.scoreError(), m.forks(), samplesPerStep, latency,
+                    req.batch()));
+            result.execution(CrossChecks.execution(m.forks()));
             double flops = mode == Mode.TRAIN ? workload.trainFlopsPerSample(req.batch()) : workload.forwardFlops();
             return result.score(m.score(), m.scoreError(), m.samples()).gflops(m.score() * flops / 1e9)
                     .seconds((System.nanoTime() - cellStart) / 1e9).build();
@@ -211,20 +228,31 @@ public final class CellMain {
         }
     }
 
-    private static CellResult.Memory readMemory(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return null;
+    private static void print(List<Check> checks) {
+        for (Check c : checks) {
+            System.out.println("[dlbench] check " + c.name() + ": " + (c.passed() ? "passed" : "FAILED") + ", "
+                    + c.detail());
         }
+    }
+
+    /** Version, settings (read from the timed session) and peak memory from the benchmark processes. */
+    private static void applyForkReports(CellResult.Builder result, List<ForkReport> forks) {
         long rss = -1;
         long heap = -1;
-        for (String line : Files.readAllLines(file)) {
-            String[] parts = line.trim().split(" ");
-            if (parts.length == 2) {
-                rss = Math.max(rss, Long.parseLong(parts[0]));
-                heap = Math.max(heap, Long.parseLong(parts[1]));
+        for (ForkReport f : forks) {
+            if (f.settings() != null && !f.settings().isEmpty()) {
+                result.engineVersion(f.engineVersion()).settings(f.settings());
+            }
+            if (f.peakRssBytes() != null) {
+                rss = Math.max(rss, f.peakRssBytes());
+            }
+            if (f.peakHeapBytes() != null) {
+                heap = Math.max(heap, f.peakHeapBytes());
             }
         }
-        return rss < 0 ? null : new CellResult.Memory(rss, heap, "benchmark");
+        if (rss >= 0) {
+            result.memory(new CellResult.Memory(rss, heap, "benchmark"));
+        }
     }
 
     /** The innermost cause, as one line: that is usually what the engine said. */

@@ -56,6 +56,14 @@ public final class CorrectnessChecks {
                 TRAIN_CHECK_WINDOW, first, TRAIN_CHECK_WINDOW, last));
     }
 
+    /**
+     * The checks a training session takes before its first step, on the very session that is then timed (called by
+     * the benchmark process).
+     */
+    public static List<Check> beforeTraining(Session fresh, Workload workload, Weights initial, int batchSize) {
+        return List.of();
+    }
+
     /** All checks of a cell, given the logits of its first inference on {@link #forwardInput}. */
     static List<Check> all(float[] firstOutput, Session session, Workload workload, Weights weights, int batch,
                            Mode mode) {

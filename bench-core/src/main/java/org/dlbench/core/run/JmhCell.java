@@ -1,13 +1,20 @@
 package org.dlbench.core.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.bench.EngineState;
+import org.dlbench.core.bench.ForkReport;
 import org.dlbench.core.bench.InferenceBenchmark;
 import org.dlbench.core.bench.TrainingBenchmark;
 import org.dlbench.core.result.Profile;
+import org.dlbench.core.result.ResultsIO;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -22,18 +29,36 @@ final class JmhCell {
     private JmhCell() {
     }
 
-    /** Samples per second: mean, 99.9% half-width (NaN with fewer than two iterations) and every iteration. */
-    record Measurement(double score, double scoreError, List<Double> samples) {
+    /**
+     * Samples per second: mean, 99.9% half-width (NaN with fewer than two iterations) and every iteration, plus what
+     * each benchmark process reported about the session it timed.
+     */
+    record Measurement(double score, double scoreError, List<Double> samples, List<ForkReport> forks) {
+    }
+
+    /** How long the benchmark process warms up and runs its bare loops under a profile. */
+    record Plan(double warmupWindow, double warmupCap, double bareLoopSeconds) {
+        static Plan of(Profile p) {
+            double measured = p.measurementIterations() * p.measurementSeconds();
+            // steady-state windows of half a JMH warm-up iteration, for at most 15 of JMH's warm-up iterations
+            double window = p.warmupSeconds() / 2;
+            double cap = 15 * p.warmupSeconds();
+            // each bare loop lasts a quarter of JMH's measured time, so both together add half of it
+            return new Plan(window, cap, Math.max(0.05, measured / 4));
+        }
     }
 
     /**
      * {@code samplesPerStep}: samples one invocation processes, from
-     * {@link org.dlbench.core.adapter.Session#samplesPerStep}.
+     * {@link org.dlbench.core.adapter.Session#samplesPerStep}; {@code forkFile} receives the benchmark processes'
+     * reports.
      */
-    static Measurement run(CellRequest req, java.nio.file.Path memoryFile, int samplesPerStep) throws RunnerException {
+    static Measurement run(CellRequest req, Path forkFile, int samplesPerStep) throws RunnerException, IOException {
         // forks inherit this through jvmArgsAppend; with no fork the benchmark runs in this JVM and reads it here
-        System.setProperty(org.dlbench.core.bench.EngineState.MEMORY_OUT, memoryFile.toString());
+        System.setProperty(EngineState.FORK_OUT, forkFile.toString());
+        Files.deleteIfExists(forkFile);
         Profile p = req.profile();
+        Plan plan = Plan.of(p);
         Class<?> benchmark = Mode.parse(req.mode()) == Mode.TRAIN ? TrainingBenchmark.class : InferenceBenchmark.class;
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName()) + "\\.")
@@ -42,13 +67,16 @@ final class JmhCell {
                 .param("batch", Integer.toString(req.batch()))
                 .param("threads", Integer.toString(req.threads()))
                 .param("device", req.device())
+                .param("warmupWindow", format(plan.warmupWindow()))
+                .param("warmupCap", format(plan.warmupCap()))
+                .param("bareLoopSeconds", format(plan.bareLoopSeconds()))
                 .forks(p.forks())
                 .warmupIterations(p.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(Math.round(p.warmupSeconds() * 1000)))
                 .measurementIterations(p.measurementIterations())
                 .measurementTime(TimeValue.milliseconds(Math.round(p.measurementSeconds() * 1000)))
                 .threads(1)
-                .jvmArgsAppend("-D" + org.dlbench.core.bench.EngineState.MEMORY_OUT + "=" + memoryFile)
+                .jvmArgsAppend("-D" + EngineState.FORK_OUT + "=" + forkFile)
                 .shouldFailOnError(true);
         Collection<RunResult> results = new Runner(options.build()).run();
         if (results.isEmpty()) {
@@ -63,6 +91,22 @@ final class JmhCell {
         }
         double score = result.getPrimaryResult().getScore() * samplesPerStep;
         double error = result.getPrimaryResult().getScoreError() * samplesPerStep;
-        return new Measurement(score, error, samples);
+        return new Measurement(score, error, samples, readForks(forkFile));
+    }
+
+    static List<ForkReport> readForks(Path file) throws IOException {
+        List<ForkReport> forks = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) {
+                    forks.add(ResultsIO.JSON.readValue(line, ForkReport.class));
+                }
+            }
+        }
+        return forks;
+    }
+
+    private static String format(double seconds) {
+        return String.format(Locale.ROOT, "%.3f", seconds);
     }
 }

@@ -62,7 +62,12 @@ class RunnerTest {
         assertEquals("samples/s", infer.unit());
         assertTrue(infer.gflops() > 0);
         assertTrue(infer.checksPassed());
-        assertEquals(List.of("forward_matches_reference"), infer.checks().stream().map(c -> c.name()).toList());
+        // both checks ran in the benchmark process, on the session it timed
+        assertEquals(List.of("forward_matches_reference", "outputs_unchanged_after_timing"),
+                infer.checks().stream().map(c -> c.name()).toList());
+        assertNotNull(infer.crossCheck().bareLoop(), "a bare loop on the timed session");
+        assertNotNull(infer.crossCheck().latencyPhase());
+        assertNotNull(infer.execution().effectiveParallelism());
         CellResult train = find(run, "TestReference", "train");
         assertEquals(Status.UNSUPPORTED, train.status());
         assertEquals("test engine: inference only", train.reason());

@@ -1,0 +1,51 @@
+package org.dlbench.core.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The plainest measure there is: {@code System.nanoTime()} around back-to-back calls of the benchmark's own call on
+ * the session JMH times, nothing else in the loop. Split into chunks so that it carries its own error estimate.
+ *
+ * @param chunkRates calls per second of each chunk
+ * @param calls calls made in all
+ * @param seconds wall time of all chunks
+ * @param parallelism process CPU time over wall time during the loop
+ * @param minorFaultsPerCall page faults per call during the loop (a sign of memory allocated and touched per call)
+ */
+public record BareLoop(List<Double> chunkRates, long calls, double seconds, double parallelism,
+                       double minorFaultsPerCall) {
+
+    /** Calls per second over the whole loop. */
+    public double rate() {
+        return calls / seconds;
+    }
+
+    /**
+     * Runs {@code call} for about {@code seconds}, in {@code chunks} equal chunks of at least {@code minCallsPerChunk}
+     * calls each.
+     */
+    public static BareLoop run(Runnable call, double seconds, int chunks, int minCallsPerChunk) {
+        long chunkNanos = Math.max(1, (long) (seconds * 1e9 / chunks));
+        List<Double> rates = new ArrayList<>(chunks);
+        long calls = 0;
+        ProcessClock start = ProcessClock.now();
+        for (int c = 0; c < chunks; c++) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            long t;
+            do {
+                call.run();
+                n++;
+                t = System.nanoTime();
+            } while (t - t0 < chunkNanos || n < minCallsPerChunk);
+            rates.add(n / ((t - t0) / 1e9));
+            calls += n;
+        }
+        ProcessClock end = ProcessClock.now();
+        double wall = (end.wallNanos() - start.wallNanos()) / 1e9;
+        double faults = start.minorFaults() < 0 || end.minorFaults() < 0 ? Double.NaN
+                : (end.minorFaults() - start.minorFaults()) / (double) calls;
+        return new BareLoop(List.copyOf(rates), calls, wall, end.parallelismSince(start), faults);
+    }
+}

@@ -1,0 +1,59 @@
+package org.dlbench.core.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Warm-up that waits for steady state instead of a fixed time: the call runs in windows of equal length until the
+ * mean rate of the last two windows is within {@link #TOLERANCE} of the two before them (no trend left), or a time
+ * cap is reached. A fixed warm-up that ends while an engine is still speeding up (JIT, allocator, lazy kernels)
+ * would time the warm-up. JMH's own warm-up iterations still follow.
+ *
+ * @param windowRates calls per second of every window
+ * @param seconds how long the warm-up ran
+ * @param steady whether the rule was met before the cap
+ */
+public record SteadyStateWarmup(List<Double> windowRates, double seconds, boolean steady) {
+    /** Consecutive pairs of windows may differ by this much and still count as steady. */
+    public static final double TOLERANCE = 0.05;
+    /** Windows needed before the rule can be met (two pairs). */
+    public static final int MIN_WINDOWS = 4;
+
+    /** Whether the window rates so far meet the rule. */
+    public static boolean isSteady(List<Double> rates) {
+        int n = rates.size();
+        if (n < MIN_WINDOWS) {
+            return false;
+        }
+        double last = (rates.get(n - 1) + rates.get(n - 2)) / 2;
+        double before = (rates.get(n - 3) + rates.get(n - 4)) / 2;
+        return before > 0 && Math.abs(last / before - 1) <= TOLERANCE;
+    }
+
+    /** Runs windows of {@code windowSeconds} until steady or {@code capSeconds}; a cap of 0 skips the warm-up. */
+    public static SteadyStateWarmup run(Runnable call, double windowSeconds, double capSeconds) {
+        List<Double> rates = new ArrayList<>();
+        if (capSeconds <= 0 || windowSeconds <= 0) {
+            return new SteadyStateWarmup(List.of(), 0, false);
+        }
+        long windowNanos = (long) (windowSeconds * 1e9);
+        long start = System.nanoTime();
+        while (true) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            long t;
+            do {
+                call.run();
+                n++;
+                t = System.nanoTime();
+            } while (t - t0 < windowNanos);
+            rates.add(n / ((t - t0) / 1e9));
+            if (isSteady(rates)) {
+                return new SteadyStateWarmup(List.copyOf(rates), (t - start) / 1e9, true);
+            }
+            if ((t - start) / 1e9 >= capSeconds) {
+                return new SteadyStateWarmup(List.copyOf(rates), (t - start) / 1e9, false);
+            }
+        }
+    }
+}
