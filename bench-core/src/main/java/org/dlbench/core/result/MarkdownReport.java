@@ -48,7 +48,8 @@ public final class MarkdownReport {
     static final String LEGEND = """
             How to read this: samples/s is the mean over JMH's measured iterations (higher is better) and +- its 99.9% \
             confidence half-width. Verdict: valid; noisy (half-width above 10% of the score, fewer than 3 iterations \
-            or fewer than 200 latency samples); invalid (a correctness check failed, or less than 3 s measured). \
+            or fewer than 200 latency samples); invalid (a correctness check failed, less than 3 s measured, or a \
+            server search in which no full-length confirming run met the p99 bound). \
             GFLOP/s comes from the workload's FLOPs per sample (training counts forward, backward and update); % peak \
             divides it by the best calibrated float32 matrix multiply at the same thread count. Latency is per call \
             at that batch size, from an HdrHistogram of every timed call. Start-up splits engine load, model build \
@@ -257,11 +258,28 @@ public final class MarkdownReport {
                 + "|---|---|---:|---:|---:|---|\n" + sb;
     }
 
-    private static String serverCell(CellResult r) {
+    /**
+     * The server outcome: the rate and the p99 of the run it rests on (for a search, the full-length confirming run),
+     * whether that met the bound, and how many trials the search took.
+     */
+    static String serverCell(CellResult r) {
         CellResult.Server s = r.server();
-        return String.format(Locale.ROOT, "%,.0f req/s, p99 %s ms %s %s ms bound%s", s.achievedRate(),
-                ms(r.latency().p99Ms()), s.boundMet() ? "within" : "**over**", ms(s.boundMs()),
-                s.searched() ? " (searched)" : "");
+        long confirms = s.confirmations();
+        long probes = s.trials().size() - confirms;
+        String p99 = r.latency() == null ? "n/a" : ms(r.latency().p99Ms());
+        if (!s.searched()) {
+            return String.format(Locale.ROOT, "%,.0f req/s (fixed rate %,.0f), p99 %s ms %s %s ms bound",
+                    s.achievedRate(), s.targetRate(), p99, s.boundMet() ? "within" : "**over**", ms(s.boundMs()));
+        }
+        String trials = String.format(Locale.ROOT, "%d trials: %d probe%s, %d confirming run%s", s.trials().size(),
+                probes, probes == 1 ? "" : "s", confirms, confirms == 1 ? "" : "s");
+        String capacity = s.capacity() == null ? "" : String.format(Locale.ROOT, "; capacity %,.0f/s", s.capacity());
+        if (!s.boundMet()) {
+            return String.format(Locale.ROOT, "**no rate met the %s ms bound** in a confirming run (last: %,.0f req/s, "
+                    + "p99 %s ms; %s%s)", ms(s.boundMs()), s.targetRate(), p99, trials, capacity);
+        }
+        return String.format(Locale.ROOT, "%,.0f req/s, confirming p99 %s ms within %s ms bound (searched, %s%s)",
+                s.achievedRate(), p99, ms(s.boundMs()), trials, capacity);
     }
 
     private static String status(CellResult r) {

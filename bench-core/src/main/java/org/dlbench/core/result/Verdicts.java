@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Whether a number can be trusted. {@code invalid}: a correctness check failed, or the measurement ran shorter
- * than {@link #MIN_MEASURED_SECONDS}. {@code noisy}: fewer than {@link #MIN_ITERATIONS} iterations, a confidence
+ * Whether a number can be trusted. {@code invalid}: a correctness check failed, the measurement ran shorter
+ * than {@link #MIN_MEASURED_SECONDS}, or a server-scenario search found no rate whose full-length confirming run met
+ * the p99 bound. {@code noisy}: fewer than {@link #MIN_ITERATIONS} iterations, a confidence
  * half-width above {@link #NOISY_RELATIVE_ERROR} of the score, or fewer than {@link #MIN_LATENCY_SAMPLES} timed
  * calls behind the latency percentiles. Otherwise {@code valid}.
  */
@@ -49,6 +50,10 @@ public final class Verdicts {
                     .map(Check::name).collect(Collectors.joining(", "))};
         }
         boolean server = "server".equals(r.mode());
+        if (server && r.server() != null && r.server().searched() && !r.server().boundMet()) {
+            return new String[] {INVALID, r.server().reason() != null ? r.server().reason()
+                    : "no rate met the p99 bound in a confirming run"};
+        }
         double measured = server && r.latency() != null ? r.latency().seconds()
                 : r.samples().size() * profile.measurementSeconds();
         if (measured < MIN_MEASURED_SECONDS) {

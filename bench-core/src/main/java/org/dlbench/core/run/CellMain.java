@@ -173,22 +173,19 @@ public final class CellMain {
                 * req.profile().measurementIterations());
         // warm the engine up before the first arrival, as the closed-loop phases do
         Latencies.closedLoop(call, req.profile().warmupSeconds(), 0, 10, System::nanoTime);
-        ServerScenario.Trial trial;
-        CellResult.Server outcome;
+        ServerScenario.Service service = ServerScenario.service(call, ServerScenario.SYSTEM);
+        java.util.function.Consumer<String> log = line -> System.out.println("[dlbench] server: " + line);
+        ServerScenario.Outcome outcome;
         if (opts.rate() != null) {
             System.out.println("[dlbench] server scenario at " + opts.rate() + " requests/s " + req.key());
-            trial = ServerScenario.run(call, opts.rate(), seconds);
-            outcome = new CellResult.Server(opts.rate(), trial.achievedRate(), opts.boundMs(),
-                    trial.meets(opts.boundMs()), false, List.of(opts.rate()));
+            outcome = ServerScenario.fixed(service, opts.rate(), opts.boundMs(), seconds, log);
         } else {
             System.out.println("[dlbench] server scenario: searching the highest rate with p99 <= " + opts.boundMs()
                     + " ms " + req.key());
-            List<ServerScenario.Trial> last = new ArrayList<>();
-            outcome = ServerScenario.search(call, opts.boundMs(), Math.max(0.5, seconds / 5), seconds, last);
-            trial = last.get(0);
+            outcome = ServerScenario.search(service, opts.boundMs(), Math.max(0.5, seconds / 5), seconds, log);
         }
-        double rate = trial.achievedRate();
-        return result.latency(trial.latencies().summary()).server(outcome)
+        double rate = outcome.reported().achievedRate();
+        return result.latency(outcome.reported().latency()).server(outcome.server())
                 .score(rate, null, List.of()).gflops(rate * workload.forwardFlops() / 1e9)
                 .memory(MemoryProbe.peak("checking JVM")).seconds((System.nanoTime() - cellStart) / 1e9).build();
     }
