@@ -12,9 +12,12 @@ import org.dlbench.core.workload.Workload;
 /** Deeplearning4j through its layer API, {@code MultiLayerNetwork}: how most DL4J users build and train models. */
 public final class Dl4jAdapter implements EngineAdapter {
 
+    /** The engine's name in results. */
+    public static final String NAME = "DL4J";
+
     @Override
     public String name() {
-        return "DL4J";
+        return NAME;
     }
 
     /** Every layer type and activation of the workload language maps to a DL4J layer, in both modes. */

@@ -19,6 +19,12 @@ public final class SameDiffAdapter implements EngineAdapter {
         return "DL4J-SameDiff";
     }
 
+    /** SameDiff computes with the same ND4J BLAS as {@link Dl4jAdapter}: its % of peak is against that one's. */
+    @Override
+    public String calibratedBy() {
+        return Dl4jAdapter.NAME;
+    }
+
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
         return Dl4jRuntime.device(device);

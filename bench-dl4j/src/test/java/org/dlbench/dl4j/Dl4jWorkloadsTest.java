@@ -96,6 +96,12 @@ class Dl4jWorkloadsTest {
         assertThrows(IllegalStateException.class, () -> Adapters.byName(MLN).sgemmGflops(128, 2, 0.01));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {MLN, SAMEDIFF})
+    void percentOfPeakIsAgainstTheLayerApiAdaptersCalibration(String engine) {
+        assertEquals(MLN, Adapters.byName(engine).calibratedBy(), engine + " computes with ND4J's BLAS");
+    }
+
     static Session open(String engine, Workload w, int batch, int threads, Mode mode) throws Exception {
         return Adapters.byName(engine).open(new SessionSpec(w, Weights.initial(w), batch, threads, Device.CPU, mode));
     }

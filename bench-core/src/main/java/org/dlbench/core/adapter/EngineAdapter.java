@@ -28,9 +28,21 @@ public interface EngineAdapter {
 
     /**
      * Optional: GFLOP/s of an n x n float32 matrix multiply with this engine's own BLAS, measured for about
-     * {@code seconds} at {@code threads} threads. The best answer across engines is the host's calibrated peak.
+     * {@code seconds} at {@code threads} threads. The harness calls it several times in one JVM and records the
+     * median: each result's efficiency is against its own engine's median (see {@link #calibratedBy}), and the best
+     * engine's is shown beside it.
      */
     default java.util.OptionalDouble sgemmGflops(int n, int threads, double seconds) throws Exception {
         return java.util.OptionalDouble.empty();
+    }
+
+    /**
+     * The engine whose {@link #sgemmGflops} measures the library this engine computes with, so that its % of peak
+     * is against its own library: itself by default. An adapter that runs on another adapter's library (the same
+     * native runtime under another API) names that adapter. An engine without such a calibration is measured
+     * against the best engine's peak, and its results say so.
+     */
+    default String calibratedBy() {
+        return name();
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
  *     scenario, the request rate it sustained
  * @param scoreError half-width of JMH's 99.9% confidence interval, in samples per second
  * @param gflops achieved GFLOP/s from the workload's FLOPs per sample
- * @param percentOfPeak gflops as a percentage of the host's calibrated matrix-multiply peak at this thread count
+ * @param percentOfPeak gflops as a percentage of the calibrated matrix-multiply peak of the engine's own BLAS at this
+ *     thread count (the best engine's peak for an engine with no calibration of its own; {@link #peak} says which)
+ * @param peak which calibrated peak {@code percentOfPeak} is measured against, and the best engine's peak beside it
  * @param verdict {@code valid}, {@code noisy} or {@code invalid}; see {@link Verdicts}
  * @param checks correctness checks, all made outside the timed region
  * @param samples samples per second of every measured iteration, for later statistics
@@ -39,6 +41,7 @@ public record CellResult(
         String unit,
         Double gflops,
         Double percentOfPeak,
+        Peak peak,
         String verdict,
         String verdictReason,
         List<Check> checks,
@@ -61,10 +64,67 @@ public record CellResult(
 
     /**
      * The server scenario: requests of one sample arriving as a Poisson process at {@code targetRate}, latency
-     * measured from each request's scheduled arrival.
+     * measured from each request's scheduled arrival. The cell's latency and score are those of the reported trial:
+     * for a search, the highest-rate full-length confirming run that met the bound (or, if none did, the last one).
+     *
+     * @param targetRate the reported trial's Poisson rate, requests/s
+     * @param achievedRate requests served per second in that trial
+     * @param boundMet whether the reported trial's p99 stayed within {@code boundMs}; for a search, false means that
+     *     no full-length confirming run met the bound
+     * @param searched true for a search, false for a fixed {@code --server-rate}
+     * @param capacity closed-loop requests/s after warm-up: the search's starting upper end (search only)
+     * @param capacityWindows requests/s of every closed-loop window the capacity was measured over, in order
+     * @param capacitySteady whether the last two windows agreed (false: the time cap was reached first)
+     * @param reason why no rate is reported as meeting the bound (null when one is)
+     * @param trials every trial in order: probes, confirming runs, or the single fixed-rate run
      */
     public record Server(double targetRate, double achievedRate, double boundMs, boolean boundMet, boolean searched,
-                         List<Double> ratesTried) {
+                         Double capacity, List<Double> capacityWindows, Boolean capacitySteady, String reason,
+                         List<ServerTrial> trials) {
+        public Server {
+            capacityWindows = capacityWindows == null ? List.of() : List.copyOf(capacityWindows);
+            trials = trials == null ? List.of() : List.copyOf(trials);
+        }
+
+        /** The number of confirming (full-length) runs. */
+        public long confirmations() {
+            return trials.stream().filter(t -> ServerTrial.CONFIRM.equals(t.kind())).count();
+        }
+    }
+
+    /**
+     * One open-loop trial of the server scenario.
+     *
+     * @param kind {@link #PROBE} (a short search trial), {@link #CONFIRM} (a full-length confirming run) or
+     *     {@link #FIXED} (the run at a fixed {@code --server-rate})
+     * @param targetRate the Poisson rate offered, requests/s
+     * @param achievedRate requests served per second (arrivals over the time to serve them all)
+     * @param p99Ms 99th percentile latency from each request's scheduled arrival
+     * @param met whether {@code p99Ms} stayed within the bound
+     * @param seconds how long the trial ran
+     */
+    public record ServerTrial(String kind, double targetRate, double achievedRate, double p99Ms, boolean met,
+                              double seconds) {
+        public static final String PROBE = "probe";
+        public static final String CONFIRM = "confirm";
+        public static final String FIXED = "fixed";
+    }
+
+    /**
+     * The calibrated matrix-multiply peak a result's efficiency is measured against, at the result's thread count.
+     *
+     * @param engine the engine whose calibration is used
+     * @param gflops that calibration's median GFLOP/s
+     * @param basis {@link #OWN} (the engine's own BLAS, measured by itself or by the adapter whose BLAS it runs on)
+     *     or {@link #BEST} (the engine has no calibration of its own, so the best engine's peak is used)
+     * @param bestEngine the engine with the highest calibrated median at this thread count
+     * @param bestGflops that median
+     * @param percentOfBest the result's GFLOP/s as a percentage of {@code bestGflops}
+     */
+    public record Peak(String engine, double gflops, String basis, String bestEngine, double bestGflops,
+                       Double percentOfBest) {
+        public static final String OWN = "own";
+        public static final String BEST = "best";
     }
 
     /** Time to first result: loading the engine, building the model with its weights, the first inference. */
@@ -136,7 +196,7 @@ public record CellResult(
 
     public Builder toBuilder() {
         return new Builder(cellKey()).engineVersion(engineVersion).status(status).reason(reason)
-                .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak)
+                .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak).peak(peak)
                 .verdict(verdict, verdictReason).checks(checks).latency(latency).server(server).startup(startup)
                 .memory(memory).settings(settings).seconds(seconds).crossCheck(crossCheck).execution(execution);
     }
@@ -152,6 +212,7 @@ public record CellResult(
         private List<Double> samples = List.of();
         private Double gflops;
         private Double percentOfPeak;
+        private Peak peak;
         private String verdict;
         private String verdictReason;
         private List<Check> checks = List.of();
@@ -179,6 +240,7 @@ public record CellResult(
         }
         public Builder gflops(Double g) { gflops = g; return this; }
         public Builder percentOfPeak(Double p) { percentOfPeak = p; return this; }
+        public Builder peak(Peak p) { peak = p; return this; }
         public Builder verdict(String v, String why) { verdict = v; verdictReason = why; return this; }
         public Builder checks(List<Check> c) { checks = c == null ? List.of() : List.copyOf(c); return this; }
         public Builder latency(Latency l) { latency = l; return this; }
@@ -196,7 +258,7 @@ public record CellResult(
         public CellResult build() {
             return new CellResult(key.engine(), engineVersion, key.workload(), key.mode(), key.batch(), key.threads(),
                     key.device(), status, reason, score, scoreError, score == null ? null : UNIT, gflops,
-                    percentOfPeak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
+                    percentOfPeak, peak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
                     settings, seconds, crossCheck, execution);
         }
     }

@@ -6,7 +6,8 @@ import java.util.List;
  * The machine a run was made on, as read at its start.
  *
  * @param calibration the machine's measured single-precision matrix-multiply speed, per engine and thread count;
- *     the best of them is the peak each result's efficiency is measured against
+ *     each result's efficiency is measured against its own engine's library (see {@link #peakFor}), and the best
+ *     of them is shown beside it
  */
 public record Host(
         String hostname,
@@ -20,20 +21,138 @@ public record Host(
         List<String> jvmArgs,
         List<Calibration> calibration) {
 
-    /** GFLOP/s of an n x n float32 matrix multiply measured with one engine's BLAS at a thread count. */
-    public record Calibration(String engine, int threads, int n, double gflops) {
+    /**
+     * GFLOP/s of an n x n float32 matrix multiply measured with one engine's BLAS at a thread count: the median of
+     * several samples, with their spread.
+     *
+     * @param engine the engine that measured it
+     * @param gflops the median of {@code samples}
+     * @param minGflops the slowest sample
+     * @param maxGflops the fastest sample
+     * @param samples GFLOP/s of every sample, in the order measured
+     * @param usedBy every engine whose % of peak is measured against this calibration: {@code engine} itself and
+     *     the engines that compute with the same library
+     */
+    public record Calibration(String engine, int threads, int n, double gflops, Double minGflops, Double maxGflops,
+                              List<Double> samples, List<String> usedBy) {
+        public Calibration {
+            samples = samples == null ? List.of() : List.copyOf(samples);
+            usedBy = usedBy == null || usedBy.isEmpty() ? List.of(engine) : List.copyOf(usedBy);
+        }
+
+        /** A single reading (no spread known). */
+        public Calibration(String engine, int threads, int n, double gflops) {
+            this(engine, threads, n, gflops, gflops, gflops, List.of(gflops), List.of(engine));
+        }
+
+        /** The median and spread of the samples. */
+        public static Calibration of(String engine, int threads, int n, List<Double> samples) {
+            if (samples == null || samples.isEmpty()) {
+                throw new IllegalArgumentException("a calibration needs at least one sample");
+            }
+            return new Calibration(engine, threads, n, median(samples),
+                    samples.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                    samples.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), samples, List.of(engine));
+        }
+
+        /** The same calibration, also standing for {@code other}'s % of peak. */
+        public Calibration alsoUsedBy(String other) {
+            if (usedBy.contains(other)) {
+                return this;
+            }
+            List<String> users = new java.util.ArrayList<>(usedBy);
+            users.add(other);
+            return new Calibration(engine, threads, n, gflops, minGflops, maxGflops, samples, users);
+        }
+
+        /** Whether an engine's % of peak is measured against this calibration. */
+        public boolean isUsedBy(String e) {
+            return engine.equals(e) || usedBy.contains(e);
+        }
+    }
+
+    /** The middle value, or the mean of the two middle values of an even count. */
+    public static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no values");
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = v.length / 2;
+        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+    }
+
+    /**
+     * Links engines to the calibration of the engine whose library they compute with ({@code engine -> measured
+     * by}); an engine whose named calibration was not measured is left out, so it is measured against the best.
+     */
+    public static List<Calibration> link(List<Calibration> calibrations, java.util.Map<String, String> calibratedBy) {
+        List<Calibration> linked = new java.util.ArrayList<>();
+        for (Calibration c : calibrations) {
+            Calibration l = c;
+            for (var e : new java.util.TreeMap<>(calibratedBy).entrySet()) {
+                if (e.getValue().equals(c.engine())) {
+                    l = l.alsoUsedBy(e.getKey());
+                }
+            }
+            linked.add(l);
+        }
+        return linked;
     }
 
     public Host withCalibration(List<Calibration> c) {
         return new Host(hostname, cpuModel, cpuFlags, cores, memoryBytes, os, kernel, jvm, jvmArgs, List.copyOf(c));
     }
 
-    /** The best calibrated GFLOP/s at this thread count, or null when none was measured. */
+    /** The best calibrated GFLOP/s (median) at this thread count, or null when none was measured. */
     public Double peakGflops(int threads) {
+        Calibration best = bestCalibration(threads);
+        return best == null ? null : best.gflops();
+    }
+
+    /** The calibration with the highest median at this thread count, or null when none was measured. */
+    public Calibration bestCalibration(int threads) {
         if (calibration == null) {
             return null;
         }
-        return calibration.stream().filter(c -> c.threads() == threads).mapToDouble(Calibration::gflops).boxed()
-                .max(Double::compare).orElse(null);
+        return calibration.stream().filter(c -> c.threads() == threads)
+                .max(java.util.Comparator.comparingDouble(Calibration::gflops)).orElse(null);
+    }
+
+    /**
+     * The calibration of the engine's own library at this thread count (measured by the engine itself or by the one
+     * whose library it uses), or null when there is none.
+     */
+    public Calibration ownCalibration(String engine, int threads) {
+        if (calibration == null) {
+            return null;
+        }
+        return calibration.stream().filter(c -> c.threads() == threads && c.engine().equals(engine)).findFirst()
+                .or(() -> calibration.stream().filter(c -> c.threads() == threads && c.isUsedBy(engine)).findFirst())
+                .orElse(null);
+    }
+
+    /**
+     * The peak a result of {@code engine} at {@code threads} threads is measured against: its own library's, else
+     * the best engine's (basis {@link CellResult.Peak#BEST}); null when nothing was calibrated at that count.
+     */
+    public CellResult.Peak peakFor(String engine, int threads, Double gflops) {
+        Calibration best = bestCalibration(threads);
+        if (best == null) {
+            return null;
+        }
+        Calibration own = ownCalibration(engine, threads);
+        Calibration used = own != null ? own : best;
+        return new CellResult.Peak(used.engine(), used.gflops(), own != null ? CellResult.Peak.OWN
+                : CellResult.Peak.BEST, best.engine(), best.gflops(),
+                gflops == null ? null : 100 * gflops / best.gflops());
+    }
+
+    /** The result with its % of peak (against its own library's peak) and the peak it used; unchanged without one. */
+    public CellResult withEfficiency(CellResult r) {
+        CellResult.Peak peak = peakFor(r.engine(), r.threads(), r.gflops());
+        if (peak == null || r.gflops() == null) {
+            return r;
+        }
+        return r.toBuilder().percentOfPeak(100 * r.gflops() / peak.gflops()).peak(peak).build();
     }
 }

@@ -48,9 +48,12 @@ public final class MarkdownReport {
     static final String LEGEND = """
             How to read this: samples/s is the mean over JMH's measured iterations (higher is better) and +- its 99.9% \
             confidence half-width. Verdict: valid; noisy (half-width above 10% of the score, fewer than 3 iterations \
-            or fewer than 200 latency samples); invalid (a correctness check failed, or less than 3 s measured). \
+            or fewer than 200 latency samples); invalid (a correctness check failed, less than 3 s measured, or a \
+            server search in which no full-length confirming run met the p99 bound). \
             GFLOP/s comes from the workload's FLOPs per sample (training counts forward, backward and update); % peak \
-            divides it by the best calibrated float32 matrix multiply at the same thread count. Latency is per call \
+            divides it by the median calibrated float32 matrix multiply of the engine's own library at the same \
+            thread count (\\* marks an engine with no calibration of its own, measured against the best engine's), \
+            and % best peak by the best engine's. Latency is per call \
             at that batch size, from an HdrHistogram of every timed call. Start-up splits engine load, model build \
             (with weight loading) and first inference. Peak RSS is the resident set of the benchmark process, native \
             memory included. Checks run outside the timed region.
@@ -72,10 +75,7 @@ public final class MarkdownReport {
                 sb.append("- CPU flags: ").append(String.join(" ", h.cpuFlags())).append("\n");
             }
             if (h.calibration() != null && !h.calibration().isEmpty()) {
-                sb.append("- Calibrated float32 matmul peak: ").append(h.calibration().stream()
-                        .map(c -> String.format(Locale.ROOT, "%.1f GFLOP/s (%s, %d thread%s, n=%d)", c.gflops(),
-                                c.engine(), c.threads(), c.threads() == 1 ? "" : "s", c.n()))
-                        .collect(Collectors.joining("; "))).append("\n");
+                sb.append(calibrationLine(h));
             }
         }
         if (p != null) {
@@ -87,6 +87,34 @@ public final class MarkdownReport {
         Set<String> threads = new TreeSet<>();
         run.results().forEach(r -> threads.add(Integer.toString(r.threads())));
         sb.append("- Threads per engine (pinned): ").append(String.join(", ", threads)).append("\n");
+    }
+
+    /**
+     * The calibrated peaks: each engine's median with its spread and the engines measured against it, then the best
+     * per thread count.
+     */
+    static String calibrationLine(Host h) {
+        StringBuilder sb = new StringBuilder("- Calibrated float32 matmul peak (1024x1024 unless said; median of each "
+                + "engine's samples, min-max): ");
+        sb.append(h.calibration().stream().map(c -> {
+            List<String> others = c.usedBy().stream().filter(e -> !e.equals(c.engine())).toList();
+            String spread = c.minGflops() == null || c.maxGflops() == null || c.samples().size() < 2
+                    ? "1 sample"
+                    : String.format(Locale.ROOT, "%.1f-%.1f, %d samples", c.minGflops(), c.maxGflops(),
+                    c.samples().size());
+            return String.format(Locale.ROOT, "%s %.1f GFLOP/s (%s; %d thread%s%s%s)", c.engine(), c.gflops(), spread,
+                    c.threads(), c.threads() == 1 ? "" : "s", c.n() == 1024 ? "" : ", n=" + c.n(),
+                    others.isEmpty() ? "" : "; also for " + String.join(", ", others));
+        }).collect(Collectors.joining("; ")));
+        Set<Integer> threads = new TreeSet<>();
+        h.calibration().forEach(c -> threads.add(c.threads()));
+        sb.append(". Best: ").append(threads.stream().map(t -> {
+            Host.Calibration best = h.bestCalibration(t);
+            return String.format(Locale.ROOT, "%.1f GFLOP/s (%s) at %d thread%s", best.gflops(), best.engine(), t,
+                    t == 1 ? "" : "s");
+        }).collect(Collectors.joining(", "))).append(". % peak is against the engine's own library's median "
+                + "(engines without one: the best, marked \\*); % best peak against the best.\n");
+        return sb.toString();
     }
 
     /** One row per engine, one column per workload and mode: what was measured and what could not be. */
@@ -126,8 +154,8 @@ public final class MarkdownReport {
     public static String table(List<CellResult> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("| Engine | Version | Workload | Mode | Batch | Threads | Device | Status | samples/s | +- | Verdict "
-                + "| GFLOP/s | % peak | Checks |\n");
-        sb.append("|---|---|---|---|---:|---:|---|---|---:|---:|---|---:|---:|---|\n");
+                + "| GFLOP/s | % peak | % best peak | Checks |\n");
+        sb.append("|---|---|---|---|---:|---:|---|---|---:|---:|---|---:|---:|---:|---|\n");
         for (CellResult r : results) {
             sb.append("| ").append(r.engine())
                     .append(" | ").append(nz(r.engineVersion()))
@@ -141,12 +169,22 @@ public final class MarkdownReport {
                     .append(" | ").append(error(r))
                     .append(" | ").append(verdict(r))
                     .append(" | ").append(r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()))
-                    .append(" | ").append(r.percentOfPeak() == null ? ""
-                            : String.format(Locale.ROOT, "%.1f%%", r.percentOfPeak()))
+                    .append(" | ").append(percentOfPeak(r))
+                    .append(" | ").append(r.peak() == null || r.peak().percentOfBest() == null ? ""
+                            : String.format(Locale.ROOT, "%.1f%%", r.peak().percentOfBest()))
                     .append(" | ").append(checks(r))
                     .append(" |\n");
         }
         return sb.toString();
+    }
+
+    /** % of the engine's own peak; marked when the engine has no calibration of its own and the best is used. */
+    static String percentOfPeak(CellResult r) {
+        if (r.percentOfPeak() == null) {
+            return "";
+        }
+        String v = String.format(Locale.ROOT, "%.1f%%", r.percentOfPeak());
+        return r.peak() != null && CellResult.Peak.BEST.equals(r.peak().basis()) ? v + " \\*" : v;
     }
 
     static String details(List<CellResult> ok) {
@@ -257,11 +295,28 @@ public final class MarkdownReport {
                 + "|---|---|---:|---:|---:|---|\n" + sb;
     }
 
-    private static String serverCell(CellResult r) {
+    /**
+     * The server outcome: the rate and the p99 of the run it rests on (for a search, the full-length confirming run),
+     * whether that met the bound, and how many trials the search took.
+     */
+    static String serverCell(CellResult r) {
         CellResult.Server s = r.server();
-        return String.format(Locale.ROOT, "%,.0f req/s, p99 %s ms %s %s ms bound%s", s.achievedRate(),
-                ms(r.latency().p99Ms()), s.boundMet() ? "within" : "**over**", ms(s.boundMs()),
-                s.searched() ? " (searched)" : "");
+        long confirms = s.confirmations();
+        long probes = s.trials().size() - confirms;
+        String p99 = r.latency() == null ? "n/a" : ms(r.latency().p99Ms());
+        if (!s.searched()) {
+            return String.format(Locale.ROOT, "%,.0f req/s (fixed rate %,.0f), p99 %s ms %s %s ms bound",
+                    s.achievedRate(), s.targetRate(), p99, s.boundMet() ? "within" : "**over**", ms(s.boundMs()));
+        }
+        String trials = String.format(Locale.ROOT, "%d trials: %d probe%s, %d confirming run%s", s.trials().size(),
+                probes, probes == 1 ? "" : "s", confirms, confirms == 1 ? "" : "s");
+        String capacity = s.capacity() == null ? "" : String.format(Locale.ROOT, "; capacity %,.0f/s", s.capacity());
+        if (!s.boundMet()) {
+            return String.format(Locale.ROOT, "**no rate met the %s ms bound** in a confirming run (last: %,.0f req/s, "
+                    + "p99 %s ms; %s%s)", ms(s.boundMs()), s.targetRate(), p99, trials, capacity);
+        }
+        return String.format(Locale.ROOT, "%,.0f req/s, confirming p99 %s ms within %s ms bound (searched, %s%s)",
+                s.achievedRate(), p99, ms(s.boundMs()), trials, capacity);
     }
 
     private static String status(CellResult r) {

@@ -6,11 +6,12 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Whether a number can be trusted. {@code invalid}: a correctness check failed or none was made, or the measurement
- * ran shorter than {@link #MIN_MEASURED_SECONDS}. {@code inconsistent}: the cell's independent measures disagree
- * (JMH's score, the bare loop and the latency phase beyond their tolerance, the bare loop before and after JMH's
- * iterations), or the process kept more than {@link #MAX_EXTRA_CORES} cores busy beyond its threads; the reason
- * gives the ratios. {@code noisy}: no steady state within the warm-up cap: fewer than {@link #MIN_ITERATIONS} iterations, a confidence
+ * Whether a number can be trusted. {@code invalid}: a correctness check failed or none was made, the measurement
+ * ran shorter than {@link #MIN_MEASURED_SECONDS}, or a server-scenario search found no rate whose full-length
+ * confirming run met the p99 bound. {@code inconsistent}: the cell's independent measures disagree (JMH's score, the
+ * bare loop and the latency phase beyond their tolerance, the bare loop before and after JMH's iterations), or the
+ * process kept more than {@link #MAX_EXTRA_CORES} cores busy beyond its threads; the reason gives the ratios.
+ * {@code noisy}: no steady state within the warm-up cap, fewer than {@link #MIN_ITERATIONS} iterations, a confidence
  * half-width above {@link #NOISY_RELATIVE_ERROR} of the score, or fewer than {@link #MIN_LATENCY_SAMPLES} timed
  * calls behind the latency percentiles. Otherwise {@code valid}.
  */
@@ -59,6 +60,10 @@ public final class Verdicts {
                     .map(Check::name).collect(Collectors.joining(", "))};
         }
         boolean server = "server".equals(r.mode());
+        if (server && r.server() != null && r.server().searched() && !r.server().boundMet()) {
+            return new String[] {INVALID, r.server().reason() != null ? r.server().reason()
+                    : "no rate met the p99 bound in a confirming run"};
+        }
         double measured = server && r.latency() != null ? r.latency().seconds()
                 : r.samples().size() * profile.measurementSeconds();
         if (measured < MIN_MEASURED_SECONDS) {

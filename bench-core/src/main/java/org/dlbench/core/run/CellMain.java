@@ -58,8 +58,22 @@ public final class CellMain {
         System.exit(0);
     }
 
-    /** The parent asks for the matrix-multiply speed of every engine in this module that can measure it. */
-    public record CalibrateRequest(int threads, int n, double seconds) {
+    /**
+     * The parent asks for the matrix-multiply speed of every engine in this module that can measure it: one unrecorded
+     * warm-up call of {@code warmupSeconds}, then {@code samples} calls of {@code sampleSeconds} each.
+     */
+    public record CalibrateRequest(int threads, int n, double sampleSeconds, int samples, double warmupSeconds) {
+    }
+
+    /**
+     * The calibrations measured in this module, and for every engine here that computes with another engine's
+     * library, that engine's name ({@link EngineAdapter#calibratedBy}).
+     */
+    public record CalibrateAnswer(List<Host.Calibration> calibrations, Map<String, String> calibratedBy) {
+        public CalibrateAnswer {
+            calibrations = calibrations == null ? List.of() : List.copyOf(calibrations);
+            calibratedBy = calibratedBy == null ? Map.of() : Map.copyOf(calibratedBy);
+        }
     }
 
     static List<DescribeRequest.Answer> describe(DescribeRequest req) {
@@ -78,19 +92,28 @@ public final class CellMain {
         return answers;
     }
 
-    static List<Host.Calibration> calibrate(CalibrateRequest req) {
+    static CalibrateAnswer calibrate(CalibrateRequest req) {
         List<Host.Calibration> result = new ArrayList<>();
+        Map<String, String> calibratedBy = new java.util.TreeMap<>();
         for (EngineAdapter adapter : Adapters.all()) {
+            String by = adapter.calibratedBy();
+            if (by != null && !by.equals(adapter.name())) {
+                calibratedBy.put(adapter.name(), by);
+            }
             try {
-                OptionalDouble g = adapter.sgemmGflops(req.n(), req.threads(), req.seconds());
-                if (g.isPresent()) {
-                    result.add(new Host.Calibration(adapter.name(), req.threads(), req.n(), g.getAsDouble()));
+                if (adapter.sgemmGflops(req.n(), req.threads(), req.warmupSeconds()).isEmpty()) {
+                    continue;
                 }
+                List<Double> samples = new ArrayList<>();
+                for (int i = 0; i < req.samples(); i++) {
+                    samples.add(adapter.sgemmGflops(req.n(), req.threads(), req.sampleSeconds()).orElseThrow());
+                }
+                result.add(Host.Calibration.of(adapter.name(), req.threads(), req.n(), samples));
             } catch (Exception | LinkageError e) {
                 System.out.println("[dlbench] " + adapter.name() + " could not calibrate: " + describe(e));
             }
         }
-        return result;
+        return new CalibrateAnswer(result, calibratedBy);
     }
 
     /** Start-up, checks, latency or server phase, then JMH; every failure on the way is reported in the result. */
@@ -190,22 +213,19 @@ public final class CellMain {
                 * req.profile().measurementIterations());
         // warm the engine up before the first arrival, as the closed-loop phases do
         Latencies.closedLoop(call, req.profile().warmupSeconds(), 0, 10, System::nanoTime);
-        ServerScenario.Trial trial;
-        CellResult.Server outcome;
+        ServerScenario.Service service = ServerScenario.service(call, ServerScenario.SYSTEM);
+        java.util.function.Consumer<String> log = line -> System.out.println("[dlbench] server: " + line);
+        ServerScenario.Outcome outcome;
         if (opts.rate() != null) {
             System.out.println("[dlbench] server scenario at " + opts.rate() + " requests/s " + req.key());
-            trial = ServerScenario.run(call, opts.rate(), seconds);
-            outcome = new CellResult.Server(opts.rate(), trial.achievedRate(), opts.boundMs(),
-                    trial.meets(opts.boundMs()), false, List.of(opts.rate()));
+            outcome = ServerScenario.fixed(service, opts.rate(), opts.boundMs(), seconds, log);
         } else {
             System.out.println("[dlbench] server scenario: searching the highest rate with p99 <= " + opts.boundMs()
                     + " ms " + req.key());
-            List<ServerScenario.Trial> last = new ArrayList<>();
-            outcome = ServerScenario.search(call, opts.boundMs(), Math.max(0.5, seconds / 5), seconds, last);
-            trial = last.get(0);
+            outcome = ServerScenario.search(service, opts.boundMs(), Math.max(0.5, seconds / 5), seconds, log);
         }
-        double rate = trial.achievedRate();
-        return result.latency(trial.latencies().summary()).server(outcome)
+        double rate = outcome.reported().achievedRate();
+        return result.latency(outcome.reported().latency()).server(outcome.server())
                 .score(rate, null, List.of()).gflops(rate * workload.forwardFlops() / 1e9)
                 .memory(MemoryProbe.peak("checking JVM")).seconds((System.nanoTime() - cellStart) / 1e9).build();
     }

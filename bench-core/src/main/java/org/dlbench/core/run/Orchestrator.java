@@ -37,7 +37,13 @@ public final class Orchestrator {
     private static final long DESCRIBE_TIMEOUT_SECONDS = 120;
     /** Large enough to reach BLAS peak on a CPU, small enough to take seconds. */
     static final int CALIBRATION_N = 1024;
-    static final double CALIBRATION_SECONDS = 2.0;
+    /**
+     * Per engine and thread count: an unrecorded warm-up, then 5 samples whose median is the peak (about 2 s in all,
+     * as one 2 s sample took before; a single sample moved by 20% between runs).
+     */
+    static final int CALIBRATION_SAMPLES = 5;
+    static final double CALIBRATION_SAMPLE_SECONDS = 0.35;
+    static final double CALIBRATION_WARMUP_SECONDS = 0.25;
 
     /** Set by Ctrl-C: the cell being measured is not recorded. */
     private volatile boolean stopping;
@@ -204,35 +210,40 @@ public final class Orchestrator {
         return 6 + jmh + p.warmupSeconds() + p.latencySeconds();
     }
 
-    /** Verdict and efficiency, decided here where the profile and the host's peak are known. */
+    /**
+     * Verdict and efficiency, decided here where the profile and the host's peaks are known: % of peak against the
+     * engine's own library (the best engine's when it has none), with the best engine's beside it.
+     */
     private CellResult judge(CellResult r, Host host) {
         if (r.status() != Status.OK) {
             return r;
         }
-        Double peak = host.peakGflops(r.threads());
-        CellResult withPeak = peak == null || r.gflops() == null ? r
-                : r.toBuilder().percentOfPeak(100 * r.gflops() / peak).build();
-        return Verdicts.judge(withPeak, options.profile());
+        return Verdicts.judge(host.withEfficiency(r), options.profile());
     }
 
-    /** Matrix-multiply peak per thread count, measured by every engine module that takes part and can. */
+    /**
+     * Matrix-multiply peak per thread count, measured by every engine module that takes part and can: the median of
+     * {@link #CALIBRATION_SAMPLES} samples with their spread, linked to the engines that compute with that library.
+     */
     private List<Host.Calibration> calibrate(List<Planned> plan, Map<String, EngineFamily> familyOf, Path dir)
             throws IOException, InterruptedException {
         List<Host.Calibration> all = new ArrayList<>();
+        Map<String, String> calibratedBy = new LinkedHashMap<>();
         List<EngineFamily> used = plan.stream().filter(p -> p.unsupportedReason() == null)
                 .map(p -> familyOf.get(p.key().engine())).distinct().toList();
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         for (EngineFamily family : used) {
             for (int threads : options.threads()) {
-                out.printf(Locale.ROOT, "Calibrating %dx%d float32 matrix multiply with %s, %d thread(s) ... ",
-                        CALIBRATION_N, CALIBRATION_N, family.name(), threads);
+                out.printf(Locale.ROOT, "Calibrating %dx%d float32 matrix multiply with %s, %d thread(s), median of %d"
+                        + " ... ", CALIBRATION_N, CALIBRATION_N, family.name(), threads, CALIBRATION_SAMPLES);
                 out.flush();
                 String id = "calibrate-" + family.name() + "-t" + threads;
                 Path request = tmp.resolve(id + ".json");
                 Path answer = tmp.resolve(id + ".out.json");
                 Files.deleteIfExists(answer);
                 ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
-                        new CellMain.CalibrateRequest(threads, CALIBRATION_N, CALIBRATION_SECONDS)));
+                        new CellMain.CalibrateRequest(threads, CALIBRATION_N, CALIBRATION_SAMPLE_SECONDS,
+                                CALIBRATION_SAMPLES, CALIBRATION_WARMUP_SECONDS)));
                 ChildJvm.Exit exit = ChildJvm.run(family.classpath(), options.childJvmArgs(),
                         List.of("calibrate", request.toString(), answer.toString()), threads, options.cache(), tmp,
                         dir.resolve("logs").resolve(id + ".log"), DESCRIBE_TIMEOUT_SECONDS);
@@ -240,15 +251,17 @@ public final class Orchestrator {
                     out.println("failed: " + exit.describe(DESCRIBE_TIMEOUT_SECONDS));
                     continue;
                 }
-                List<Host.Calibration> got = ResultsIO.JSON.readValue(answer.toFile(),
-                        new TypeReference<List<Host.Calibration>>() { });
-                out.println(got.isEmpty() ? "no engine here measures it" : got.stream()
-                        .map(c -> String.format(Locale.ROOT, "%s %.1f GFLOP/s", c.engine(), c.gflops()))
+                CellMain.CalibrateAnswer got = ResultsIO.JSON.readValue(answer.toFile(),
+                        CellMain.CalibrateAnswer.class);
+                out.println(got.calibrations().isEmpty() ? "no engine here measures it" : got.calibrations().stream()
+                        .map(c -> String.format(Locale.ROOT, "%s %.1f GFLOP/s (%.1f-%.1f)", c.engine(), c.gflops(),
+                                c.minGflops(), c.maxGflops()))
                         .collect(Collectors.joining(", ")));
-                all.addAll(got);
+                all.addAll(got.calibrations());
+                calibratedBy.putAll(got.calibratedBy());
             }
         }
-        return all;
+        return Host.link(all, calibratedBy);
     }
 
     private static RunResult withHost(RunResult r, Host host) {

@@ -73,7 +73,8 @@ class ResultsIOTest {
         assertTrue(md.contains("| Engine | mlp infer | mlp train |\n|---|---|---|\n| PyTorch | ok | - |\n| TensorFlow | - | unsupported |"), md);
         assertTrue(md.contains("| PyTorch | mlp | infer | 32 | 1 | 0.019 | 0.021 | 0.030 | 0.050 | 0.200 | 800 | 20.00 "
                 + "| 3.50 | 286 | 48 |"), md);
-        assertTrue(md.contains("Calibrated float32 matmul peak: 100.0 GFLOP/s (PyTorch, 1 thread, n=1024)"), md);
+        assertTrue(md.contains("Calibrated float32 matmul peak (1024x1024 unless said; median of each engine's samples, "
+                + "min-max): PyTorch 100.0 GFLOP/s (1 sample; 1 thread). Best: 100.0 GFLOP/s (PyTorch) at 1 thread."), md);
         assertTrue(md.contains("| unsupported: cannot train |"), md);
         assertTrue(md.contains("ok, CHECK FAILED"), md);
         assertTrue(md.contains("FAILED forward_matches_reference (max abs error 3)"), md);

@@ -21,6 +21,15 @@ public final class SparkDl4jAdapter implements EngineAdapter {
         return NAME;
     }
 
+    /**
+     * Every Spark worker trains with DL4J's ND4J BLAS (one thread each): % of peak is against the single-process DL4J
+     * engine's calibration at the same thread count (the number of workers).
+     */
+    @Override
+    public String calibratedBy() {
+        return "DL4J";
+    }
+
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
         if (mode == Mode.INFER) {
