@@ -26,6 +26,10 @@ public final class MarkdownReport {
         sb.append("\n## Capability matrix\n\n").append(matrix(run.results()));
         sb.append("\n## Throughput\n\n").append(table(run.results()));
         List<CellResult> ok = run.results().stream().filter(r -> r.status() == Status.OK).toList();
+        String crossCheck = CrossCheckReport.table(ok);
+        if (!crossCheck.isEmpty()) {
+            sb.append("\n## Cross-check: three measures of every cell\n\n").append(crossCheck);
+        }
         if (ok.stream().anyMatch(r -> r.latency() != null || r.startup() != null || r.memory() != null)) {
             sb.append("\n## Latency, time to first result, memory\n\n").append(details(ok));
         }
