@@ -205,9 +205,11 @@ public final class Orchestrator {
 
     /** A rough wall time per measured cell: JVM starts, checks, warmup, measurement and latency phase. */
     static double estimateSeconds(org.dlbench.core.result.Profile p) {
-        double jmh = Math.max(1, p.forks()) * (p.warmupIterations() * p.warmupSeconds()
-                + p.measurementIterations() * p.measurementSeconds() + 2);
-        return 6 + jmh + p.warmupSeconds() + p.latencySeconds();
+        // per benchmark process: steady-state warm-up (typically 4 windows), JMH's iterations, two bare loops
+        JmhCell.Plan plan = JmhCell.Plan.of(p);
+        double jmh = Math.max(1, p.forks()) * (4 * plan.warmupWindow() + p.warmupIterations() * p.warmupSeconds()
+                + p.measurementIterations() * p.measurementSeconds() + 2 * plan.bareLoopSeconds() + 2);
+        return 6 + jmh + 4 * plan.warmupWindow() + p.latencySeconds();
     }
 
     /**
@@ -370,9 +372,13 @@ public final class Orchestrator {
 
     private static String summary(CellResult r) {
         return switch (r.status()) {
-            case OK -> String.format(Locale.ROOT, "%,.0f samples/s%s%s%s (%.0f s)", r.score(),
+            case OK -> String.format(Locale.ROOT, "%,.0f samples/s%s%s%s%s (%.0f s)", r.score(),
                     r.scoreError() == null || r.scoreError().isNaN() ? ""
                             : String.format(Locale.ROOT, " +- %.1f%%", 100 * r.scoreError() / r.score()),
+                    r.crossCheck() == null || r.crossCheck().bareLoop() == null ? ""
+                            : String.format(Locale.ROOT, " (bare loop %,.0f%s)", r.crossCheck().bareLoop(),
+                                    r.crossCheck().latencyPhase() == null ? "" : String.format(Locale.ROOT,
+                                            ", latency phase %,.0f", r.crossCheck().latencyPhase())),
                     r.checksPassed() ? "" : ", CHECK FAILED: " + r.checks().stream().filter(c -> !c.passed())
                             .map(Check::name).collect(Collectors.joining(", ")),
                     r.verdict() == null || r.verdict().equals(Verdicts.VALID) ? ""
