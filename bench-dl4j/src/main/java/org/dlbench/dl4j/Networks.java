@@ -2,7 +2,9 @@ package org.dlbench.dl4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -134,6 +136,26 @@ final class Networks {
             INDArray b = l.getParam("b");
             copy(b, weights.get(bias), b.shape(), bias);
         }
+    }
+
+    /**
+     * The network's parameters by canonical name in canonical layout: the inverse of {@link #load}. DenseLayer W
+     * [nIn, nOut] is transposed back to [out, in]; ConvolutionLayer W [nOut, nIn, kH, kW] is already canonical;
+     * biases ([1, n] in DL4J) become flat vectors. Fresh Java arrays, read in logical (row-major) order.
+     */
+    static Map<String, float[]> read(MultiLayerNetwork net, Workload w, Plan plan) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Stage stage : w.stages()) {
+            if (stage.params().isEmpty()) {
+                continue;
+            }
+            org.deeplearning4j.nn.api.Layer l = net.getLayer(plan.layerOfStage()[stage.index()]);
+            INDArray weight = l.getParam("W");
+            out.put(stage.params().get(0).name(),
+                    Arrays4j.toFloats(stage.layer() instanceof Layer.Dense ? weight.transpose() : weight));
+            out.put(stage.params().get(1).name(), Arrays4j.toFloats(l.getParam("b")));
+        }
+        return out;
     }
 
     private static void copy(INDArray param, float[] values, long[] shape, String name) {

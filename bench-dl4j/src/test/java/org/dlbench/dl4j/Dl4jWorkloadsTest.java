@@ -18,6 +18,8 @@ import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.reference.ReferenceModel;
 import org.dlbench.core.reference.Tolerance;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.run.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +42,20 @@ class Dl4jWorkloadsTest {
         try (Session s = open(engine, w, batch, 1, Mode.INFER)) {
             Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(fixed.features()), expected);
             assertTrue(o.passed(), engine + " " + name + ": " + o.detail());
+        }
+    }
+
+    /** The first SGD step equals the reference step on the workloads that cover strides, padding, both poolings. */
+    @ParameterizedTest
+    @CsvSource({"DL4J, strided", "DL4J, pool-first", "DL4J, flat-image",
+        "DL4J-SameDiff, strided", "DL4J-SameDiff, pool-first", "DL4J-SameDiff, flat-image"})
+    void customWorkloadsTakeTheReferenceTrainingStep(String engine, String name) throws Exception {
+        Workload w = TestWorkloads.load(name);
+        int batch = 4;
+        try (Session s = open(engine, w, batch, 1, Mode.TRAIN)) {
+            Check c = CorrectnessChecks.trainingStep(s, w, Weights.initial(w), batch);
+            System.out.println(engine + " " + name + " " + c.name() + ": " + c.detail());
+            assertTrue(c.passed(), engine + " " + name + ": " + c.detail());
         }
     }
 
