@@ -51,7 +51,7 @@ final class Dl4jSession implements Session {
                 + ",inference=" + logits.getLayerWiseConfigurations().getInferenceWorkspaceMode());
         s.put("cache_mode", logits.getLayerWiseConfigurations().getCacheMode().name());
         s.put("convolution_mode", Networks.CONVOLUTION_MODE.name());
-        s.put("loss", "LossLayer(softmax, MCXENT)");
+        s.put("loss", "LossLayer(softmax, MCXENT softmaxClipEps=" + Networks.SOFTMAX_CLIP_EPS + ")");
         s.put("updater", "Sgd(" + w.learningRate() + ")");
         return new Dl4jSession(w, plan, logits, training, Collections.unmodifiableMap(s));
     }

@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Turns a workload into DL4J {@link MultiLayerConfiguration}s and copies the shared weights in.
@@ -40,6 +40,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 final class Networks {
     static final WorkspaceMode WORKSPACES = WorkspaceMode.ENABLED;
     static final ConvolutionMode CONVOLUTION_MODE = ConvolutionMode.Truncate;
+    /**
+     * MCXENT clips the softmax output to [eps, 1 - eps] before the log. DL4J's default eps 1e-10 caps each sample's
+     * loss at 23.03, so the score stops being the mean cross-entropy as soon as a sample's probability of its label
+     * falls below 1e-10 (LeNet does that in its first steps at learning rate 0.05; the training-step check caught
+     * it). 1e-30 keeps the score exact up to a sample loss of 69 and still keeps a float32 probability that
+     * underflows to 0 from making the score infinite or NaN; its effect on the gradient (p - y, with p clipped) is
+     * below 1e-29.
+     */
+    static final double SOFTMAX_CLIP_EPS = 1e-30;
 
     private Networks() {
     }
@@ -111,7 +120,7 @@ final class Networks {
             list.layer(l.clone());
         }
         if (withLoss) {
-            list.layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            list.layer(new LossLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null))
                     .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         }
         return list.setInputType(plan.inputType()).build();
