@@ -17,14 +17,16 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 final class Dl4jSession implements Session {
     private final Workload workload;
+    private final Networks.Plan plan;
     private final MultiLayerNetwork logits;
     private final MultiLayerNetwork training;
     private final Map<String, String> settings;
     private boolean closed;
 
-    private Dl4jSession(Workload workload, MultiLayerNetwork logits, MultiLayerNetwork training,
+    private Dl4jSession(Workload workload, Networks.Plan plan, MultiLayerNetwork logits, MultiLayerNetwork training,
                         Map<String, String> settings) {
         this.workload = workload;
+        this.plan = plan;
         this.logits = logits;
         this.training = training;
         this.settings = settings;
@@ -49,9 +51,9 @@ final class Dl4jSession implements Session {
                 + ",inference=" + logits.getLayerWiseConfigurations().getInferenceWorkspaceMode());
         s.put("cache_mode", logits.getLayerWiseConfigurations().getCacheMode().name());
         s.put("convolution_mode", Networks.CONVOLUTION_MODE.name());
-        s.put("loss", "LossLayer(softmax, MCXENT)");
+        s.put("loss", "LossLayer(softmax, MCXENT softmaxClipEps=" + Networks.SOFTMAX_CLIP_EPS + ")");
         s.put("updater", "Sgd(" + w.learningRate() + ")");
-        return new Dl4jSession(w, logits, training, Collections.unmodifiableMap(s));
+        return new Dl4jSession(w, plan, logits, training, Collections.unmodifiableMap(s));
     }
 
     @Override
@@ -81,6 +83,12 @@ final class Dl4jSession implements Session {
         INDArray y = Arrays4j.oneHot(batch.oneHot(), batch.size(), batch.classes());
         training.fit(new DataSet(x, y));
         return (float) training.score();
+    }
+
+    /** The training network's parameters in canonical names and layouts (see {@link Networks#read}). */
+    @Override
+    public Map<String, float[]> parameters() {
+        return Networks.read(training, workload, plan);
     }
 
     /** For tests: the network {@code infer} runs (its parameters are the training network's). */

@@ -2,7 +2,9 @@ package org.dlbench.dl4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -25,7 +27,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Turns a workload into DL4J {@link MultiLayerConfiguration}s and copies the shared weights in.
@@ -38,6 +40,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 final class Networks {
     static final WorkspaceMode WORKSPACES = WorkspaceMode.ENABLED;
     static final ConvolutionMode CONVOLUTION_MODE = ConvolutionMode.Truncate;
+    /**
+     * MCXENT clips the softmax output to [eps, 1 - eps] before the log. DL4J's default eps 1e-10 caps each sample's
+     * loss at 23.03, so the score stops being the mean cross-entropy as soon as a sample's probability of its label
+     * falls below 1e-10 (LeNet does that in its first steps at learning rate 0.05; the training-step check caught
+     * it). 1e-30 keeps the score exact up to a sample loss of 69 and still keeps a float32 probability that
+     * underflows to 0 from making the score infinite or NaN; its effect on the gradient (p - y, with p clipped) is
+     * below 1e-29.
+     */
+    static final double SOFTMAX_CLIP_EPS = 1e-30;
 
     private Networks() {
     }
@@ -109,7 +120,7 @@ final class Networks {
             list.layer(l.clone());
         }
         if (withLoss) {
-            list.layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            list.layer(new LossLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null))
                     .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         }
         return list.setInputType(plan.inputType()).build();
@@ -134,6 +145,26 @@ final class Networks {
             INDArray b = l.getParam("b");
             copy(b, weights.get(bias), b.shape(), bias);
         }
+    }
+
+    /**
+     * The network's parameters by canonical name in canonical layout: the inverse of {@link #load}. DenseLayer W
+     * [nIn, nOut] is transposed back to [out, in]; ConvolutionLayer W [nOut, nIn, kH, kW] is already canonical;
+     * biases ([1, n] in DL4J) become flat vectors. Fresh Java arrays, read in logical (row-major) order.
+     */
+    static Map<String, float[]> read(MultiLayerNetwork net, Workload w, Plan plan) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Stage stage : w.stages()) {
+            if (stage.params().isEmpty()) {
+                continue;
+            }
+            org.deeplearning4j.nn.api.Layer l = net.getLayer(plan.layerOfStage()[stage.index()]);
+            INDArray weight = l.getParam("W");
+            out.put(stage.params().get(0).name(),
+                    Arrays4j.toFloats(stage.layer() instanceof Layer.Dense ? weight.transpose() : weight));
+            out.put(stage.params().get(1).name(), Arrays4j.toFloats(l.getParam("b")));
+        }
+        return out;
     }
 
     private static void copy(INDArray param, float[] values, long[] shape, String name) {

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
+import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -95,6 +97,30 @@ final class SameDiffSession implements Session {
         }
         iteration++;
         return loss;
+    }
+
+    /**
+     * The graph's variables in canonical names and layouts: dense weights are stored [in, out] (x W + b) and are
+     * transposed back to [out, in]; conv weights are stored YXIO [kH, kW, in, out] and are permuted back to
+     * [out, in, kH, kW]; biases are [n] already.
+     */
+    @Override
+    public Map<String, float[]> parameters() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Stage stage : workload.stages()) {
+            if (stage.params().isEmpty()) {
+                continue;
+            }
+            String weight = stage.params().get(0).name();
+            String bias = stage.params().get(1).name();
+            INDArray w = sd.getVariable(weight).getArr();
+            INDArray canonical = stage.layer() instanceof Layer.Dense
+                    ? w.transpose()
+                    : w.permute(3, 2, 0, 1);
+            out.put(weight, Arrays4j.toFloats(canonical));
+            out.put(bias, Arrays4j.toFloats(sd.getVariable(bias).getArr()));
+        }
+        return out;
     }
 
     /** For tests: the graph with its variables. */

@@ -16,8 +16,11 @@ import org.dlbench.core.adapter.Support;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
+import org.dlbench.core.reference.Metrics;
 import org.dlbench.core.reference.ReferenceModel;
 import org.dlbench.core.reference.Tolerance;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.run.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +43,46 @@ class Dl4jWorkloadsTest {
         try (Session s = open(engine, w, batch, 1, Mode.INFER)) {
             Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(fixed.features()), expected);
             assertTrue(o.passed(), engine + " " + name + ": " + o.detail());
+        }
+    }
+
+    /** The first SGD step equals the reference step on the workloads that cover strides, padding, both poolings. */
+    @ParameterizedTest
+    @CsvSource({"DL4J, strided", "DL4J, pool-first", "DL4J, flat-image",
+        "DL4J-SameDiff, strided", "DL4J-SameDiff, pool-first", "DL4J-SameDiff, flat-image"})
+    void customWorkloadsTakeTheReferenceTrainingStep(String engine, String name) throws Exception {
+        Workload w = TestWorkloads.load(name);
+        int batch = 4;
+        try (Session s = open(engine, w, batch, 1, Mode.TRAIN)) {
+            Check c = CorrectnessChecks.trainingStep(s, w, Weights.initial(w), batch);
+            System.out.println(engine + " " + name + " " + c.name() + ": " + c.detail());
+            assertTrue(c.passed(), engine + " " + name + ": " + c.detail());
+        }
+    }
+
+    /**
+     * The loss a step returns is the mean cross-entropy also when a sample's probability of its label is below
+     * 1e-10, where DL4J's default MCXENT clipping would cap that sample's loss at 23.03: LeNet's second step here.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {MLN, SAMEDIFF})
+    void reportedLossIsTheCrossEntropyWhenASampleIsFarOff(String engine) throws Exception {
+        Workload w = TestWorkloads.load("lenet");
+        SyntheticData data = new SyntheticData(w);
+        int batch = 4;
+        try (Session s = open(engine, w, batch, 1, Mode.TRAIN)) {
+            s.trainStep(data.batch(0, batch));
+            Weights now = Weights.of(w, s.parameters());
+            Batch next = data.batch(1, batch);
+            float[] logits = new ReferenceModel(w, now).forward(next.features(), batch);
+            double worst = 0;
+            for (int i = 0; i < batch; i++) {
+                worst = Math.max(worst, Metrics.crossEntropy(java.util.Arrays.copyOfRange(logits,
+                        i * w.classes(), (i + 1) * w.classes()), new int[] {next.labels()[i]}, w.classes()));
+            }
+            assertTrue(worst > -Math.log(1e-10), "the case needs a sample loss above 23.03, worst is " + worst);
+            double expected = Metrics.crossEntropy(logits, next.labels(), w.classes());
+            assertEquals(expected, s.trainStep(next), 1e-4 * expected, engine);
         }
     }
 

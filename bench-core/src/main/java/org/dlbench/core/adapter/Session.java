@@ -34,6 +34,26 @@ public interface Session extends AutoCloseable {
         throw new UnsupportedOperationException("this engine does not train");
     }
 
+    /**
+     * The trainable parameters as the engine holds them now, read back from the engine: every parameter of the
+     * workload by canonical name ({@code layer<i>.weight}, {@code layer<i>.bias}) in canonical layout (dense
+     * [out, in], conv [out, in, k, k]), as fresh arrays. For the data-parallel engine, the parameters a step ends
+     * with (the driver's averaged copy). Sessions that train must implement it: the training check compares them
+     * with the reference SGD step.
+     */
+    default Map<String, float[]> parameters() {
+        throw new UnsupportedOperationException("this session cannot read its parameters back from the engine");
+    }
+
+    /**
+     * What the next {@link #trainStep}{@code (batch)} will train on, for a reference to redo it; ask before that
+     * step. By default the step is one SGD step on the batch given. A session whose step is something else (a
+     * data-parallel averaging round over batches of its own) describes that round here.
+     */
+    default TrainingRound nextTrainingRound(Batch batch) {
+        return TrainingRound.single(batch);
+    }
+
     @Override
     void close();
 }

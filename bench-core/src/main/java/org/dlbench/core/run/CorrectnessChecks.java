@@ -1,25 +1,42 @@
 package org.dlbench.core.run;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.TrainingRound;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.reference.ReferenceModel;
+import org.dlbench.core.reference.ReferenceTraining;
 import org.dlbench.core.reference.Tolerance;
 import org.dlbench.core.result.Check;
+import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Workload;
 
 /**
  * The checks every measured cell carries, made on a fresh session before timing starts: the engine's forward pass
- * from the shared weights matches the reference, and (for training) SGD steps lower the loss.
+ * from the shared weights matches the reference, and (for training) the engine's first SGD step matches the
+ * reference step and SGD steps lower the loss.
  */
 public final class CorrectnessChecks {
     public static final String FORWARD = "forward_matches_reference";
     public static final String TRAINING = "training_lowers_loss";
+    public static final String TRAINING_STEP = "training_step_matches_reference";
+    /**
+     * How far the engine's update of a parameter tensor may be from the reference update, as a fraction of the
+     * reference update's size (L2 norms over the tensor): a learning rate 10x off misses by 0.9 or 9, a missing
+     * update by 1, a sign error by 2; float32 engines land around 1e-6 to 1e-4.
+     */
+    public static final double STEP_TOLERANCE = 1e-2;
+    /** How far the loss a step returns may be from the reference loss: absolute plus relative to the loss. */
+    public static final Tolerance LOSS_TOLERANCE = new Tolerance(1e-5, 1e-4);
+    /** How far the parameters read back before the step may be from the shared weights the session was given. */
+    static final Tolerance START_TOLERANCE = new Tolerance(1e-7, 1e-6);
     /** Steps the run-time training check takes; the test suite takes more and also checks accuracy. */
     static final int TRAIN_CHECK_STEPS = 60;
     static final int TRAIN_CHECK_WINDOW = 10;
@@ -58,10 +75,152 @@ public final class CorrectnessChecks {
 
     /**
      * The checks a training session takes before its first step, on the very session that is then timed (called by
-     * the benchmark process).
+     * the benchmark process): its first step must match the reference step.
      */
     public static List<Check> beforeTraining(Session fresh, Workload workload, Weights initial, int batchSize) {
-        return List.of();
+        return List.of(trainingStep(fresh, workload, initial, batchSize));
+    }
+
+    /**
+     * The fixed batch the training-step check trains on: batch number {@code 1_000_100} of the workload's synthetic
+     * data set (default seed), far from the batches the benchmark cycles through and from the other checks' batches.
+     * Data-parallel sessions train on their own batches instead and say which in {@link Session#nextTrainingRound}.
+     */
+    public static Batch trainingStepInput(Workload workload, int batchSize) {
+        return new SyntheticData(workload).batch(CHECK_BATCH + 100, batchSize);
+    }
+
+    /**
+     * The engine's first training step against the reference step ({@link ReferenceTraining}): on a session that
+     * has taken no step yet, reads the parameters back (they must be the shared {@code initial} weights), takes one
+     * {@link Session#trainStep} on {@link #trainingStepInput}, reads the parameters again and compares, for every
+     * parameter tensor, the engine's update (after - before) with the reference update: the L2 norm of their
+     * difference must be within {@link #STEP_TOLERANCE} of the reference update's norm (plus one float32 rounding
+     * step per element). The loss the step returns must match the reference loss within {@link #LOSS_TOLERANCE}.
+     * What the step trains on comes from {@link Session#nextTrainingRound}, so a data-parallel round is checked
+     * against the same round redone by the reference. A session that cannot read its parameters back fails.
+     */
+    public static Check trainingStep(Session fresh, Workload workload, Weights initial, int batchSize) {
+        Batch batch = trainingStepInput(workload, batchSize);
+        TrainingRound round;
+        Map<String, float[]> before;
+        try {
+            round = fresh.nextTrainingRound(batch);
+            before = copy(fresh.parameters());
+        } catch (UnsupportedOperationException e) {
+            return new Check(TRAINING_STEP, false, "the session cannot read its parameters back from the engine ("
+                    + e.getMessage() + "), so its training step cannot be checked against the reference");
+        }
+        String missing = missingParameters(workload, before, "before the step");
+        if (missing != null) {
+            return new Check(TRAINING_STEP, false, missing);
+        }
+        for (ParamSpec p : workload.params()) {
+            Tolerance.Outcome o = START_TOLERANCE.compare(before.get(p.name()), initial.get(p.name()));
+            if (!o.passed()) {
+                return new Check(TRAINING_STEP, false, "before its first step the engine's " + p.name()
+                        + " is not the shared initial value: " + o.detail());
+            }
+        }
+        float loss = fresh.trainStep(batch);
+        Map<String, float[]> after = copy(fresh.parameters());
+        ReferenceTraining.Step expected = new ReferenceTraining(workload).round(initial, round);
+        return compareStep(workload, initial, before, after, loss, expected, round);
+    }
+
+    /**
+     * Compares an engine's step (parameters before and after, returned loss) with the reference step taken from
+     * {@code initial}; the core of {@link #trainingStep}, open to tests with a deliberately wrong reference.
+     */
+    static Check compareStep(Workload workload, Weights initial, Map<String, float[]> before,
+                             Map<String, float[]> after, double loss, ReferenceTraining.Step expected,
+                             TrainingRound round) {
+        String missing = missingParameters(workload, after, "after the step");
+        if (missing != null) {
+            return new Check(TRAINING_STEP, false, missing);
+        }
+        String worst = null;
+        double worstShare = -1;
+        String worstDetail = "";
+        List<String> failed = new ArrayList<>();
+        for (ParamSpec p : workload.params()) {
+            float[] b = before.get(p.name());
+            float[] a = after.get(p.name());
+            float[] start = initial.get(p.name());
+            double[] ref = expected.parameters().get(p.name());
+            double diff2 = 0;
+            double refNorm2 = 0;
+            double rounding2 = 0;
+            double maxElement = 0;
+            int maxIndex = 0;
+            for (int i = 0; i < a.length; i++) {
+                double engineDelta = (double) a[i] - b[i];
+                double referenceDelta = ref[i] - start[i];
+                double d = engineDelta - referenceDelta;
+                diff2 += d * d;
+                refNorm2 += referenceDelta * referenceDelta;
+                double ulp = Math.ulp(Math.max(Math.abs(a[i]), Math.abs(b[i])));
+                rounding2 += ulp * ulp;
+                if (!(Math.abs(d) <= maxElement)) {
+                    maxElement = Math.abs(d);
+                    maxIndex = i;
+                }
+            }
+            double diff = Math.sqrt(diff2);
+            double refNorm = Math.sqrt(refNorm2);
+            double allowed = STEP_TOLERANCE * refNorm + Math.sqrt(rounding2);
+            boolean ok = diff <= allowed;
+            if (!ok) {
+                failed.add(p.name());
+            }
+            // the worst tensor is the one furthest beyond (or least within) what it is allowed
+            double share = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / allowed;
+            if (worst == null || share > worstShare) {
+                worst = p.name();
+                worstShare = share;
+                double error = refNorm > 0 ? diff / refNorm : (diff > 0 ? Double.POSITIVE_INFINITY : 0);
+                worstDetail = String.format(Locale.ROOT, "update error %.3g of the reference update (L2 %.3g vs %.3g;"
+                        + " largest element error %.3g at %d)", error, diff, refNorm, maxElement, maxIndex);
+            }
+        }
+        double lossError = Math.abs(loss - expected.loss());
+        boolean lossOk = lossError <= LOSS_TOLERANCE.absolute() + LOSS_TOLERANCE.relative() * Math.abs(expected.loss());
+        String what = round.workers().size() == 1 && round.workers().get(0).size() == 1
+                ? "one SGD step on a batch of " + round.samples()
+                : "one averaging round of " + round.workers().size() + " worker(s) x "
+                        + round.workers().get(0).size() + " batch(es), " + round.samples() + " samples";
+        String detail = String.format(Locale.ROOT, "%s: %s %s; loss %.6f vs reference %.6f (%s); tolerance %.0e of"
+                        + " each tensor's update, loss %.0e + %.0e*|ref|",
+                what, failed.isEmpty() ? "worst parameter" : failed.size() + " parameter(s) off, worst",
+                worst + " " + worstDetail, loss, expected.loss(), lossOk ? "ok" : "OFF by " + String.format(Locale.ROOT,
+                        "%.3g", lossError),
+                STEP_TOLERANCE, LOSS_TOLERANCE.absolute(), LOSS_TOLERANCE.relative());
+        if (!failed.isEmpty()) {
+            detail += "; off: " + String.join(", ", failed);
+        }
+        return new Check(TRAINING_STEP, failed.isEmpty() && lossOk, detail);
+    }
+
+    private static String missingParameters(Workload workload, Map<String, float[]> values, String when) {
+        for (ParamSpec p : workload.params()) {
+            float[] v = values.get(p.name());
+            if (v == null || v.length != p.size()) {
+                return "the engine's parameters " + when + " lack " + p + " (got "
+                        + (v == null ? "none" : v.length + " values") + "; have " + values.keySet() + ")";
+            }
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    return "the engine's " + p.name() + " " + when + " holds " + v[i] + " at " + i;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, float[]> copy(Map<String, float[]> values) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v == null ? null : v.clone()));
+        return out;
     }
 
     /** All checks of a cell, given the logits of its first inference on {@link #forwardInput}. */

@@ -18,6 +18,8 @@ import org.dlbench.core.data.Weights;
 import org.dlbench.core.reference.Metrics;
 import org.dlbench.core.reference.ReferenceModel;
 import org.dlbench.core.reference.Tolerance;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.run.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What every adapter must do, inherited by each adapter module's test: match the reference forward pass from the
- * shared weights, and (if it trains) lower the loss and beat chance on the synthetic data.
+ * shared weights, and (if it trains) take a first SGD step equal to the reference step, lower the loss and beat chance
+ * on the synthetic data.
  */
 public abstract class AdapterConformanceTest {
     /** Steps and batch of the training test: enough to learn the teacher rule well above chance. */
     protected static final int TRAIN_STEPS = 300;
     protected static final int TRAIN_BATCH = 32;
     protected static final int EVAL_SAMPLES = 512;
+    /** Batch of the training-step check: small, the reference runs in plain Java. */
+    protected static final int STEP_BATCH = 4;
 
     /** The engine name as registered. */
     protected abstract String engine();
@@ -102,6 +107,24 @@ public abstract class AdapterConformanceTest {
             assertTrue(lastSteps < 0.8 * firstSteps, summary);
             assertTrue(lossAfter < lossBefore, summary);
             assertTrue(accuracy > 2.0 / w.classes(), "accuracy must be well above chance: " + summary);
+        }
+    }
+
+    /**
+     * The engine's first SGD step equals the reference step: parameters read back from the engine moved as plain SGD
+     * on mean softmax cross-entropy moves them, and the returned loss is the reference loss before the update.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "lenet"})
+    void firstTrainingStepMatchesTheReference(String name) throws Exception {
+        if (!trains()) {
+            return;
+        }
+        Workload w = Workloads.resolve(name);
+        try (Session s = open(w, STEP_BATCH, Mode.TRAIN)) {
+            Check c = CorrectnessChecks.trainingStep(s, w, Weights.initial(w), STEP_BATCH);
+            System.out.println(engine() + " " + name + " " + c.name() + ": " + c.detail());
+            assertTrue(c.passed(), engine() + " " + name + ": " + c.detail());
         }
     }
 

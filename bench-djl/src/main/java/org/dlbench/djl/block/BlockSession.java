@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -46,6 +47,7 @@ final class BlockSession implements Session {
     private final ByteBuffer input;
     private final FloatBuffer inputFloats;
     private final Map<String, String> settings;
+    private final Map<String, Parameter> parameters;
 
     BlockSession(DjlBlockAdapter adapter, Engine engine, SessionSpec spec, Map<String, String> settings) {
         this.adapter = adapter;
@@ -55,7 +57,9 @@ final class BlockSession implements Session {
         this.inputShape = WorkloadBlocks.inputShape(workload, batch);
         ai.djl.Device device = spec.device().isCpu() ? ai.djl.Device.cpu() : ai.djl.Device.gpu(spec.device().index());
         Set<String> loaded = Collections.synchronizedSet(new HashSet<>());
-        this.block = WorkloadBlocks.build(workload, spec.weights(), loaded);
+        Map<String, Parameter> bound = new LinkedHashMap<>();
+        this.block = WorkloadBlocks.build(workload, spec.weights(), loaded, bound);
+        this.parameters = Collections.unmodifiableMap(bound);
         Model m = Model.newInstance("dlbench-" + workload.name(), device, engine.getEngineName());
         Trainer t = null;
         try {
@@ -154,6 +158,22 @@ final class BlockSession implements Session {
             adapter.awaitCompletion();
             return result;
         }
+    }
+
+    /**
+     * The block's parameter arrays, by canonical name. DJL's Linear and Conv2d hold weights as [out, in] and
+     * [out, in, k, k], the canonical layouts (checked when they were loaded). These arrays are the ones forward
+     * passes read and the trainer's update writes: PyTorch updates them in place; MXNet's parameter server pulls the
+     * KVStore's updated copy into them after every step. Reading waits for queued work.
+     */
+    @Override
+    public Map<String, float[]> parameters() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            NDArray a = e.getValue().getArray();
+            out.put(e.getKey(), a.toFloatArray());
+        }
+        return out;
     }
 
     private NDArray features(NDManager scope, float[] features) {

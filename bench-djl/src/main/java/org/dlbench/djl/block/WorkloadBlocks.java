@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.Layer;
@@ -28,14 +29,15 @@ final class WorkloadBlocks {
 
     /**
      * The block for a workload, each parameter set to start from the shared weights. {@code loaded} collects the
-     * canonical names as the engine initialises them, so the caller can check that nothing was left at DJL's default.
+     * canonical names as the engine initialises them, so the caller can check that nothing was left at DJL's default;
+     * {@code bound} receives each block parameter under its canonical name, for reading the values back.
      */
-    static SequentialBlock build(Workload workload, Weights weights, Set<String> loaded) {
+    static SequentialBlock build(Workload workload, Weights weights, Set<String> loaded, Map<String, Parameter> bound) {
         SequentialBlock seq = new SequentialBlock();
         for (Stage stage : workload.stages()) {
             Layer layer = stage.layer();
             if (layer instanceof Layer.Dense d) {
-                seq.add(bind(Linear.builder().setUnits(d.units()).build(), stage, weights, loaded));
+                seq.add(bind(Linear.builder().setUnits(d.units()).build(), stage, weights, loaded, bound));
                 addActivation(seq, d.activation());
             } else if (layer instanceof Layer.Conv2d c) {
                 Block conv = Conv2d.builder()
@@ -44,7 +46,7 @@ final class WorkloadBlocks {
                         .optStride(square(c.stride()))
                         .optPadding(square(c.padding()))
                         .build();
-                seq.add(bind(conv, stage, weights, loaded));
+                seq.add(bind(conv, stage, weights, loaded, bound));
                 addActivation(seq, c.activation());
             } else if (layer instanceof Layer.MaxPool2d p) {
                 // no padding, floor rounding: the workload's own output-size rule
@@ -86,7 +88,8 @@ final class WorkloadBlocks {
     }
 
     /** Points the block's "weight" and "bias" at the stage's canonical tensors. */
-    private static Block bind(Block block, Stage stage, Weights weights, Set<String> loaded) {
+    private static Block bind(Block block, Stage stage, Weights weights, Set<String> loaded,
+                              Map<String, Parameter> bound) {
         for (ParamSpec spec : stage.params()) {
             String local = spec.name().substring(spec.name().lastIndexOf('.') + 1);
             Parameter p = block.getParameters().get(local);
@@ -95,6 +98,7 @@ final class WorkloadBlocks {
                         + local + "' for " + spec.name() + " (has " + block.getParameters().keys() + ")");
             }
             p.setInitializer(new SharedWeight(spec, weights, loaded));
+            bound.put(spec.name(), p);
         }
         return block;
     }

@@ -2,7 +2,9 @@ package org.dlbench.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.Activation;
@@ -24,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds a workload as a DL4J {@link MultiLayerNetwork} with the shared initial weights: plain SGD at the workload's
@@ -32,6 +34,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * A workload {@code flatten} becomes DL4J's automatic CNN-to-dense preprocessor, which flattens in C, H, W order.
  */
 final class NetworkFactory {
+    /**
+     * MCXENT's softmax clipping: DL4J's default 1e-10 caps each sample's reported loss at 23.03, which LeNet's
+     * first averaging round exceeds (the training-step check caught the score 1.1 below the mean cross-entropy);
+     * 1e-30 keeps the score exact up to a sample loss of 69 and finite when a probability underflows to 0.
+     */
+    static final double SOFTMAX_CLIP_EPS = 1e-30;
     private NetworkFactory() {
     }
 
@@ -61,7 +69,7 @@ final class NetworkFactory {
             org.deeplearning4j.nn.conf.layers.Layer built;
             if (layer instanceof Layer.Dense d) {
                 built = last
-                        ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.units())
+                        ? new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null)).nOut(d.units())
                                 .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
                         : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build();
             } else if (layer instanceof Layer.Conv2d c) {
@@ -118,6 +126,34 @@ final class NetworkFactory {
             index++;
         }
         return net;
+    }
+
+    /**
+     * The network's parameters by canonical name in canonical layout, the inverse of {@link #build}: dense and output
+     * layer W [in, out] transposed back to [out, in], conv W [out, in, k, k] as it is, biases flattened.
+     */
+    static Map<String, float[]> read(MultiLayerNetwork net, Workload w) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        int index = 0;
+        for (Stage stage : w.stages()) {
+            if (stage.params().isEmpty()) {
+                if (!(stage.layer() instanceof Layer.Flatten)) {
+                    index++;
+                }
+                continue;
+            }
+            INDArray weight = net.getLayer(index).getParam("W");
+            out.put(stage.params().get(0).name(),
+                    floats(stage.layer() instanceof Layer.Dense ? weight.transpose() : weight));
+            out.put(stage.params().get(1).name(), floats(net.getLayer(index).getParam("b")));
+            index++;
+        }
+        return out;
+    }
+
+    /** Row-major values as a fresh Java array, whatever the array's order or view offset. */
+    private static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
     private static void copyInto(INDArray target, float[] data, String name) {

@@ -18,6 +18,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.dlbench.core.adapter.Session;
+import org.dlbench.core.adapter.TrainingRound;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.result.ScalingReport;
 import org.dlbench.core.data.SyntheticData;
@@ -57,6 +58,7 @@ public final class SparkTrainingSession implements Session {
     private JavaSparkContext sc;
     private SparkDl4jMultiLayer sparkNet;
     private final List<JavaRDD<DataSet>> rounds = new ArrayList<>();
+    private SyntheticData data;
     private int next;
 
     private SparkTrainingSession(SparkOptions options, Workload workload, int batch) {
@@ -109,13 +111,13 @@ public final class SparkTrainingSession implements Session {
                 .trainingHooks(new OneThreadPerWorker())
                 .build();
         sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
-        SyntheticData data = new SyntheticData(workload);
+        data = new SyntheticData(workload);
         int perRound = options.workers() * options.averagingFrequency();
         int n = options.roundsPerEpoch(batch);
         for (int r = 0; r < n; r++) {
             List<DataSet> sets = new ArrayList<>(perRound);
             for (int i = 0; i < perRound; i++) {
-                sets.add(NetworkFactory.dataSet(data.batch((long) r * perRound + i, batch)));
+                sets.add(NetworkFactory.dataSet(data.batch(batchIndex(r, i), batch)));
             }
             // one partition per worker, averagingFrequency minibatches each: the training master never repartitions
             rounds.add(sc.parallelize(sets, options.workers()).persist(STORAGE));
@@ -160,6 +162,42 @@ public final class SparkTrainingSession implements Session {
 
     private static String formatSeconds(long millis) {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis / 1000.0 + " s";
+    }
+
+    /** The synthetic data set's batch number of minibatch {@code i} of round {@code r}. */
+    private long batchIndex(int r, int i) {
+        return (long) r * options.workers() * options.averagingFrequency() + i;
+    }
+
+    /**
+     * The round the next {@link #trainStep} trains, whatever batch it is given: {@code workers} workers, worker
+     * {@code p} training minibatches {@code p * f ... p * f + f - 1} of the round in that order ({@code f} =
+     * averaging frequency), then the driver averaging the workers' parameters with equal weights. This is how the
+     * round's RDD is laid out and trained: {@code parallelize} slices the round's list into {@code workers}
+     * contiguous partitions of {@code f} minibatches; the training master neither splits (the round is exactly one
+     * split of {@code workers x f x batch} samples) nor repartitions it (Repartition.Never); each worker fits its
+     * partition's minibatches one by one (one DataSet of {@code batch} samples is one minibatch); the driver's score is
+     * the mean of the workers' scores, each the loss of its last minibatch before that minibatch's update. Plain SGD
+     * keeps no updater state, so averaging the updater changes nothing.
+     */
+    @Override
+    public TrainingRound nextTrainingRound(Batch ignored) {
+        int f = options.averagingFrequency();
+        List<List<Batch>> workers = new ArrayList<>();
+        for (int p = 0; p < options.workers(); p++) {
+            List<Batch> mine = new ArrayList<>(f);
+            for (int j = 0; j < f; j++) {
+                mine.add(data.batch(batchIndex(next, p * f + j), batch));
+            }
+            workers.add(mine);
+        }
+        return new TrainingRound(workers);
+    }
+
+    /** The driver network's parameters (after a round: the averaged ones), in canonical names and layouts. */
+    @Override
+    public Map<String, float[]> parameters() {
+        return NetworkFactory.read(sparkNet.getNetwork(), workload);
     }
 
     @Override
