@@ -58,8 +58,8 @@ public final class MxNetAdapter extends DjlBlockAdapter {
             s.put("blas_threads", Integer.toString(blasRead.getAsInt()));
             readBack.add("blas_threads");
         }
-        s.put("threads_read_back", readBack.isEmpty() ? "none: libgomp/libopenblas of MXNet not found in this process"
-                : String.join(",", readBack));
+        s.put("threads_read_back", (readBack.isEmpty() ? "none" : String.join(",", readBack))
+                + (ompRead.isPresent() ? "" : "; MXNet's own libgomp is not loaded (another OpenMP runtime serves it)"));
         // both pools keep their libraries' default busy-polling when idle (no wait policy is set for this module)
         s.put("pool_idle_wait", "spin");
         s.put("omp_num_threads_requested", omp == null ? "(unset)" : omp.strip());
