@@ -119,23 +119,60 @@ final class Dl4jRuntime {
         return "unknown";
     }
 
-    /** Thread, BLAS and native-build settings as ND4J reports them after loading. */
+    /**
+     * Thread, BLAS and native-build settings as ND4J reports them after loading (the thread keys follow
+     * {@link org.dlbench.core.adapter.Session#settings}). Read back: libnd4j's threads per op
+     * ({@code Environment.maxMasterThreads}, the size of the OpenMP team its parallel loops ask for), its pool
+     * ({@code maxThreads}), the OpenMP default of this thread ({@code omp_get_max_threads}) and OpenBLAS's pool
+     * ({@code openblas_get_num_threads}). Requested only: OMP_NUM_THREADS and the idle-wait variables, which the
+     * natives read at load and no API reports.
+     */
     static Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        s.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        var nd4j = Nd4j.getEnvironment();
+        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        s.put("intra_op_threads", Integer.toString(nd4j.maxMasterThreads()));
+        s.put("blas_threads", Integer.toString(Nd4j.factory().blas().getMaxThreads()));
+        s.put("nd4j_pool_threads", Integer.toString(nd4j.maxThreads()));
         // the values are not all Strings (threads are Integers), so Properties.getProperty would miss them
         s.put("nd4j_omp_threads", String.valueOf(env.get("omp.threads")));
+        s.put("omp_max_threads", Integer.toString(ops.ompGetMaxThreads()));
+        s.put("threads_read_back", "intra_op_threads,blas_threads,nd4j_pool_threads,nd4j_omp_threads,omp_max_threads");
+        s.put("omp_num_threads_requested", envOrUnset("OMP_NUM_THREADS"));
+        s.put("omp_wait_policy_requested", envOrUnset("OMP_WAIT_POLICY"));
+        s.put("openblas_thread_timeout_requested", envOrUnset("OPENBLAS_THREAD_TIMEOUT"));
+        s.put("pool_idle_wait", idleWait());
         s.put("nd4j_backend", String.valueOf(env.get("backend")));
         s.put("blas_vendor", String.valueOf(env.get("blas.vendor")).toLowerCase(java.util.Locale.ROOT));
-        s.put("blas_threads", String.valueOf(env.get("blas.threads")));
-        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         // the generic linux-x86_64 build runs on any x86 CPU; -avx2/-avx512 classifiers are separate artifacts
         s.put("nd4j_binary_level", level(ops.binaryLevel()));
         s.put("cpu_optimal_level", level(ops.optimalLevel()));
         s.put("nd4j_helpers_allowed", Boolean.toString(Nd4j.getEnvironment().helpersAllowed()));
         s.put("data_type", Nd4j.defaultFloatingPointType().name().toLowerCase(java.util.Locale.ROOT));
         return s;
+    }
+
+    /**
+     * {@code passive} when both pools' idle threads were told to sleep at once (libgomp's OMP_WAIT_POLICY=PASSIVE
+     * and OpenBLAS's shortest OPENBLAS_THREAD_TIMEOUT, 4), else {@code spin}: see dlbench-env.properties.
+     */
+    static String idleWait() {
+        String policy = System.getenv("OMP_WAIT_POLICY");
+        String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+        boolean passive = policy != null && policy.strip().equalsIgnoreCase("passive");
+        boolean blasSleeps;
+        try {
+            blasSleeps = timeout != null && Integer.parseInt(timeout.strip()) <= 4;
+        } catch (NumberFormatException e) {
+            blasSleeps = false;
+        }
+        return passive && blasSleeps ? "passive" : "spin";
+    }
+
+    private static String envOrUnset(String name) {
+        String v = System.getenv(name);
+        return v == null ? "unset" : v.strip();
     }
 
     private static String level(int level) {

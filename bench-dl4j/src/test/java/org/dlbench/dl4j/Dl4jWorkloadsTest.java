@@ -102,8 +102,10 @@ class Dl4jWorkloadsTest {
         try (Session s = open(engine, w, 4, 1, Mode.TRAIN)) {
             Map<String, String> settings = s.settings();
             assertEquals(network, settings.get("network"));
-            assertEquals("1", settings.get("omp_num_threads"));
+            assertEquals("1", settings.get("omp_num_threads_requested"));
             assertEquals("1", settings.get("nd4j_omp_threads"));
+            assertEquals("1", settings.get("intra_op_threads"));
+            assertEquals("1", settings.get("blas_threads"));
             assertEquals("CPU", settings.get("nd4j_backend"));
             assertTrue(settings.keySet().stream().allMatch(k -> k.matches("[a-z0-9_]+")), settings.toString());
             assertFalse(settings.containsValue("null"), settings.toString());

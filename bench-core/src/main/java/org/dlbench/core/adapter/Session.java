@@ -14,6 +14,26 @@ public interface Session extends AutoCloseable {
     /**
      * Settings that shape the numbers and must be recorded with them (thread settings as applied, optimisation
      * switches, library names); keys are short snake_case words.
+     *
+     * <p><b>Thread settings</b> use standard keys so that {@link org.dlbench.core.result.ThreadFlags} can check
+     * them for every engine alike:
+     * <ul>
+     *   <li>{@code intra_op_threads}: the engine's compute pool (intra-op threads, OpenMP team, libnd4j's
+     *       threads per op), {@code inter_op_threads}: its inter-op pool, {@code blas_threads}: a BLAS library's
+     *       own pool when the BLAS runs its own threads apart from the engine's (OpenBLAS's pthreads);
+     *       {@code workers}: data-parallel workers, when the thread count means workers (then
+     *       {@code intra_op_threads} is per worker).</li>
+     *   <li>A plain key holds a value <b>read back</b> from the engine or library after it started (for example
+     *       LibTorch's {@code get_num_threads}, OpenBLAS's {@code openblas_get_num_threads}); never an echo of the
+     *       request.</li>
+     *   <li>The same key with the suffix {@code _requested} holds a value that was only <b>requested</b>, because
+     *       the engine's API offers no way to read it back (for example ONNX Runtime's intra-op threads).</li>
+     *   <li>{@code threads_read_back} lists the keys read back, comma-separated, or says {@code none: reason}.</li>
+     *   <li>{@code pool_idle_wait}: what idle pool threads do where two pools take turns, {@code passive} (they
+     *       sleep) or {@code spin} (they poll for a while after each call, taking a core).</li>
+     * </ul>
+     * Engine-specific keys (as the engine names them, e.g. {@code num_threads}, {@code nd4j_omp_threads}) may be
+     * recorded as well and follow the same rule: requested-only values end in {@code _requested}.
      */
     Map<String, String> settings();
 

@@ -201,14 +201,14 @@ class RunCommand implements Callable<Integer> {
                 throw new Main.UserError("batch size " + b + " is larger than dlbench allows (65536)");
             }
         }
-        int cores = Runtime.getRuntime().availableProcessors();
+        HostProbe.Topology topology = HostProbe.topology();
         for (int t : threads) {
             if (t <= 0) {
                 throw new Main.UserError("threads must be a positive integer, got " + t);
             }
-            if (t > cores) {
-                spec.commandLine().getErr().println("dlbench: warning: " + t + " threads on " + cores
-                        + " cores oversubscribes the machine; such numbers measure contention");
+            String warning = oversubscription(t, topology);
+            if (warning != null) {
+                spec.commandLine().getErr().println("dlbench: warning: " + warning);
             }
         }
         Device dev;
@@ -256,4 +256,18 @@ class RunCommand implements Callable<Integer> {
                 List.copyOf(childJvmArgs), resume, new CellRequest.ServerOptions(serverRate, serverBoundMs), !noCalibration);
     }
 
+
+    /**
+     * Why a thread count oversubscribes the machine, or null: more threads than physical cores means hardware
+     * threads (or time slices) share a core's execution units, so such numbers measure contention.
+     */
+    static String oversubscription(int threads, HostProbe.Topology t) {
+        if (threads <= t.physicalCores()) {
+            return null;
+        }
+        return threads + " threads exceed the " + t.physicalCores() + " physical core" + (t.physicalCores() == 1 ? ""
+                : "s") + " (" + t.logicalCpus() + " logical CPU" + (t.logicalCpus() == 1 ? "" : "s") + ")"
+                + (threads <= t.logicalCpus() ? ": threads would share cores through SMT" : "")
+                + "; such numbers measure contention";
+    }
 }

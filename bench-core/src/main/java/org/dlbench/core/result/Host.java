@@ -5,9 +5,16 @@ import java.util.List;
 /**
  * The machine a run was made on, as read at its start.
  *
+ * @param cores logical CPUs the JVM may use ({@code availableProcessors}); kept for results written before the
+ *     topology fields existed
  * @param calibration the machine's measured single-precision matrix-multiply speed, per engine and thread count;
  *     each result's efficiency is measured against its own engine's library (see {@link #peakFor}), and the best
  *     of them is shown beside it
+ * @param physicalCores physical cores: distinct (physical package, core) pairs of the online CPUs in the kernel's
+ *     topology files; null in results written before it was recorded
+ * @param logicalCpus online logical CPUs (hardware threads) from the kernel; null in older results
+ * @param topologySource where the two counts came from, e.g. {@code /sys/devices/system/cpu topology} or a
+ *     fallback with its reason; null in older results
  */
 public record Host(
         String hostname,
@@ -19,7 +26,16 @@ public record Host(
         String kernel,
         String jvm,
         List<String> jvmArgs,
-        List<Calibration> calibration) {
+        List<Calibration> calibration,
+        Integer physicalCores,
+        Integer logicalCpus,
+        String topologySource) {
+
+    /** A host without topology facts (as results before they were recorded, and tests). */
+    public Host(String hostname, String cpuModel, List<String> cpuFlags, int cores, long memoryBytes, String os,
+                String kernel, String jvm, List<String> jvmArgs, List<Calibration> calibration) {
+        this(hostname, cpuModel, cpuFlags, cores, memoryBytes, os, kernel, jvm, jvmArgs, calibration, null, null, null);
+    }
 
     /**
      * GFLOP/s of an n x n float32 matrix multiply measured with one engine's BLAS at a thread count: the median of
@@ -100,7 +116,22 @@ public record Host(
     }
 
     public Host withCalibration(List<Calibration> c) {
-        return new Host(hostname, cpuModel, cpuFlags, cores, memoryBytes, os, kernel, jvm, jvmArgs, List.copyOf(c));
+        return new Host(hostname, cpuModel, cpuFlags, cores, memoryBytes, os, kernel, jvm, jvmArgs, List.copyOf(c),
+                physicalCores, logicalCpus, topologySource);
+    }
+
+    /** Physical cores when known, else the logical CPU count {@link #cores} (results written before topology). */
+    public int physicalCoresOrCores() {
+        return physicalCores != null ? physicalCores : cores;
+    }
+
+    /** "2 physical cores, 4 logical CPUs", or "N cores" for results without topology. */
+    public String coresDescription() {
+        if (physicalCores == null || logicalCpus == null) {
+            return cores + " cores";
+        }
+        return physicalCores + " physical core" + (physicalCores == 1 ? "" : "s") + ", " + logicalCpus
+                + " logical CPU" + (logicalCpus == 1 ? "" : "s");
     }
 
     /** The best calibrated GFLOP/s (median) at this thread count, or null when none was measured. */

@@ -71,7 +71,7 @@ public final class MarkdownReport {
         sb.append("\n- Harness ").append(run.harnessVersion()).append(", commit ").append(run.gitCommit()).append("\n");
         if (h != null) {
             sb.append("- Host `").append(h.hostname()).append("`: ").append(h.cpuModel()).append(", ")
-                    .append(h.cores()).append(" cores, ")
+                    .append(h.coresDescription()).append(", ")
                     .append(String.format(Locale.ROOT, "%.1f GiB", h.memoryBytes() / (1024.0 * 1024 * 1024)))
                     .append(", ").append(h.os()).append(" (kernel ").append(h.kernel()).append("), ")
                     .append(h.jvm()).append("\n");

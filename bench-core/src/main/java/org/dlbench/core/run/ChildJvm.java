@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a child JVM for one engine family with the cell's thread settings in its environment (OMP_NUM_THREADS
- * cannot be changed inside a running JVM), waits at most a time limit, and kills the whole process tree on timeout.
+ * cannot be changed inside a running JVM), plus what the family's modules ask for in their
+ * {@link EngineFamily#ENV_FILE}, waits at most a time limit, and kills the whole process tree on timeout.
  */
 final class ChildJvm {
     /** What a finished child left behind. */
@@ -81,6 +82,8 @@ final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(environment(threads, cache));
+        // a module's own needs (e.g. DL4J's idle-wait policy, Spark's one thread per worker) override the defaults
+        pb.environment().putAll(EngineFamily.moduleEnvironment(classpath, threads));
         Process p = pb.start();
         current = p;
         try {

@@ -17,6 +17,11 @@ import java.util.stream.Stream;
 public record EngineFamily(String name, String classpath, List<String> jvmArgs) {
     /** Where a built module keeps its JVM options. */
     public static final String JVM_ARGS_FILE = "dlbench-jvm.args";
+    /**
+     * Where a module keeps environment variables its engine's natives read at load (a properties file at the root
+     * of its classes directory); {@code {threads}} in a value is replaced by the cell's thread count.
+     */
+    public static final String ENV_FILE = "dlbench-env.properties";
 
     public EngineFamily {
         jvmArgs = List.copyOf(jvmArgs);
@@ -61,5 +66,33 @@ public record EngineFamily(String name, String classpath, List<String> jvmArgs) 
             }
         }
         return args;
+    }
+
+    /**
+     * The environment variables the modules on a child's classpath ask for: every {@link #ENV_FILE} found at the root
+     * of a directory entry of {@code classpath} (a module's {@code target/classes}), earlier entries winning, with
+     * {@code {threads}} replaced by {@code threads}. Empty when no module ships one.
+     */
+    public static java.util.Map<String, String> moduleEnvironment(String classpath, int threads) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path file = Path.of(entry).resolve(ENV_FILE);
+            if (!Files.isDirectory(Path.of(entry)) || !Files.isRegularFile(file)) {
+                continue;
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            for (String name : new java.util.TreeSet<>(p.stringPropertyNames())) {
+                env.putIfAbsent(name, p.getProperty(name).strip().replace("{threads}", Integer.toString(threads)));
+            }
+        }
+        return env;
     }
 }

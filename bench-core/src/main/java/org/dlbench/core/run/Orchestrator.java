@@ -147,10 +147,10 @@ public final class Orchestrator {
             out.printf(Locale.ROOT, "Resuming %s: %d of %d cells already done%n", dir, before - plan.size(), before);
         }
         long measured = plan.stream().filter(p -> p.unsupportedReason() == null).count();
-        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure, about %d min) with profile %s on %s, %d cores;"
+        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure, about %d min) with profile %s on %s, %s;"
                         + " results in %s%n", options.runId(), plan.size(), measured,
                 Math.round(Math.ceil(measured * estimateSeconds(options.profile()) / 60)), options.profile().name(),
-                host.cpuModel(), host.cores(), dir);
+                host.cpuModel(), host.coresDescription(), dir);
 
         if (options.calibrate() && (previous == null || previous.host().calibration() == null
                 || previous.host().calibration().isEmpty())) {

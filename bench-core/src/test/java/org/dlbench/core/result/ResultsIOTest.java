@@ -80,4 +80,33 @@ class ResultsIOTest {
         assertTrue(md.contains("FAILED forward_matches_reference (max abs error 3)"), md);
         assertTrue(md.contains("Host `box`: Some CPU, 2 cores, 16.0 GiB"), md);
     }
+
+    @Test
+    void hostTopologyRoundTripsAndOlderFilesWithoutItStillLoad(@TempDir Path dir) throws Exception {
+        RunResult base = sample();
+        Host h = base.host();
+        Host withTopology = new Host(h.hostname(), h.cpuModel(), h.cpuFlags(), 4, h.memoryBytes(), h.os(), h.kernel(),
+                h.jvm(), h.jvmArgs(), h.calibration(), 2, 4, "/sys/devices/system/cpu");
+        RunResult run = new RunResult(base.schemaVersion(), base.runId(), base.startedAt(), base.finishedAt(),
+                base.harnessVersion(), base.gitCommit(), withTopology, base.profile(), base.results());
+        Path file = dir.resolve("results.json");
+        ResultsIO.write(run, file);
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"physical_cores\" : 2") && json.contains("\"logical_cpus\" : 4"), json);
+        assertEquals(run, ResultsIO.read(file));
+        assertEquals("2 physical cores, 4 logical CPUs", ResultsIO.read(file).host().coresDescription());
+
+        // a results.json from before the topology fields: no physical_cores, logical_cpus, topology_source
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ResultsIO.JSON.readTree(json);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("host"))
+                .remove(List.of("physical_cores", "logical_cpus", "topology_source"));
+        String old = ResultsIO.JSON.writeValueAsString(tree);
+        assertTrue(!old.contains("physical_cores"), old);
+        Path oldFile = Files.writeString(dir.resolve("old.json"), old);
+        Host loaded = ResultsIO.read(oldFile).host();
+        assertEquals(null, loaded.physicalCores());
+        assertEquals(4, loaded.cores());
+        assertEquals(4, loaded.physicalCoresOrCores());
+        assertEquals("4 cores", loaded.coresDescription());
+    }
 }

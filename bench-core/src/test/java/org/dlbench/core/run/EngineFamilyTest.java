@@ -34,4 +34,17 @@ class EngineFamilyTest {
         assertEquals(home.resolve("bench-a/bench-a-spark/target/classes").toAbsolutePath() + ":/x.jar",
                 found.get(1).classpath());
     }
+
+    @Test
+    void modulesAskForEnvironmentVariablesWithTheThreadCount() throws Exception {
+        Path a = Files.createDirectories(home.resolve("a/classes"));
+        Path b = Files.createDirectories(home.resolve("b/classes"));
+        Files.writeString(a.resolve(EngineFamily.ENV_FILE), "# idle pools sleep\nOMP_WAIT_POLICY = PASSIVE\n"
+                + "SD_MASTER_THREADS={threads}\n");
+        Files.writeString(b.resolve(EngineFamily.ENV_FILE), "OMP_WAIT_POLICY=ACTIVE\nOTHER=x\n");
+        String cp = String.join(java.io.File.pathSeparator, a.toString(), "/no/such.jar", b.toString());
+        assertEquals(java.util.Map.of("OMP_WAIT_POLICY", "PASSIVE", "SD_MASTER_THREADS", "3", "OTHER", "x"),
+                EngineFamily.moduleEnvironment(cp, 3));
+        assertEquals(java.util.Map.of(), EngineFamily.moduleEnvironment("/no/such.jar", 1));
+    }
 }

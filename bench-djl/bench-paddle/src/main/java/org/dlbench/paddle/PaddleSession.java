@@ -74,8 +74,12 @@ final class PaddleSession implements Session {
 
     private static Map<String, String> settings(SessionSpec spec, Engine engine) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("num_threads", Integer.toString(spec.threads()));
-        s.put("cpu_math_library_num_threads", Integer.toString(spec.threads()));
+        // DJL's Paddle JNI sets the AnalysisConfig but exposes no getter, and Paddle reports no thread count
+        s.put("intra_op_threads_requested", Integer.toString(spec.threads()));
+        s.put("num_threads_requested", Integer.toString(spec.threads()));
+        s.put("cpu_math_library_num_threads_requested", Integer.toString(spec.threads()));
+        s.put("threads_read_back", "none: DJL 0.27's Paddle engine exposes no getter for the predictor's config; "
+                + "CMLNumThreads was given to it as cpu_math_library_num_threads");
         s.put("ir_optim", "false");
         s.put("mkldnn", "false");
         // OpenBLAS is linked into libpaddle_inference: the thread count only reaches its GEMMs
@@ -87,7 +91,7 @@ final class PaddleSession implements Session {
         s.put("djl_version", Engine.getDjlVersion());
         String openblas = System.getenv("OPENBLAS_NUM_THREADS");
         if (openblas != null) {
-            s.put("openblas_num_threads_env", openblas);
+            s.put("openblas_num_threads_requested", openblas);
         }
         return Collections.unmodifiableMap(s);
     }

@@ -58,8 +58,10 @@ class PaddleSessionTest {
         try (Session s = new PaddleAdapter().open(new SessionSpec(w, Weights.initial(w), 1, 2, Device.CPU,
                 Mode.INFER))) {
             assertEquals("2.3.2", s.engineVersion());
-            assertEquals("2", s.settings().get("num_threads"));
-            assertEquals("2", s.settings().get("cpu_math_library_num_threads"));
+            assertEquals("2", s.settings().get("intra_op_threads_requested"));
+            assertEquals("2", s.settings().get("cpu_math_library_num_threads_requested"));
+            assertTrue(s.settings().get("threads_read_back").startsWith("none: "), s.settings().toString());
+            assertEquals(java.util.List.of(), org.dlbench.core.result.ThreadFlags.problems(s.settings(), 2));
             assertEquals("false", s.settings().get("ir_optim"));
             assertEquals("0.27.0", s.settings().get("djl_version"));
             // batch 1 works too: the program's batch dimension is free

@@ -3,6 +3,7 @@ package org.dlbench.djl.block;
 import ai.djl.engine.Engine;
 import ai.djl.mxnet.jna.JnaUtils;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,19 +41,38 @@ public final class MxNetAdapter extends DjlBlockAdapter {
                     + (omp == null ? "(unset)" : omp)) + " but " + threads + " thread(s) were requested; start the "
                     + "JVM with OMP_NUM_THREADS=" + threads + (ompMax != null ? " and without MXNET_OMP_MAX_THREADS" : ""));
         }
+        loader.engine();
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("omp_num_threads", omp == null ? "(unset)" : omp.strip());
+        // read back from the libgomp and libopenblas that libmxnet.so loaded (MXNet itself has no getter): this
+        // thread's OpenMP default, which MXNet's operators start from, and OpenBLAS's own pthread pool
+        java.util.OptionalInt ompRead = LoadedNatives.callInt("libgomp", "mxnet", "omp_get_max_threads");
+        java.util.OptionalInt blasRead = LoadedNatives.callInt("libopenblas", "mxnet", "openblas_get_num_threads");
+        List<String> readBack = new java.util.ArrayList<>();
+        if (ompRead.isPresent()) {
+            s.put("intra_op_threads", Integer.toString(ompRead.getAsInt()));
+            readBack.add("intra_op_threads");
+        } else {
+            s.put("intra_op_threads_requested", effective);
+        }
+        if (blasRead.isPresent()) {
+            s.put("blas_threads", Integer.toString(blasRead.getAsInt()));
+            readBack.add("blas_threads");
+        }
+        s.put("threads_read_back", (readBack.isEmpty() ? "none" : String.join(",", readBack))
+                + (ompRead.isPresent() ? "" : "; MXNet's own libgomp is not loaded (another OpenMP runtime serves it)"));
+        // both pools keep their libraries' default busy-polling when idle (no wait policy is set for this module)
+        s.put("pool_idle_wait", "spin");
+        s.put("omp_num_threads_requested", omp == null ? "(unset)" : omp.strip());
         if (ompMax != null) {
-            s.put("mxnet_omp_max_threads", ompMax.strip());
+            s.put("mxnet_omp_max_threads_requested", ompMax.strip());
         }
         // the threaded engine runs each operator on a worker thread that uses the OpenMP pool
-        s.put("mxnet_engine_type", env("MXNET_ENGINE_TYPE", "ThreadedEnginePerDevice"));
-        s.put("mxnet_cpu_worker_nthreads", env("MXNET_CPU_WORKER_NTHREADS", "1"));
+        s.put("mxnet_engine_type_requested", env("MXNET_ENGINE_TYPE", "ThreadedEnginePerDevice"));
+        s.put("mxnet_cpu_worker_nthreads_requested", env("MXNET_CPU_WORKER_NTHREADS", "1"));
         String blas = System.getenv("OPENBLAS_NUM_THREADS");
         if (blas != null) {
-            s.put("openblas_num_threads", blas.strip());
+            s.put("openblas_num_threads_requested", blas.strip());
         }
-        loader.engine();
         return s;
     }
 

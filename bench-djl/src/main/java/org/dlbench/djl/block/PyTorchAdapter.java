@@ -46,9 +46,14 @@ public final class PyTorchAdapter extends DjlBlockAdapter {
                     + " inter-op thread(s), but " + threads + " intra-op and 1 inter-op were requested; LibTorch "
                     + "takes its thread counts once, when it loads: use a new JVM for another thread count");
         }
+        // both read back from LibTorch (at::get_num_threads / get_num_interop_threads); its MKL BLAS runs on the same
+        // OpenMP pool, so there is no separate BLAS pool to record
         Map<String, String> s = new LinkedHashMap<>();
+        s.put("intra_op_threads", Integer.toString(intra));
+        s.put("inter_op_threads", Integer.toString(inter));
         s.put("num_threads", Integer.toString(intra));
         s.put("num_interop_threads", Integer.toString(inter));
+        s.put("threads_read_back", "intra_op_threads,inter_op_threads,num_threads,num_interop_threads");
         return s;
     }
 

@@ -104,11 +104,20 @@ final class OnnxRuntimeSession implements Session {
             s.put("ort_version", version);
             s.put("djl_version", Engine.getDjlVersion());
             s.put("execution_provider", spec.device().isCpu() ? "CPU" : "CUDA");
-            s.put("intra_op_num_threads", Integer.toString(spec.threads()));
-            s.put("inter_op_num_threads", "1");
-            s.put("execution_mode", "SEQUENTIAL");
-            s.put("graph_optimization_level", optLevel);
-            s.put("intra_op_allow_spinning", spinning);
+            // ORT's Java API has setters but no getters for the session's thread counts, execution mode and
+            // optimisation level: those are recorded as requested; the config entries are read back from the very
+            // SessionOptions object the session was created with
+            s.put("intra_op_threads_requested", Integer.toString(spec.threads()));
+            s.put("inter_op_threads_requested", "1");
+            s.put("intra_op_num_threads_requested", Integer.toString(spec.threads()));
+            s.put("inter_op_num_threads_requested", "1");
+            s.put("execution_mode_requested", "SEQUENTIAL");
+            s.put("graph_optimization_level_requested", optLevel);
+            Map<String, String> entries = options.getConfigEntries();
+            s.put("intra_op_allow_spinning", entries.getOrDefault(ALLOW_SPINNING, "unset (ORT default 1)"));
+            s.put("ort_config_entries", new java.util.TreeMap<>(entries).toString());
+            s.put("threads_read_back", "none: ONNX Runtime's Java API reads back no thread count; "
+                    + "intra_op_allow_spinning and ort_config_entries come from the session's options");
             s.put("helper_engine", helper == null ? "none" : helper.getEngineName());
             s.put("model_format", "onnx ir" + OnnxGraphWriter.IR_VERSION + " opset" + OnnxGraphWriter.OPSET);
             s.put("model_file", file.toString());

@@ -87,8 +87,18 @@ final class TfSession implements Session {
             shape[i + 1] = w.inputShape()[i];
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("intra_op_parallelism_threads", Integer.toString(spec.threads()));
-        settings.put("inter_op_parallelism_threads", Integer.toString(INTER_OP_THREADS));
+        // TensorFlow offers no getter for a session's or the eager context's pools (neither does DJL): the counts
+        // are the ones given, in the session's ConfigProto and in DJL's engine properties, recorded as requested
+        settings.put("intra_op_threads_requested", Integer.toString(config.getIntraOpParallelismThreads()));
+        settings.put("inter_op_threads_requested", Integer.toString(config.getInterOpParallelismThreads()));
+        settings.put("intra_op_parallelism_threads_requested", Integer.toString(config.getIntraOpParallelismThreads()));
+        settings.put("inter_op_parallelism_threads_requested", Integer.toString(config.getInterOpParallelismThreads()));
+        settings.put("engine_intra_op_threads_requested", System.getProperty(INTRA_PROPERTY, "unset"));
+        settings.put("engine_inter_op_threads_requested", System.getProperty(INTER_PROPERTY, "unset"));
+        // the ConfigProto exactly as handed to the session (protobuf text format on one line)
+        settings.put("tf_config_proto", config.toString().replaceAll("\\s+", " ").strip());
+        settings.put("threads_read_back", "none: TensorFlow and DJL expose no getter for a session's thread pools;"
+                + " tf_config_proto is the configuration the session was given");
         settings.put("native_library", "tensorflow-core-native 1.0.0-rc.1 linux-x86_64 (cpu)");
         settings.put("native_source", s.natives().source());
         settings.put("model_format", "saved_model");

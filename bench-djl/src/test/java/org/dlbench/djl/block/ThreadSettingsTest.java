@@ -18,6 +18,7 @@ import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
+import org.dlbench.core.result.ThreadFlags;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,9 @@ class ThreadSettingsTest {
         try (Session s = open("PyTorch", 1, Mode.INFER, 4)) {
             assertEquals("1", s.settings().get("num_threads"));
             assertEquals("1", s.settings().get("num_interop_threads"));
+            assertEquals("1", s.settings().get("intra_op_threads"));
+            assertEquals("1", s.settings().get("inter_op_threads"));
+            assertEquals(List.of(), ThreadFlags.problems(s.settings(), 1));
             assertEquals("cpu", s.settings().get("native_flavour"));
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> open("PyTorch", 2, Mode.INFER, 4));
@@ -50,9 +54,15 @@ class ThreadSettingsTest {
     @Test
     void mxnetChecksOmpNumThreads() throws Exception {
         try (Session s = open("MXNet", 1, Mode.INFER, 4)) {
-            assertEquals("1", s.settings().get("omp_num_threads"));
+            assertEquals("1", s.settings().get("omp_num_threads_requested"));
+            // read back from MXNet's own libopenblas; its own libgomp is not loaded when another engine's OpenMP
+            // runtime came first in this JVM (PyTorch's, in this test JVM), then the count is recorded as requested
+            assertEquals("1", s.settings().getOrDefault("intra_op_threads",
+                    s.settings().get("intra_op_threads_requested")), s.settings().toString());
+            assertEquals("1", s.settings().get("blas_threads"), s.settings().toString());
             assertEquals("mkl", s.settings().get("native_flavour"));
-            assertTrue(s.settings().containsKey("mxnet_engine_type"), s.settings().toString());
+            assertTrue(s.settings().containsKey("mxnet_engine_type_requested"), s.settings().toString());
+            assertEquals(List.of(), ThreadFlags.problems(s.settings(), 1));
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> open("MXNet", 2, Mode.INFER, 4));
         assertTrue(e.getMessage().contains("OMP_NUM_THREADS=2"), e.getMessage());
@@ -64,8 +74,12 @@ class ThreadSettingsTest {
         assertTrue(torch.contains("setting num_threads=2"), torch);
         assertTrue(torch.contains("setting num_interop_threads=1"), torch);
         assertTrue(torch.contains("torch_threads=2"), torch);
+        assertTrue(torch.contains("setting intra_op_threads=2"), torch);
         String mxnet = probe("MXNet", 2);
-        assertTrue(mxnet.contains("setting omp_num_threads=2"), mxnet);
+        assertTrue(mxnet.contains("setting omp_num_threads_requested=2"), mxnet);
+        // read back: MXNet's OpenMP default and OpenBLAS pool both at 2
+        assertTrue(mxnet.contains("setting intra_op_threads=2"), mxnet);
+        assertTrue(mxnet.contains("setting blas_threads=2"), mxnet);
     }
 
     @ParameterizedTest
@@ -104,6 +118,8 @@ class ThreadSettingsTest {
                 ThreadProbe.class.getName(), engine, Integer.toString(threads)))
                 .redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");

@@ -34,9 +34,13 @@ class OnnxRuntimeConformanceTest extends AdapterConformanceTest {
             Map<String, String> settings = s.settings();
             assertEquals(s.engineVersion(), settings.get("ort_version"));
             assertTrue(s.engineVersion().matches("\\d+\\.\\d+\\.\\d+.*"), s.engineVersion());
-            assertEquals("1", settings.get("intra_op_num_threads"));
-            assertEquals("1", settings.get("inter_op_num_threads"));
-            assertEquals("ALL_OPT", settings.get("graph_optimization_level"));
+            assertEquals("1", settings.get("intra_op_threads_requested"));
+            assertEquals("1", settings.get("inter_op_threads_requested"));
+            assertEquals("ALL_OPT", settings.get("graph_optimization_level_requested"));
+            // read back from the session's options
+            assertEquals("1", settings.get("intra_op_allow_spinning"));
+            assertTrue(settings.get("threads_read_back").startsWith("none: "), settings.toString());
+            assertEquals(java.util.List.of(), org.dlbench.core.result.ThreadFlags.problems(settings, 1));
             assertEquals("CPU", settings.get("execution_provider"));
             // ORT ran on its own: no PyTorch or MXNet natives were loaded as DJL's helper engine
             assertEquals("none", settings.get("helper_engine"));

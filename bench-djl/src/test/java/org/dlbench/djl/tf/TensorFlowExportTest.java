@@ -57,8 +57,12 @@ class TensorFlowExportTest {
         Workload w = Workloads.resolve("mlp");
         TensorFlowAdapter adapter = new TensorFlowAdapter();
         try (Session s = adapter.open(new SessionSpec(w, Weights.initial(w), 4, 1, Device.CPU, Mode.INFER))) {
-            assertEquals("1", s.settings().get("intra_op_parallelism_threads"));
-            assertEquals("1", s.settings().get("inter_op_parallelism_threads"));
+            assertEquals("1", s.settings().get("intra_op_threads_requested"));
+            assertEquals("1", s.settings().get("inter_op_threads_requested"));
+            String proto = s.settings().get("tf_config_proto");
+            assertTrue(proto.contains("intra_op_parallelism_threads: 1")
+                    && proto.contains("inter_op_parallelism_threads: 1"), proto);
+            assertEquals(java.util.List.of(), org.dlbench.core.result.ThreadFlags.problems(s.settings(), 1));
             assertTrue(s.engineVersion().startsWith("2."), "TensorFlow version: " + s.engineVersion());
         }
         assertThrows(IllegalStateException.class, () -> TfSession.start(2),

@@ -273,6 +273,8 @@ public final class SparkTrainingSession implements Session {
         s.put("rdd_training_approach", RDDTrainingApproach.Direct.name());
         s.put("storage_level", "MEMORY_ONLY_SER");
         s.put("spark_version", sparkVersion());
+        // read back from Spark: the task slots its scheduler runs at once (local[N]: N)
+        s.put("spark_task_slots", Integer.toString(sc.defaultParallelism()));
         s.put("dl4j_version", dl4jVersion());
         s.putAll(threadSettings);
         s.put("job_timeout_s", Long.toString(options.jobTimeout().toSeconds()));

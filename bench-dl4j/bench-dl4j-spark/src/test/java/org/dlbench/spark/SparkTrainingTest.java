@@ -108,6 +108,10 @@ class SparkTrainingTest {
                 assertEquals("3.5.1", st.get("spark_version"));
                 assertEquals("1.0.0-M2", st.get("dl4j_version"));
                 assertEquals("1", st.get("threads_per_worker"));
+                assertEquals("1", st.get("intra_op_threads"));
+                assertEquals("1", st.get("blas_threads"));
+                assertEquals("2", st.get("spark_task_slots"));
+                assertEquals(List.of(), org.dlbench.core.result.ThreadFlags.problems(st, 2));
                 assertEquals("1.0.0-M2 on Spark 3.5.1", s.engineVersion());
             }
         });

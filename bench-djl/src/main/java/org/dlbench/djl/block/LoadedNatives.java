@@ -1,0 +1,46 @@
+package org.dlbench.djl.block;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Asks a native library that an engine has already loaded into this process for a number, e.g. the OpenMP default
+ * thread count of MXNet's own libgomp or OpenBLAS's pool size: the library is found by its file name in
+ * {@code /proc/self/maps}, so the very copy the engine uses answers (opening the same path again returns the loaded
+ * library, it loads no second copy).
+ */
+final class LoadedNatives {
+    private LoadedNatives() {
+    }
+
+    /** The path of a loaded library whose file name starts with {@code prefix} and lies under {@code dirPart}. */
+    static Optional<Path> find(String prefix, String dirPart) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .map(l -> l.indexOf('/') < 0 ? null : l.substring(l.indexOf('/')).strip())
+                    .filter(p -> p != null && p.contains(dirPart))
+                    .map(Path::of).filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Calls {@code int name(void)} of a loaded library, or empty when the library or the symbol is not there. */
+    static OptionalInt callInt(String prefix, String dirPart, String function) {
+        Optional<Path> lib = find(prefix, dirPart);
+        if (lib.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            Function f = NativeLibrary.getInstance(lib.get().toString()).getFunction(function);
+            return OptionalInt.of(f.invokeInt(new Object[0]));
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return OptionalInt.empty();
+        }
+    }
+}
