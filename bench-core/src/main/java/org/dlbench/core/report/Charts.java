@@ -256,7 +256,7 @@ public final class Charts {
         LegendItem item = bars
                 ? new LegendItem(text, null, null, null, new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12),
                         hatch(SAME))
-                : new LegendItem(text, null, null, null, false, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10),
+                : new LegendItem(text, null, null, null, true, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10),
                         false, SAME, true, SAME, new BasicStroke(2f), false,
                         new java.awt.geom.Line2D.Double(-7, 0, 7, 0), new BasicStroke(2f), SAME);
         LegendItemCollection all = new LegendItemCollection();
