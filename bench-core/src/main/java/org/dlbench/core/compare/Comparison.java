@@ -198,7 +198,7 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
         String hint = why.keySet().stream().anyMatch(k -> k.startsWith("different host"))
                 ? "; pass --allow-host-mismatch to compare runs from different machines anyway" : "";
         if (notValidCount() > 0) {
-            hint += "; a result whose verdict is not valid on either side is never compared";
+            hint += "; a result not valid in baseline or candidate is never compared";
         }
         return "no result could be compared: " + reasons + hint;
     }

@@ -157,7 +157,7 @@ public final class ComparisonFormat {
         String counts = String.format(Locale.ROOT, "%d compared: %d faster, %d slower, %d same; %d not compared%s.",
                 c.compared().size(), c.count(Verdict.FASTER), c.count(Verdict.SLOWER), c.count(Verdict.SAME),
                 c.notCompared().size(), notValid == 0 ? "" : String.format(Locale.ROOT,
-                        ", %d of them left out for their verdicts (not valid on one side)", notValid));
+                        ", %d of them left out for their verdicts (not valid in baseline or candidate)", notValid));
         List<String> regressions = c.regressions();
         if (regressions.isEmpty()) {
             return counts + " No regression beyond " + c.criteria().thresholdText() + ".";

@@ -33,7 +33,7 @@ public final class ComparisonReport {
         }
         b.append("</ul>\n");
         long notValid = c.notValidCount();
-        String leftOut = notValid + " result" + (notValid == 1 ? "" : "s") + " not valid on one side";
+        String leftOut = notValid + " result" + (notValid == 1 ? "" : "s") + " not valid in baseline or candidate";
         if (c.compared().isEmpty() && notValid > 0) {
             b.append("<p class=\"warn\">No ratio chart: nothing was compared; ").append(esc(leftOut))
                     .append(" (see <a href=\"#not-valid\">").append(esc(ComparisonFormat.NOT_VALID_HEADING))

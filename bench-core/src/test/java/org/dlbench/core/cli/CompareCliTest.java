@@ -101,7 +101,7 @@ class CompareCliTest {
         assertTrue(r.out().contains("Not comparable: verdict not valid (neither faster nor slower):\n"
                 + "  PyTorch mlp infer b32 t1: candidate noisy: error +-14.0% above 10%"), r.out());
         assertTrue(r.out().contains("1 compared: 0 faster, 0 slower, "
-                + "1 same; 1 not compared, 1 of them left out for their verdicts (not valid on one side). No "
+                + "1 same; 1 not compared, 1 of them left out for their verdicts (not valid in baseline or candidate). No "
                 + "regression beyond 5%."), r.out());
         assertFalse(r.out().contains("SLOWER"), r.out());
         assertEquals("", r.err());
@@ -113,7 +113,7 @@ class CompareCliTest {
         assertEquals(0, run("compare", p("base"), p("noisy-slower"), "--html", html.toString()).code());
         String page = Files.readString(html);
         assertTrue(page.contains("<h2 id=\"not-valid\">Not comparable: verdict not valid</h2>"), page);
-        assertTrue(page.contains("Not drawn: 1 result not valid on one side"), page);
+        assertTrue(page.contains("Not drawn: 1 result not valid in baseline or candidate"), page);
     }
 
     @Test
@@ -125,7 +125,7 @@ class CompareCliTest {
         Result noisy = run("compare", p("base"), p("all-noisy"));
         assertEquals(2, noisy.code(), noisy.err() + noisy.out());
         assertTrue(noisy.err().contains("no result could be compared: candidate noisy (1), candidate inconsistent (1);"
-                + " a result whose verdict is not valid on either side is never compared"), noisy.err());
+                + " a result not valid in baseline or candidate is never compared"), noisy.err());
     }
 
     @Test

@@ -205,9 +205,9 @@ class ComparisonTest {
         assertEquals("noisy", infer.candidateVerdict());
         assertEquals("baseline inconsistent: JMH / bare loop 0.70", c.notCompared().get(1).reason());
         assertTrue(ComparisonFormat.summary(c).startsWith("0 compared: 0 faster, 0 slower, 0 same; 2 not compared, 2 of"
-                + " them left out for their verdicts (not valid on one side). No regression"), ComparisonFormat.summary(c));
+                + " them left out for their verdicts (not valid in baseline or candidate). No regression"), ComparisonFormat.summary(c));
         assertTrue(c.nothingComparable().startsWith("no result could be compared: candidate noisy (1), baseline "
-                + "inconsistent (1); a result whose verdict is not valid"), c.nothingComparable());
+                + "inconsistent (1); a result not valid in baseline or candidate is never compared"), c.nothingComparable());
     }
 
     @Test

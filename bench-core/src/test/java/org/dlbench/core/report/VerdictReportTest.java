@@ -177,9 +177,9 @@ class VerdictReportTest {
                 + "<td class=\"n\">135,000</td><td><span class=\"warn\">noisy</span></td><td>candidate noisy: "
                 + "error +-14.0% above 10%</td>"), html);
         assertTrue(html.contains("<span class=\"warn\">no verdict</span>"), html);
-        assertTrue(html.contains("Not drawn: 2 results not valid on one side"), html);
+        assertTrue(html.contains("Not drawn: 2 results not valid in baseline or candidate"), html);
         List<ReportTest.Chart> charts = ReportTest.charts(html);
-        assertTrue(charts.get(0).alt().endsWith("; not drawn: 2 results not valid on one side"), charts.get(0).alt());
+        assertTrue(charts.get(0).alt().endsWith("; not drawn: 2 results not valid in baseline or candidate"), charts.get(0).alt());
         charts.forEach(ReportTest::notBlank);
         assertTrue(html.contains("2 of them left out for their verdicts"), html);
     }
