@@ -109,13 +109,6 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                 apart.add(separate(b, c, reason, bWorked, !bWorked));
                 continue;
             }
-            Judged jb = Judged.of(b);
-            Judged jc = Judged.of(c);
-            if (bWorked && jc.isInvalid()) {
-                // broke in the candidate (no check ran, measured too short, ...): gates like a failure
-                apart.add(separate(b, c, verdictReason(jb, jc), true));
-                continue;
-            }
             if (hostDiff != null && !criteria.allowHostMismatch()) {
                 apart.add(separate(b, c, "different host: " + hostDiff, false));
                 continue;
@@ -127,6 +120,13 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
             String threadDiff = threadSettingsDifference(b.settings(), c.settings());
             if (threadDiff != null) {
                 apart.add(separate(b, c, "different thread settings: " + threadDiff, false));
+                continue;
+            }
+            Judged jb = Judged.of(b);
+            Judged jc = Judged.of(c);
+            if (bWorked && jc.isInvalid()) {
+                // broke in the candidate (no check ran, measured too short, ...): gates like a failure
+                apart.add(separate(b, c, verdictReason(jb, jc), true));
                 continue;
             }
             if (!jb.valid() || !jc.valid()) {
