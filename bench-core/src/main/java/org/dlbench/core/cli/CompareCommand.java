@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
                         + "on the per-iteration samples is significant (p < alpha) AND the change is beyond the "
                         + "threshold; otherwise it is the same. Results on one side only, failed, or measured on "
                         + "another machine (CPU model, cores, CPU flags), profile or thread setting are listed "
-                        + "apart, not compared.",
+                        + "apart, not compared. So is a result whose verdict is not valid in the baseline or the "
+                        + "candidate (noisy, inconsistent, invalid, or none recorded by an older run): never faster "
+                        + "or slower, never a regression by itself.",
                 "Exit code: 0 no regression beyond the threshold, 1 a result is slower (or worked in the baseline "
-                        + "and fails in the candidate), 2 unusable input (missing, corrupt or foreign file, wrong "
-                        + "schema version, nothing comparable)."})
+                        + "and fails, fails a check or is invalid in the candidate), 2 unusable input (missing, "
+                        + "corrupt or foreign file, wrong schema version, nothing comparable)."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -11,13 +11,17 @@ import java.util.stream.Collectors;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
 import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Judged;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
 
 /**
- * Two runs side by side: every cell measured in both, alike (same machine, profile and thread settings), with a
- * verdict; every other cell listed apart with the reason it was not compared.
+ * Two runs side by side: every cell measured in both, alike (same machine, profile and thread settings) and
+ * {@code valid} on both sides, with a verdict; every other cell listed apart with the reason it was not compared.
+ * A cell that is noisy, inconsistent or has no verdict (an older run) on either side is never called faster or
+ * slower: it is listed apart as not comparable ({@link Separate#notValid()}). A cell that worked in the baseline
+ * (measured, not invalid) and failed, or is invalid, in the candidate is a regression.
  *
  * @param format identifies this JSON document ({@code dlbench-compare})
  * @param formatVersion version of this JSON document's layout
@@ -51,11 +55,19 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
 
     /**
      * A cell that could not be compared. {@code regression} marks a cell that worked in the baseline and fails
-     * (or fails a correctness check) in the candidate: that gates like a slowdown.
+     * (or fails a correctness check, or is otherwise invalid) in the candidate: that gates like a slowdown.
+     * {@code notValid} marks a cell measured on both sides but left out because its verdict is not {@code valid}
+     * on one side or both (noisy, inconsistent, no verdict, or invalid in the baseline); such a cell is never a
+     * regression, never faster or slower.
+     *
+     * @param baselineVerdict the baseline cell's verdict as reports show it (see {@link Judged}); null when the
+     *     baseline did not measure the cell or recorded no verdict
+     * @param candidateVerdict the same for the candidate
      */
     public record Separate(String engine, String workload, String mode, int batch, int threads, String device,
                            String baselineVersion, String candidateVersion, Double baselineScore,
-                           Double candidateScore, String reason, boolean regression) {
+                           Double candidateScore, String baselineVerdict, String candidateVerdict, String reason,
+                           boolean regression, boolean notValid) {
         public String label() {
             return Comparison.label(engine, workload, mode, batch, threads, device);
         }
@@ -82,17 +94,19 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                 apart.add(separate(b, null, "only in baseline" + statusSuffix(b), false));
                 continue;
             }
-            boolean bGood = b.status() == Status.OK && b.checksPassed();
+            // worked: measured, and not invalid (a noisy or unjudged baseline still worked; it must not silence a
+            // candidate that broke)
+            boolean bWorked = b.status() == Status.OK && !Judged.invalid(b);
             if (b.status() != Status.OK || c.status() != Status.OK) {
-                boolean regression = bGood && c.status() == Status.FAILED;
+                boolean regression = bWorked && c.status() == Status.FAILED;
                 apart.add(separate(b, c, statusReason(b, c), regression));
                 continue;
             }
-            if (!b.checksPassed() || !c.checksPassed()) {
-                String reason = (!c.checksPassed() ? "candidate failed checks: " + failedChecks(c) : "")
-                        + (!b.checksPassed() && !c.checksPassed() ? "; " : "")
-                        + (!b.checksPassed() ? "baseline failed checks: " + failedChecks(b) : "");
-                apart.add(separate(b, c, reason, bGood));
+            if (anyCheckFailed(b) || anyCheckFailed(c)) {
+                String reason = (anyCheckFailed(c) ? "candidate failed checks: " + failedChecks(c) : "")
+                        + (anyCheckFailed(b) && anyCheckFailed(c) ? "; " : "")
+                        + (anyCheckFailed(b) ? "baseline failed checks: " + failedChecks(b) : "");
+                apart.add(separate(b, c, reason, bWorked, !bWorked));
                 continue;
             }
             if (hostDiff != null && !criteria.allowHostMismatch()) {
@@ -106,6 +120,18 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
             String threadDiff = threadSettingsDifference(b.settings(), c.settings());
             if (threadDiff != null) {
                 apart.add(separate(b, c, "different thread settings: " + threadDiff, false));
+                continue;
+            }
+            Judged jb = Judged.of(b);
+            Judged jc = Judged.of(c);
+            if (bWorked && jc.isInvalid()) {
+                // broke in the candidate (no check ran, measured too short, ...): gates like a failure
+                apart.add(separate(b, c, verdictReason(jb, jc), true));
+                continue;
+            }
+            if (!jb.valid() || !jc.valid()) {
+                // noisy, inconsistent, unjudged or (baseline) invalid: no faster or slower can be read from it
+                apart.add(separate(b, c, verdictReason(jb, jc), false, true));
                 continue;
             }
             SampleComparison test = SampleComparison.of(samples(b), samples(c), criteria);
@@ -128,6 +154,12 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
 
     public long count(Verdict v) {
         return compared.stream().filter(r -> r.test().verdict() == v).count();
+    }
+
+    /** Cells measured alike on both sides but left out because a verdict is not valid. In the JSON too. */
+    @JsonProperty("not_valid_count")
+    public long notValidCount() {
+        return notCompared.stream().filter(Separate::notValid).count();
     }
 
     /** Slower rows and cells that broke: what makes a CI gate fail. In the JSON too, for scripts. */
@@ -165,6 +197,9 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                 .collect(Collectors.joining(", "));
         String hint = why.keySet().stream().anyMatch(k -> k.startsWith("different host"))
                 ? "; pass --allow-host-mismatch to compare runs from different machines anyway" : "";
+        if (notValidCount() > 0) {
+            hint += "; a result not valid in baseline or candidate is never compared";
+        }
         return "no result could be compared: " + reasons + hint;
     }
 
@@ -176,10 +211,33 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
     }
 
     private static Separate separate(CellResult b, CellResult c, String reason, boolean regression) {
+        return separate(b, c, reason, regression, false);
+    }
+
+    private static Separate separate(CellResult b, CellResult c, String reason, boolean regression,
+                                     boolean notValid) {
         CellResult k = b != null ? b : c;
         return new Separate(k.engine(), k.workload(), k.mode(), k.batch(), k.threads(), k.device(),
                 b == null ? null : b.engineVersion(), c == null ? null : c.engineVersion(),
-                b == null ? null : b.score(), c == null ? null : c.score(), reason, regression);
+                b == null ? null : b.score(), c == null ? null : c.score(), verdictOf(b), verdictOf(c), reason,
+                regression, notValid);
+    }
+
+    private static String verdictOf(CellResult r) {
+        Judged j = r == null ? null : Judged.of(r);
+        return j == null ? null : j.verdict();
+    }
+
+    /** "baseline noisy: error +-12.0% above 10%; candidate inconsistent: ...", naming only the non-valid sides. */
+    static String verdictReason(Judged b, Judged c) {
+        List<String> parts = new ArrayList<>();
+        if (!b.valid()) {
+            parts.add("baseline " + b.describe());
+        }
+        if (!c.valid()) {
+            parts.add("candidate " + c.describe());
+        }
+        return String.join("; ", parts);
     }
 
     private static String statusSuffix(CellResult r) {
@@ -196,6 +254,11 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
     private static String describe(CellResult r) {
         String s = r.status().id();
         return r.reason() == null ? s : s + ": " + r.reason();
+    }
+
+    /** A check ran and failed (a cell without checks is judged by its verdict instead). */
+    private static boolean anyCheckFailed(CellResult r) {
+        return r.checks() != null && r.checks().stream().anyMatch(ch -> !ch.passed());
     }
 
     private static String failedChecks(CellResult r) {

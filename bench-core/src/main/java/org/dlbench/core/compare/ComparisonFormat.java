@@ -16,7 +16,13 @@ public final class ComparisonFormat {
 
     public static final String METHOD = "Ratio = candidate / baseline mean throughput (above 1 is faster). "
             + "Verdict: faster or slower only when Welch's t-test on the per-iteration samples is significant "
-            + "and the change is beyond the threshold; the interval is Fieller's for the ratio.";
+            + "and the change is beyond the threshold; the interval is Fieller's for the ratio. Only results "
+            + "valid on both sides are compared: noisy, inconsistent, invalid or unjudged (no verdict, older "
+            + "runs) ones are listed as not comparable, and one that worked in the baseline but failed or is "
+            + "invalid in the candidate is a regression.";
+
+    /** Heading of the results left out for their verdicts. */
+    public static final String NOT_VALID_HEADING = "Not comparable: verdict not valid";
 
     public static String render(Comparison c, String format) {
         return switch (format) {
@@ -67,10 +73,26 @@ public final class ComparisonFormat {
             }
             sb.append("\n");
         }
-        if (!c.notCompared().isEmpty()) {
+        List<Separate> notValid = c.notCompared().stream().filter(Separate::notValid).toList();
+        if (!notValid.isEmpty()) {
+            sb.append("### ").append(NOT_VALID_HEADING).append("\n\nNeither faster nor slower: a number that is not")
+                    .append(" valid on one side says nothing about a change.\n\n")
+                    .append("| Result | Baseline samples/s | Baseline verdict | Candidate samples/s | Candidate verdict ")
+                    .append("| Why |\n|---|---:|---|---:|---|---|\n");
+            for (Separate s : notValid) {
+                sb.append("| ").append(md(s.label())).append(" | ").append(score(s.baselineScore())).append(" | ")
+                        .append(verdictText(s.baselineVerdict(), s.baselineScore())).append(" | ")
+                        .append(score(s.candidateScore())).append(" | ")
+                        .append(verdictText(s.candidateVerdict(), s.candidateScore())).append(" | ")
+                        .append(md(s.reason())).append(" |\n");
+            }
+            sb.append("\n");
+        }
+        List<Separate> other = c.notCompared().stream().filter(s -> !s.notValid()).toList();
+        if (!other.isEmpty()) {
             sb.append("### Not compared\n\n| Result | Baseline samples/s | Candidate samples/s | Why |\n")
                     .append("|---|---:|---:|---|\n");
-            for (Separate s : c.notCompared()) {
+            for (Separate s : other) {
                 sb.append("| ").append(md(s.label())).append(" | ").append(score(s.baselineScore())).append(" | ")
                         .append(score(s.candidateScore())).append(" | ")
                         .append(s.regression() ? "**regression**: " : "").append(md(s.reason())).append(" |\n");
@@ -104,9 +126,20 @@ public final class ComparisonFormat {
             }
             sb.append(align(rows, 7, 8, 9, 3, 4, 11)).append("\n");
         }
-        if (!c.notCompared().isEmpty()) {
+        List<Separate> notValid = c.notCompared().stream().filter(Separate::notValid).toList();
+        if (!notValid.isEmpty()) {
+            sb.append(NOT_VALID_HEADING).append(" (neither faster nor slower):\n");
+            for (Separate s : notValid) {
+                sb.append("  ").append(s.label()).append(": ").append(s.reason()).append(" (baseline ")
+                        .append(score(s.baselineScore())).append(", candidate ").append(score(s.candidateScore()))
+                        .append(" samples/s)\n");
+            }
+            sb.append("\n");
+        }
+        List<Separate> other = c.notCompared().stream().filter(s -> !s.notValid()).toList();
+        if (!other.isEmpty()) {
             sb.append("Not compared:\n");
-            for (Separate s : c.notCompared()) {
+            for (Separate s : other) {
                 sb.append("  ").append(s.label()).append(": ").append(s.regression() ? "REGRESSION: " : "")
                         .append(s.reason()).append("\n");
             }
@@ -120,9 +153,11 @@ public final class ComparisonFormat {
 
     /** One line: counts and the gate's outcome. */
     public static String summary(Comparison c) {
-        String counts = String.format(Locale.ROOT, "%d compared: %d faster, %d slower, %d same; %d not compared.",
+        long notValid = c.notValidCount();
+        String counts = String.format(Locale.ROOT, "%d compared: %d faster, %d slower, %d same; %d not compared%s.",
                 c.compared().size(), c.count(Verdict.FASTER), c.count(Verdict.SLOWER), c.count(Verdict.SAME),
-                c.notCompared().size());
+                c.notCompared().size(), notValid == 0 ? "" : String.format(Locale.ROOT,
+                        ", %d of them left out for their verdicts (not valid in baseline or candidate)", notValid));
         List<String> regressions = c.regressions();
         if (regressions.isEmpty()) {
             return counts + " No regression beyond " + c.criteria().thresholdText() + ".";
@@ -158,6 +193,11 @@ public final class ComparisonFormat {
             parts.add(0, r.test().note());
         }
         return String.join("; ", parts);
+    }
+
+    /** A side's verdict as shown: the verdict, "no verdict" for a measured cell without one, else empty. */
+    public static String verdictText(String verdict, Double score) {
+        return verdict != null ? verdict : score != null ? org.dlbench.core.result.Judged.NONE_LABEL : "";
     }
 
     public static String score(Double s) {

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
@@ -43,10 +45,12 @@ import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.category.StatisticalLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.category.DefaultIntervalCategoryDataset;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
@@ -55,7 +59,10 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The report charts, drawn with JFreeChart and written as PNG. One look for all: white plot, light grid, one
- * colour per engine across every chart of a report (see {@link Palette}).
+ * colour per engine across every chart of a report (see {@link Palette}). A value whose verdict is not valid
+ * carries a flag (its verdict): its bar is hatched, its point hollow, its label names the verdict, and the legend
+ * says what hatching or hollow points mean. Invalid values are never passed in: callers leave them out and say so
+ * with {@link #note}.
  */
 public final class Charts {
     static {
@@ -71,6 +78,8 @@ public final class Charts {
     static final Color FASTER = new Color(0x2E, 0x8B, 0x57);
     static final Color SLOWER = new Color(0xD6, 0x27, 0x28);
     static final Color SAME = new Color(0x6B, 0x6B, 0x6B);
+    /** A larger, hollow point for a value that is not valid. */
+    private static final java.awt.Shape FLAGGED_POINT = new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12);
 
     private Charts() {
     }
@@ -91,12 +100,26 @@ public final class Charts {
         }
     }
 
-    /** One bar of a grouped bar chart: {@code series} (an engine) at {@code category}, with a +- error. */
-    public record Bar(String series, String category, double value, double error) {
+    /**
+     * One bar of a grouped bar chart: {@code series} (an engine) at {@code category}, with a +- error.
+     *
+     * @param flag the verdict of a value that is not valid ("noisy", "inconsistent", "no verdict"); null if valid
+     */
+    public record Bar(String series, String category, double value, double error, String flag) {
+        public Bar(String series, String category, double value, double error) {
+            this(series, category, value, error, null);
+        }
     }
 
-    /** One point of a line chart. */
-    public record Point(String series, double x, double y) {
+    /**
+     * One point of a line chart; a NaN {@code y} leaves a gap (the line breaks there).
+     *
+     * @param flag the verdict of a value that is not valid; null if valid
+     */
+    public record Point(String series, double x, double y, String flag) {
+        public Point(String series, double x, double y) {
+            this(series, x, y, null);
+        }
     }
 
     /** One row of the ratio (forest) chart. */
@@ -121,8 +144,20 @@ public final class Charts {
         for (Bar b : bars) {
             data.add(b.value(), Double.isNaN(b.error()) ? 0 : b.error(), b.series(), b.category());
         }
+        String[][] flags = flags(data, bars.stream().map(b -> new Object[] {b.series(), b.category(), b.flag()})
+                .toList());
         // without errors a plain bar renderer: no flat error whiskers on every bar
-        BarRenderer r = errors ? new StatisticalBarRenderer() : new BarRenderer();
+        BarRenderer r = errors ? new StatisticalBarRenderer() {
+            @Override
+            public Paint getItemPaint(int row, int column) {
+                return flagged(flags, row, column) ? hatch(super.getItemPaint(row, column)) : super.getItemPaint(row, column);
+            }
+        } : new BarRenderer() {
+            @Override
+            public Paint getItemPaint(int row, int column) {
+                return flagged(flags, row, column) ? hatch(super.getItemPaint(row, column)) : super.getItemPaint(row, column);
+            }
+        };
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
         r.setDrawBarOutline(false);
@@ -134,7 +169,7 @@ public final class Charts {
         if (horizontal) {
             r.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
         }
-        r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new Compact()));
+        r.setDefaultItemLabelGenerator(new FlagLabels(flags));
         r.setDefaultItemLabelsVisible(true);
         r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         for (int i = 0; i < data.getRowCount(); i++) {
@@ -151,7 +186,100 @@ public final class Charts {
         if (horizontal) {
             plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         }
+        addFlagLegend(plot, plot.getLegendItems(), bars.stream().map(Bar::flag).toList(), true);
         return finish(title, plot, true);
+    }
+
+    /** Flags by dataset row and column, from (series, category, flag) triples; null where valid. */
+    private static String[][] flags(CategoryDataset data, List<Object[]> items) {
+        String[][] out = new String[data.getRowCount()][data.getColumnCount()];
+        for (Object[] it : items) {
+            if (it[2] != null) {
+                int row = data.getRowIndex((String) it[0]);
+                int col = data.getColumnIndex((String) it[1]);
+                if (row >= 0 && col >= 0) {
+                    out[row][col] = (String) it[2];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean flagged(String[][] flags, int row, int column) {
+        return row < flags.length && column < flags[row].length && flags[row][column] != null;
+    }
+
+    /** Diagonal stripes of the colour on a pale ground: a value shown, but not as a clean one. */
+    static Paint hatch(Paint base) {
+        Color c = base instanceof Color col ? col : SAME;
+        int size = 8;
+        java.awt.image.BufferedImage tile = new java.awt.image.BufferedImage(size, size,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = tile.createGraphics();
+        try {
+            g.setColor(new Color((c.getRed() + 3 * 255) / 4, (c.getGreen() + 3 * 255) / 4, (c.getBlue() + 3 * 255) / 4));
+            g.fillRect(0, 0, size, size);
+            g.setColor(c);
+            g.setStroke(new BasicStroke(2.2f));
+            g.drawLine(-1, size + 1, size + 1, -1);
+            g.drawLine(-1, 1, 1, -1);
+            g.drawLine(size - 1, size + 1, size + 1, size - 1);
+        } finally {
+            g.dispose();
+        }
+        return new java.awt.TexturePaint(tile, new java.awt.geom.Rectangle2D.Double(0, 0, size, size));
+    }
+
+    /** Value labels: the compact number, plus the verdict of a flagged value ("12.3k noisy"). */
+    private static final class FlagLabels extends StandardCategoryItemLabelGenerator {
+        private final String[][] flags;
+
+        FlagLabels(String[][] flags) {
+            super("{2}", new Compact());
+            this.flags = flags;
+        }
+
+        @Override
+        public String generateLabel(CategoryDataset dataset, int row, int column) {
+            String label = super.generateLabel(dataset, row, column);
+            return flagged(flags, row, column) ? label + " " + flags[row][column] : label;
+        }
+    }
+
+    /** One more legend entry when some values are flagged: what their marking means. */
+    private static void addFlagLegend(Plot plot, LegendItemCollection items, List<String> flags, boolean bars) {
+        List<String> present = flags.stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (present.isEmpty()) {
+            return;
+        }
+        String text = (bars ? "hatched" : "hollow point") + ": not valid (" + String.join(", ", present) + ")";
+        LegendItem item = bars
+                ? new LegendItem(text, null, null, null, new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12),
+                        hatch(SAME))
+                : new LegendItem(text, null, null, null, true, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10),
+                        false, SAME, true, SAME, new BasicStroke(2f), false,
+                        new java.awt.geom.Line2D.Double(-7, 0, 7, 0), new BasicStroke(2f), SAME);
+        LegendItemCollection all = new LegendItemCollection();
+        all.addAll(items);
+        all.add(item);
+        if (plot instanceof CategoryPlot cp) {
+            cp.setFixedLegendItems(all);
+        } else if (plot instanceof XYPlot xp) {
+            xp.setFixedLegendItems(all);
+        }
+    }
+
+    /**
+     * A line of text under the plot, inside the image: what a chart leaves out ("not drawn: ..."), so the PNG
+     * says it even when seen without its page.
+     */
+    public static JFreeChart note(JFreeChart chart, String text) {
+        TextTitle t = new TextTitle(text, new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        t.setPaint(SLOWER);
+        t.setPosition(RectangleEdge.BOTTOM);
+        t.setMaximumLinesToDisplay(2);
+        chart.addSubtitle(t);
+        return chart;
     }
 
     /** Lines over a numeric x (batch size on a log2 axis, or thread count). */
@@ -159,12 +287,16 @@ public final class Charts {
                                    Palette palette) {
         XYSeriesCollection data = new XYSeriesCollection();
         Map<String, XYSeries> series = new LinkedHashMap<>();
+        Map<String, String> pointFlags = new java.util.HashMap<>();
         for (Point p : points) {
             series.computeIfAbsent(p.series(), s -> {
                 XYSeries xs = new XYSeries(s, true, false);
                 data.addSeries(xs);
                 return xs;
-            }).add(p.x(), p.y());
+            }).add(p.x(), Double.isNaN(p.y()) ? null : (Number) p.y());
+            if (p.flag() != null) {
+                pointFlags.put(p.series() + "@" + p.x(), p.flag());
+            }
         }
         ValueAxis x;
         if (log2X) {
@@ -185,7 +317,29 @@ public final class Charts {
         }
         x.setLabelFont(LABEL);
         x.setTickLabelFont(TICK);
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        java.util.function.BiFunction<Integer, Integer, String> flagAt = (s, i) ->
+                pointFlags.get(data.getSeriesKey(s) + "@" + data.getXValue(s, i));
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true) {
+            @Override
+            public boolean getItemShapeFilled(int s, int i) {
+                return flagAt.apply(s, i) == null;
+            }
+
+            @Override
+            public java.awt.Shape getItemShape(int s, int i) {
+                return flagAt.apply(s, i) == null ? super.getItemShape(s, i) : FLAGGED_POINT;
+            }
+
+            @Override
+            public boolean isItemLabelVisible(int s, int i) {
+                return flagAt.apply(s, i) != null;
+            }
+        };
+        r.setDefaultItemLabelGenerator((dataset, s, i) -> flagAt.apply(s, i));
+        r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        r.setDefaultItemLabelPaint(Color.DARK_GRAY);
+        r.setDrawOutlines(true);
+        r.setUseOutlinePaint(false);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             r.setSeriesPaint(i, palette.color(data.getSeriesKey(i).toString()));
             r.setSeriesStroke(i, new BasicStroke(2.5f));
@@ -193,6 +347,7 @@ public final class Charts {
         XYPlot plot = new XYPlot(data, x, valueAxis(yLabel), r);
         plot.setDomainGridlinePaint(GRID);
         plot.setRangeGridlinePaint(GRID);
+        addFlagLegend(plot, plot.getLegendItems(), points.stream().map(Point::flag).toList(), false);
         return finish(title, plot, true);
     }
 
@@ -211,7 +366,32 @@ public final class Charts {
         for (Bar b : values) {
             data.add(b.value(), Double.isNaN(b.error()) ? 0 : b.error(), b.series(), b.category());
         }
-        StatisticalLineAndShapeRenderer r = new StatisticalLineAndShapeRenderer(true, true);
+        String[][] flags = flags(data, values.stream().map(b -> new Object[] {b.series(), b.category(), b.flag()})
+                .toList());
+        StatisticalLineAndShapeRenderer r = new StatisticalLineAndShapeRenderer(true, true) {
+            @Override
+            public boolean getItemShapeFilled(int row, int column) {
+                return !flagged(flags, row, column);
+            }
+
+            @Override
+            public java.awt.Shape getItemShape(int row, int column) {
+                return flagged(flags, row, column) ? FLAGGED_POINT : super.getItemShape(row, column);
+            }
+
+            @Override
+            public boolean isItemLabelVisible(int row, int column) {
+                return flagged(flags, row, column);
+            }
+        };
+        r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator() {
+            @Override
+            public String generateLabel(CategoryDataset dataset, int row, int column) {
+                return flagged(flags, row, column) ? flags[row][column] : null;
+            }
+        });
+        r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        r.setDefaultItemLabelPaint(Color.DARK_GRAY);
         r.setErrorIndicatorPaint(Color.GRAY);
         for (int i = 0; i < data.getRowCount(); i++) {
             r.setSeriesPaint(i, palette.color(data.getRowKey(i).toString()));
@@ -222,6 +402,7 @@ public final class Charts {
             categories.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         }
         CategoryPlot plot = new CategoryPlot(data, categories, valueAxis("samples/s"), r);
+        addFlagLegend(plot, plot.getLegendItems(), values.stream().map(Bar::flag).toList(), false);
         return finish(title, plot, true);
     }
 

@@ -11,7 +11,11 @@ import org.dlbench.core.compare.ComparisonFormat;
 import org.dlbench.core.compare.SampleComparison;
 import org.dlbench.core.compare.Verdict;
 
-/** The HTML report of a comparison: verdict summary, the ratio chart, baseline vs candidate bars, the tables. */
+/**
+ * The HTML report of a comparison: verdict summary, the ratio chart, baseline vs candidate bars, the tables.
+ * Results that are not valid on one side are neither charted nor called faster or slower: they have a table of
+ * their own, and the ratio chart says how many it leaves out.
+ */
 public final class ComparisonReport {
     private ComparisonReport() {
     }
@@ -28,6 +32,13 @@ public final class ComparisonReport {
             b.append("<li>").append(esc(n)).append("</li>\n");
         }
         b.append("</ul>\n");
+        long notValid = c.notValidCount();
+        String leftOut = notValid + " result" + (notValid == 1 ? "" : "s") + " not valid in baseline or candidate";
+        if (c.compared().isEmpty() && notValid > 0) {
+            b.append("<p class=\"warn\">No ratio chart: nothing was compared; ").append(esc(leftOut))
+                    .append(" (see <a href=\"#not-valid\">").append(esc(ComparisonFormat.NOT_VALID_HEADING))
+                    .append("</a>).</p>\n");
+        }
         if (!c.compared().isEmpty()) {
             List<Charts.Ratio> ratios = new ArrayList<>();
             for (Comparison.Row r : c.compared()) {
@@ -43,9 +54,16 @@ public final class ComparisonReport {
                     + "(green faster, red slower, grey same). Bar: its ").append(c.criteria().confidencePercent())
                     .append("% interval. Shaded band: the threshold, +-").append(esc(c.criteria().thresholdText()))
                     .append(".</p>\n");
-            b.append(Html.chart(Charts.ratios("candidate / baseline", ratios, c.criteria().threshold(),
-                    c.criteria().confidencePercent()), Charts.WIDTH, Charts.heightFor(ratios.size(), 34),
-                    "Ratio of candidate to baseline throughput per result, with confidence intervals"));
+            var ratioChart = Charts.ratios("candidate / baseline", ratios, c.criteria().threshold(),
+                    c.criteria().confidencePercent());
+            if (notValid > 0) {
+                Charts.note(ratioChart, "not drawn: " + leftOut + " (noisy, inconsistent, invalid or no verdict)");
+                b.append("<p class=\"warn\">Not drawn: ").append(esc(leftOut)).append(", listed under <a href=\"")
+                        .append("#not-valid\">").append(esc(ComparisonFormat.NOT_VALID_HEADING)).append("</a>.</p>\n");
+            }
+            b.append(Html.chart(ratioChart, Charts.WIDTH, Charts.heightFor(ratios.size(), 34) + (notValid > 0 ? 24 : 0),
+                    "Ratio of candidate to baseline throughput per result, with confidence intervals"
+                            + (notValid > 0 ? "; not drawn: " + leftOut : "")));
 
             b.append("<h2>Baseline and candidate</h2>\n");
             String base = "baseline " + c.baseline().runId();
@@ -90,10 +108,26 @@ public final class ComparisonReport {
                     "Baseline samples/s", "Candidate samples/s", "Ratio", c.criteria().confidencePercent() + "% CI",
                     "p", "Verdict", "Notes"), rows, Set.of(3, 4, 7, 8, 9, 11)));
         }
-        if (!c.notCompared().isEmpty()) {
+        List<Comparison.Separate> notValidRows = c.notCompared().stream().filter(Comparison.Separate::notValid)
+                .toList();
+        if (!notValidRows.isEmpty()) {
+            b.append("<h2 id=\"not-valid\">").append(esc(ComparisonFormat.NOT_VALID_HEADING)).append("</h2>\n")
+                    .append("<p class=\"muted\">Neither faster nor slower: a number that is not valid on one side "
+                            + "says nothing about a change.</p>\n");
+            List<List<String>> rows = new ArrayList<>();
+            for (Comparison.Separate s : notValidRows) {
+                rows.add(List.of(esc(s.label()), ComparisonFormat.score(s.baselineScore()),
+                        verdict(s.baselineVerdict(), s.baselineScore()), ComparisonFormat.score(s.candidateScore()),
+                        verdict(s.candidateVerdict(), s.candidateScore()), esc(s.reason())));
+            }
+            b.append(Html.table(List.of("Result", "Baseline samples/s", "Baseline verdict", "Candidate samples/s",
+                    "Candidate verdict", "Why"), rows, Set.of(1, 3)));
+        }
+        List<Comparison.Separate> otherRows = c.notCompared().stream().filter(s -> !s.notValid()).toList();
+        if (!otherRows.isEmpty()) {
             b.append("<h2>Not compared</h2>\n");
             List<List<String>> rows = new ArrayList<>();
-            for (Comparison.Separate s : c.notCompared()) {
+            for (Comparison.Separate s : otherRows) {
                 rows.add(List.of(esc(s.label()), ComparisonFormat.score(s.baselineScore()),
                         ComparisonFormat.score(s.candidateScore()),
                         (s.regression() ? "<span class=\"slower\">regression</span>: " : "") + esc(s.reason())));
@@ -105,6 +139,13 @@ public final class ComparisonReport {
                 .append(esc(c.criteria().thresholdText())).append(", significance level ")
                 .append(c.criteria().alpha()).append(".</p>\n");
         return Html.page(title, b.toString());
+    }
+
+    private static String verdict(String verdict, Double score) {
+        String v = ComparisonFormat.verdictText(verdict, score);
+        return v.isEmpty() || org.dlbench.core.result.Verdicts.isValid(v) ? esc(v)
+                : "<span class=\"" + (org.dlbench.core.result.Verdicts.INVALID.equals(v) ? "bad" : "warn") + "\">"
+                        + esc(v) + "</span>";
     }
 
     private static String describe(Comparison.RunInfo r) {

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Judged;
+import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
@@ -25,6 +27,8 @@ import org.dlbench.core.result.Status;
 /**
  * The history of a results directory: an index of its runs (date, host, versions, profile) and the trend of each
  * result over them. Trends only join runs made alike: same CPU, core count and profile (an "environment").
+ * A point that is not valid is marked with its verdict in the trend table and left out of its Change; in the
+ * charts noisy, inconsistent and unjudged points are hollow and labelled, invalid ones are not drawn.
  */
 public final class History {
     public static final String INDEX = "index.md";
@@ -104,8 +108,9 @@ public final class History {
             sb.append("\n## Trend: ").append(md(env.getKey())).append("\n\n");
             if (runs.size() > shown.size()) {
                 sb.append("The last ").append(shown.size()).append(" of ").append(runs.size())
-                        .append(" runs; Change compares the last run with the first.\n\n");
+                        .append(" runs; Change compares the last valid point with the first.\n\n");
             }
+            boolean marked = false;
             sb.append("| Result |");
             for (Entry e : shown) {
                 sb.append(" ").append(md(e.run().runId())).append(" |");
@@ -116,19 +121,29 @@ public final class History {
                 sb.append("| ").append(md(series.getKey())).append(" |");
                 for (Entry e : shown) {
                     CellResult c = series.getValue().get(e.dir());
-                    sb.append(" ").append(c == null ? "" : String.format(Locale.ROOT, "%,.0f", c.score())).append(" |");
+                    sb.append(" ").append(c == null ? "" : String.format(Locale.ROOT, "%,.0f", c.score())
+                            + MarkdownReport.mark(c)).append(" |");
+                    marked |= c != null && !Judged.clean(c);
                 }
+                // only valid points make a change; the others are marked and skipped
                 List<CellResult> all = runs.stream().map(e -> series.getValue().get(e.dir()))
-                        .filter(java.util.Objects::nonNull).toList();
+                        .filter(c -> c != null && Judged.clean(c)).toList();
                 String change = all.size() < 2 ? "" : String.format(Locale.ROOT, "%+.1f%%",
                         100 * (all.get(all.size() - 1).score() / all.get(0).score() - 1));
                 sb.append(" ").append(change).append(" |\n");
             }
+            if (marked) {
+                sb.append("\n").append(NOT_VALID);
+            }
         }
-        sb.append("\nScores are samples per second (higher is better). Runs are grouped by CPU, cores and profile: "
-                + "only alike runs share a trend. Compare two runs with `dlbench compare`.\n");
+        sb.append("\nScores are samples per second (higher is better). Change: the last valid point against the "
+                + "first valid one. Runs are grouped by CPU, cores and profile: only alike runs share a trend. "
+                + "Compare two runs with `dlbench compare`.\n");
         return sb.toString();
     }
+
+    static final String NOT_VALID = "Points marked *noisy*, *inconsistent*, *invalid* or *no verdict* are not "
+            + "valid: they are not clean measurements and Change skips them; each run's results.md gives the reason.\n";
 
     public static String html(Scan scan) {
         StringBuilder b = new StringBuilder("<h1>dlbench results history</h1>\n");
@@ -161,12 +176,19 @@ public final class History {
             List<String> runLabels = runs.stream().map(e -> e.run().runId()).toList();
             // one chart per workload, mode, batch, threads, device; one line per engine
             Map<String, List<Charts.Bar>> charts = new LinkedHashMap<>();
+            Map<String, List<String>> invalid = new LinkedHashMap<>();
             for (Entry e : runs) {
                 for (CellResult c : RunReport.sortedByWorkload(RunReport.measured(e.run().results()))) {
                     String key = c.workload() + " " + c.mode() + " batch " + c.batch() + " threads " + c.threads()
                             + ("cpu".equals(c.device()) ? "" : " " + c.device());
-                    charts.computeIfAbsent(key, k -> new ArrayList<>()).add(new Charts.Bar(c.engine(),
-                            e.run().runId(), c.score(), c.scoreError() == null ? 0 : c.scoreError()));
+                    charts.computeIfAbsent(key, k -> new ArrayList<>());
+                    if (Judged.invalid(c)) {
+                        invalid.computeIfAbsent(key, k -> new ArrayList<>()).add(c.engine() + " in "
+                                + e.run().runId() + " (" + Judged.of(c).reason() + ")");
+                        continue;
+                    }
+                    charts.get(key).add(new Charts.Bar(c.engine(), e.run().runId(), c.score(),
+                            c.scoreError() == null ? 0 : c.scoreError(), RunReport.flag(c)));
                 }
             }
             if (charts.isEmpty()) {
@@ -174,12 +196,25 @@ public final class History {
             }
             for (var c : charts.keySet()) {
                 String title = c + ": samples/s per run";
-                b.append(Html.chart(Charts.trend(title, runLabels, charts.get(c), palette), Charts.WIDTH, 380,
-                        title + ", one line per engine"));
+                List<String> left = invalid.getOrDefault(c, List.of());
+                if (!charts.get(c).isEmpty()) {
+                    var chart = Charts.trend(title, runLabels, charts.get(c), palette);
+                    if (!left.isEmpty()) {
+                        Charts.note(chart, "not drawn, invalid: " + left.size() + " point"
+                                + (left.size() == 1 ? "" : "s") + " (listed below the chart)");
+                    }
+                    b.append(Html.chart(chart, Charts.WIDTH, 380, title + ", one line per engine"
+                            + (left.isEmpty() ? "" : "; not drawn (invalid): " + String.join(", ", left))));
+                }
+                if (!left.isEmpty()) {
+                    b.append("<p class=\"bad\">").append(charts.get(c).isEmpty() ? esc(title) + ": nothing drawn. " : "")
+                            .append("Not drawn, invalid: ").append(esc(String.join("; ", left))).append(".</p>\n");
+                }
             }
         }
-        b.append("<p class=\"muted\">Error bars: each run's 99.9% interval. Runs are grouped by CPU, cores and "
-                + "profile: only alike runs share a trend.</p>\n");
+        b.append("<p class=\"muted\">Error bars: each run's 99.9% interval. Hollow, labelled points are not valid "
+                + "(noisy, inconsistent, or no verdict: older runs); invalid points are not drawn. Runs are grouped "
+                + "by CPU, cores and profile: only alike runs share a trend.</p>\n");
         return Html.page("dlbench results history", b.toString());
     }
 

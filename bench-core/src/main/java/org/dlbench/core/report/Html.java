@@ -18,7 +18,7 @@ public final class Html {
             table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}
             th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
             th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
-            .faster{color:#2e8b57;font-weight:bold}.slower{color:#d62728;font-weight:bold}.bad{color:#d62728}
+            .faster{color:#2e8b57;font-weight:bold}.slower{color:#d62728;font-weight:bold}.bad{color:#d62728}.warn{color:#b35c00}
             .wide{overflow-x:auto}td.n{white-space:nowrap}.muted{color:#666}ul.meta{padding-left:18px}
             figure{margin:12px 0 24px}img{max-width:100%;height:auto;border:1px solid #eee}
             .summary{font-size:1.1em;padding:8px 12px;background:#f7f7f7;border-left:4px solid #888}

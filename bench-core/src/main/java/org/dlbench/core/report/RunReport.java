@@ -9,17 +9,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jfree.chart.JFreeChart;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.Host;
+import org.dlbench.core.result.Judged;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
 
 /**
  * The HTML report of one run, a single self-contained file: run facts, the results table, and charts of
- * throughput per engine and workload, time per batch, and scaling over batch size and threads.
+ * throughput per engine and workload, time per batch, and scaling over batch size and threads. Every number
+ * carries its verdict: the table has a Verdict column, charts hatch (bars) or hollow (points) values that are
+ * noisy, inconsistent or have no verdict, and leave invalid ones out, saying so in the chart and below it.
  */
 public final class RunReport {
     private RunReport() {
@@ -34,8 +39,10 @@ public final class RunReport {
         long failed = run.results().stream().filter(r -> r.status() == Status.FAILED
                 || (r.status() == Status.OK && !r.checksPassed())).count();
         long unsupported = run.results().stream().filter(r -> r.status() == Status.UNSUPPORTED).count();
-        b.append("<p class=\"summary ").append(failed > 0 ? "fail" : "ok").append("\">").append(ok.size())
-                .append(" measured, ").append(failed).append(" failed, ").append(unsupported)
+        long notValid = ok.stream().filter(r -> !Judged.clean(r)).count();
+        b.append("<p class=\"summary ").append(failed > 0 || notValid > 0 ? "fail" : "ok").append("\">")
+                .append(ok.size()).append(" measured (").append(ok.size() - notValid).append(" valid, ")
+                .append(notValid).append(" not valid), ").append(failed).append(" failed, ").append(unsupported)
                 .append(" unsupported: details in the <a href=\"#results\">results table</a> below the charts.</p>\n");
         if (ok.isEmpty()) {
             b.append("<p>No measured results to chart.</p>\n");
@@ -44,9 +51,17 @@ public final class RunReport {
         }
         b.append("<h2 id=\"results\">Results</h2>\n").append(resultsTable(run.results()));
         b.append("<p class=\"muted\">Scores are samples per second (higher is better); +- is the 99.9% confidence "
-                + "half-width. Checks run outside the timed region.</p>\n");
+                + "half-width. Checks run outside the timed region. ").append(esc(VERDICTS)).append("</p>\n");
         return Html.page("dlbench run " + run.runId(), b.toString());
     }
+
+    /** What the verdicts mean and how charts show them. */
+    static final String VERDICTS = "Verdict: valid; noisy (confidence half-width above 10% of the score, fewer than "
+            + "3 iterations or fewer than 200 latency samples); inconsistent (independent measures of the same cell "
+            + "disagree: JMH's score, a bare timed loop on the timed session and, for inference, the latency phase); "
+            + "invalid (a correctness check failed or none ran, or too short a measurement); no verdict (recorded "
+            + "before verdicts existed; not treated as valid). Charts hatch bars and hollow points that are not "
+            + "valid and do not draw invalid ones.";
 
     static String facts(RunResult run) {
         StringBuilder b = new StringBuilder("<ul class=\"meta\">\n");
@@ -88,11 +103,55 @@ public final class RunReport {
                     String.valueOf(r.batch()), String.valueOf(r.threads()), esc(r.device()),
                     bad ? "<span class=\"bad\">" + esc(status) + "</span>" : esc(status),
                     r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), MarkdownReport.error(r),
+                    verdictCell(r),
                     r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()), esc(MarkdownReport.checks(r, false)),
                     esc(settings(r))));
         }
         return Html.table(List.of("Engine", "Version", "Workload", "Mode", "Batch", "Threads", "Device", "Status",
-                "samples/s", "+-", "GFLOP/s", "Checks", "Settings"), rows, Set.of(4, 5, 8, 9, 10));
+                "samples/s", "+-", "Verdict", "GFLOP/s", "Checks", "Settings"), rows, Set.of(4, 5, 8, 9, 11));
+    }
+
+    /** The verdict with its reason: plain when valid, amber when noisy/inconsistent/none, red when invalid. */
+    static String verdictCell(CellResult r) {
+        Judged j = Judged.of(r);
+        if (j == null) {
+            return "";
+        }
+        if (j.valid()) {
+            return esc(j.label());
+        }
+        return "<span class=\"" + (j.isInvalid() ? "bad" : "warn") + "\"><b>" + esc(j.label()) + "</b>"
+                + (j.reason() == null ? "" : ": " + esc(j.reason())) + "</span>";
+    }
+
+    /** The flag a chart shows for a drawn value: null when valid, else its verdict. */
+    static String flag(CellResult r) {
+        return Judged.clean(r) ? null : Judged.of(r).label();
+    }
+
+    /**
+     * A chart of the drawable cells with what it leaves out: the invalid cells are named inside the image and
+     * listed with their reasons below it. Without any drawable cell only the list is written.
+     */
+    static String chartWithout(JFreeChart chart, List<CellResult> invalid, Function<CellResult, String> name,
+                               int width, int height, String alt) {
+        StringBuilder b = new StringBuilder();
+        if (chart != null) {
+            if (!invalid.isEmpty()) {
+                List<String> names = invalid.stream().map(name).toList();
+                Charts.note(chart, "not drawn, invalid: " + (names.size() <= 3 ? String.join(", ", names)
+                        : names.size() + " results") + " (reasons below the chart)");
+            }
+            b.append(Html.chart(chart, width, height, alt + (invalid.isEmpty() ? ""
+                    : "; not drawn (invalid): " + invalid.stream().map(name).collect(Collectors.joining(", ")))));
+        }
+        if (!invalid.isEmpty()) {
+            b.append("<p class=\"bad\">").append(chart == null ? esc(alt) + ": nothing drawn. " : "")
+                    .append("Not drawn, invalid (not measured as it should be): ")
+                    .append(invalid.stream().map(r -> esc(name.apply(r)) + " (" + esc(Judged.of(r).reason()) + ")")
+                            .collect(Collectors.joining("; "))).append(".</p>\n");
+        }
+        return b.toString();
     }
 
     private static String charts(List<CellResult> ok, Charts.Palette palette) {
@@ -100,32 +159,45 @@ public final class RunReport {
         boolean manyThreads = ok.stream().map(CellResult::threads).distinct().count() > 1;
         boolean manyDevices = ok.stream().map(CellResult::device).distinct().count() > 1;
 
+        Function<CellResult, String> name = r -> r.engine() + " " + config(r, manyThreads, manyDevices);
         b.append("<h2>Throughput per engine and workload</h2>\n");
         for (var e : group(ok, r -> r.workload() + " " + r.mode()).entrySet()) {
             List<Charts.Bar> bars = new ArrayList<>();
+            List<CellResult> invalid = new ArrayList<>();
             for (CellResult r : sortedByConfig(e.getValue())) {
+                if (Judged.invalid(r)) {
+                    invalid.add(r);
+                    continue;
+                }
                 bars.add(new Charts.Bar(r.engine(), config(r, manyThreads, manyDevices), r.score(),
-                        r.scoreError() == null ? 0 : r.scoreError()));
+                        r.scoreError() == null ? 0 : r.scoreError(), flag(r)));
             }
             String title = e.getKey() + ": samples/s (error bars: 99.9% interval)";
-            b.append(Html.chart(Charts.bars(title, null, "samples/s", bars, palette, false), Charts.WIDTH, 420,
-                    title + ", one bar per engine and configuration"));
+            b.append(chartWithout(bars.isEmpty() ? null : Charts.bars(title, null, "samples/s", bars, palette, false),
+                    invalid, name, Charts.WIDTH, 420, title + ", one bar per engine and configuration"));
         }
 
         b.append("<h2>Time per batch</h2>\n<p class=\"muted\">").append(esc(Latency.describe()))
                 .append(", in milliseconds (lower is better).</p>\n");
         for (var e : group(ok, r -> r.workload() + " " + r.mode()).entrySet()) {
             List<Charts.Bar> bars = new ArrayList<>();
+            List<CellResult> invalid = new ArrayList<>();
             List<CellResult> cells = sortedByConfig(e.getValue());
             for (CellResult r : cells) {
+                if (Judged.invalid(r)) {
+                    invalid.add(r);
+                    continue;
+                }
+                String flag = flag(r);
                 for (var m : Latency.of(r).entrySet()) {
-                    bars.add(new Charts.Bar(m.getKey(), r.engine() + " " + config(r, manyThreads, manyDevices),
-                            m.getValue(), 0));
+                    bars.add(new Charts.Bar(m.getKey(), name.apply(r) + (flag == null ? "" : " (" + flag + ")"),
+                            m.getValue(), 0, flag));
                 }
             }
             String title = e.getKey() + ": ms per batch call";
             int categories = (int) bars.stream().map(Charts.Bar::category).distinct().count();
-            b.append(Html.chart(Charts.bars(title, null, "ms", bars, new Charts.Palette(List.of()), true),
+            b.append(chartWithout(bars.isEmpty() ? null
+                    : Charts.bars(title, null, "ms", bars, new Charts.Palette(List.of()), true), invalid, name,
                     Charts.WIDTH, Charts.heightFor(categories, 44), title));
         }
 
@@ -136,10 +208,10 @@ public final class RunReport {
                 continue;
             }
             List<Charts.Point> pts = e.getValue().stream().sorted(java.util.Comparator.comparingInt(CellResult::batch))
-                    .map(r -> new Charts.Point(r.engine(), r.batch(), r.score())).toList();
+                    .map(r -> point(r, r.batch())).toList();
             String title = e.getKey() + ": samples/s over batch size";
-            scaling.append(Html.chart(Charts.lines(title, "batch size", "samples/s", pts, true, palette),
-                    Charts.WIDTH, 400, title));
+            scaling.append(chartWithout(Charts.lines(title, "batch size", "samples/s", pts, true, palette),
+                    invalids(e.getValue()), r -> r.engine() + " batch " + r.batch(), Charts.WIDTH, 400, title));
         }
         for (var e : group(ok, r -> r.workload() + " " + r.mode() + " batch " + r.batch()
                 + (manyDevices ? " " + r.device() : "")).entrySet()) {
@@ -148,10 +220,11 @@ public final class RunReport {
             }
             List<Charts.Point> pts = e.getValue().stream()
                     .sorted(java.util.Comparator.comparingInt(CellResult::threads))
-                    .map(r -> new Charts.Point(r.engine(), r.threads(), r.score())).toList();
+                    .map(r -> point(r, r.threads())).toList();
             String title = e.getKey() + ": samples/s over threads";
-            scaling.append(Html.chart(Charts.lines(title, "threads", "samples/s", pts, false, palette),
-                    Charts.WIDTH, 400, title));
+            scaling.append(chartWithout(Charts.lines(title, "threads", "samples/s", pts, false, palette),
+                    invalids(e.getValue()), r -> r.engine() + " " + r.threads() + " threads", Charts.WIDTH, 400,
+                    title));
         }
         b.append("<h2>Scaling</h2>\n");
         b.append(scaling.length() == 0
@@ -161,9 +234,19 @@ public final class RunReport {
         return b.toString();
     }
 
-    /** Cells with a score: ok ones. Cells that failed a check keep their bar; the table flags them. */
+    /** Cells with a score: ok ones, whatever their verdict; charts leave the invalid ones out. */
     static List<CellResult> measured(List<CellResult> results) {
         return results.stream().filter(r -> r.status() == Status.OK && r.score() != null).toList();
+    }
+
+    static List<CellResult> invalids(List<CellResult> cells) {
+        return cells.stream().filter(Judged::invalid).toList();
+    }
+
+    /** A line point: invalid cells leave a gap (the line breaks there), others are flagged by their verdict. */
+    private static Charts.Point point(CellResult r, double x) {
+        return Judged.invalid(r) ? new Charts.Point(r.engine(), x, Double.NaN, null)
+                : new Charts.Point(r.engine(), x, r.score(), flag(r));
     }
 
     static Charts.Palette palette(List<CellResult> results) {

@@ -52,8 +52,11 @@ public final class MarkdownReport {
     static final String LEGEND = """
             How to read this: samples/s is the mean over JMH's measured iterations (higher is better) and +- its 99.9% \
             confidence half-width. Verdict: valid; noisy (half-width above 10% of the score, fewer than 3 iterations \
-            or fewer than 200 latency samples); invalid (a correctness check failed, less than 3 s measured, or a \
-            server search in which no full-length confirming run met the p99 bound). \
+            or fewer than 200 latency samples); inconsistent (independent measures of the same cell disagree: JMH's \
+            score, a bare timed loop on the timed session and, for inference, the latency phase); invalid (a \
+            correctness check failed or none ran, less than 3 s measured, or a server search in which no full-length \
+            confirming run met the p99 bound); no verdict (recorded before verdicts \
+            existed: not treated as valid). Every table marks a number that is not valid with its verdict. \
             GFLOP/s comes from the workload's FLOPs per sample (training counts forward, backward and update); % peak \
             divides it by the median calibrated float32 matrix multiply of the engine's own library at the same \
             thread count (\\* marks an engine with no calibration of its own, measured against the best engine's), \
@@ -193,15 +196,17 @@ public final class MarkdownReport {
 
     static String details(List<CellResult> ok) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| Engine | Workload | Mode | Batch | Threads | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
+        sb.append("| Engine | Workload | Mode | Batch | Threads | Verdict | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
                 + "| Engine load ms | Model build ms | First inference ms | Peak RSS MiB | Peak heap MiB |\n");
-        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        boolean marked = false;
         for (CellResult r : ok) {
             CellResult.Latency l = r.latency();
             CellResult.Startup s = r.startup();
             CellResult.Memory m = r.memory();
             sb.append("| ").append(r.engine()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
                     .append(" | ").append(r.batch()).append(" | ").append(r.threads())
+                    .append(" | ").append(shortVerdict(r))
                     .append(" | ").append(l == null ? "" : ms(l.p50Ms()))
                     .append(" | ").append(l == null ? "" : ms(l.p90Ms()))
                     .append(" | ").append(l == null ? "" : ms(l.p99Ms()))
@@ -213,8 +218,9 @@ public final class MarkdownReport {
                     .append(" | ").append(m == null || m.peakRssBytes() < 0 ? "" : mib(m.peakRssBytes()))
                     .append(" | ").append(m == null || m.peakHeapBytes() < 0 ? "" : mib(m.peakHeapBytes()))
                     .append(" |\n");
+            marked |= !Judged.clean(r);
         }
-        return sb.toString();
+        return marked ? sb.append("\n").append(NOT_VALID_NOTE).toString() : sb.toString();
     }
 
     /** Samples/s over batch sizes (one table) and over thread counts (another), where the run swept them. */
@@ -249,30 +255,40 @@ public final class MarkdownReport {
         StringBuilder sb = new StringBuilder(head);
         values.forEach(v -> sb.append(' ').append(what).append(' ').append(v).append(" |"));
         sb.append("\n|---|---|---|---:|").append("---:|".repeat(values.size())).append("\n");
-        Map<String, Map<Integer, Double>> rows = new LinkedHashMap<>();
+        Map<String, Map<Integer, CellResult>> rows = new LinkedHashMap<>();
         for (CellResult r : rs) {
-            rows.computeIfAbsent(rowKey.apply(r), k -> new LinkedHashMap<>()).put(axis.applyAsInt(r), r.score());
+            rows.computeIfAbsent(rowKey.apply(r), k -> new LinkedHashMap<>()).put(axis.applyAsInt(r), r);
         }
         int first = values.iterator().next();
+        boolean marked = false;
         for (var e : rows.entrySet()) {
             sb.append("| ").append(e.getKey()).append(" |");
-            Double base = e.getValue().get(first);
+            CellResult base = e.getValue().get(first);
             for (int v : values) {
-                Double s = e.getValue().get(v);
+                CellResult c = e.getValue().get(v);
+                Double s = c == null ? null : c.score();
                 sb.append(' ').append(s == null ? "" : String.format(Locale.ROOT, "%,.0f", s));
-                if (s != null && base != null && v != first) {
-                    sb.append(String.format(Locale.ROOT, " (x%.2f)", s / base));
+                if (s != null && base != null && base.score() != null && v != first) {
+                    // a speed-up is only as good as both of its numbers
+                    sb.append(String.format(Locale.ROOT, " (x%.2f%s)", s / base.score(),
+                            Judged.clean(base) ? "" : ", base " + Judged.of(base).label()));
+                    marked |= !Judged.clean(base);
+                }
+                if (c != null) {
+                    sb.append(mark(c));
+                    marked |= !Judged.clean(c);
                 }
                 sb.append(" |");
             }
             sb.append("\n");
         }
-        return sb.toString();
+        return marked ? sb.append("\n").append(NOT_VALID_NOTE).toString() : sb.toString();
     }
 
     /** MLPerf-named views: single-stream (batch 1 p90), offline (largest batch), server (rate at p99 bound). */
     static String scenarios(List<CellResult> ok) {
         StringBuilder sb = new StringBuilder();
+        boolean marked = false;
         Map<String, List<CellResult>> byGroup = ok.stream().filter(r -> !"train".equals(r.mode()))
                 .collect(Collectors.groupingBy(r -> r.engine() + " | " + r.workload() + " | " + r.threads(),
                         LinkedHashMap::new, Collectors.toList()));
@@ -285,18 +301,23 @@ public final class MarkdownReport {
             if (single == null && server == null) {
                 continue;
             }
+            boolean hasServer = server != null && server.server() != null;
             sb.append("| ").append(e.getKey())
-                    .append(" | ").append(single == null ? "" : ms(single.latency().p90Ms()))
-                    .append(" | ").append(offline == null ? "" : String.format(Locale.ROOT, "%,.0f (batch %d)",
-                            offline.score(), offline.batch()))
-                    .append(" | ").append(server == null || server.server() == null ? "" : serverCell(server))
+                    .append(" | ").append(single == null ? "" : ms(single.latency().p90Ms()) + mark(single))
+                    .append(" | ").append(offline == null || offline.score() == null ? ""
+                            : String.format(Locale.ROOT, "%,.0f (batch %d)", offline.score(), offline.batch())
+                            + mark(offline))
+                    .append(" | ").append(hasServer ? serverCell(server) + mark(server) : "")
                     .append(" |\n");
+            for (CellResult shown : java.util.Arrays.asList(single, offline, hasServer ? server : null)) {
+                marked |= shown != null && !Judged.clean(shown);
+            }
         }
         if (sb.length() == 0) {
             return "";
         }
         return "| Engine | Workload | Threads | single-stream p90 ms | offline samples/s | server |\n"
-                + "|---|---|---:|---:|---:|---|\n" + sb;
+                + "|---|---|---:|---:|---:|---|\n" + sb + (marked ? "\n" + NOT_VALID_NOTE : "");
     }
 
     /**
@@ -334,12 +355,29 @@ public final class MarkdownReport {
         return s;
     }
 
-    private static String verdict(CellResult r) {
-        if (r.verdict() == null) {
+    /** Under every table that marks a number: what the marks mean and where the reasons are. */
+    public static final String NOT_VALID_NOTE = "Numbers marked *noisy*, *inconsistent*, *invalid* or *no verdict* "
+            + "are not valid: do not read them as clean measurements. The Throughput table gives each reason.\n";
+
+    /** The verdict with its reason, bold unless valid; empty for cells that measured nothing. */
+    static String verdict(CellResult r) {
+        Judged j = Judged.of(r);
+        if (j == null) {
             return "";
         }
-        return r.verdict().equals(Verdicts.VALID) ? r.verdict()
-                : "**" + r.verdict() + "**" + (r.verdictReason() == null ? "" : ": " + escape(r.verdictReason()));
+        return j.valid() ? j.label() : "**" + j.label() + "**" + (j.reason() == null ? "" : ": " + escape(j.reason()));
+    }
+
+    /** The verdict alone, bold unless valid, for tables whose reasons are in the Throughput table. */
+    static String shortVerdict(CellResult r) {
+        Judged j = Judged.of(r);
+        return j == null ? "" : j.valid() ? j.label() : "**" + j.label() + "**";
+    }
+
+    /** A marker after a number that is not valid (" *noisy*"); empty for valid numbers. */
+    public static String mark(CellResult r) {
+        Judged j = Judged.of(r);
+        return j == null || j.valid() ? "" : " *" + j.label() + "*";
     }
 
     /** The confidence half-width with its share of the score, as reports show it. */

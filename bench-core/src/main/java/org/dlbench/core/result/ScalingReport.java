@@ -29,9 +29,10 @@ public final class ScalingReport {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("\n## Data-parallel scaling\n\n");
-        sb.append("| Engine | Workload | Batch/worker | Workers | Averaging freq. | samples/s | per worker | s/epoch "
-                + "| Single process | 1 thread | Efficiency |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
+        sb.append("| Engine | Workload | Batch/worker | Workers | Averaging freq. | samples/s | Verdict | per worker "
+                + "| s/epoch | Single process | 1 thread | Efficiency |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---|---:|---:|---|---:|---:|\n");
+        boolean marked = false;
         for (CellResult r : spark) {
             Map<String, String> s = r.settings() == null ? Map.of() : r.settings();
             int workers = intSetting(s, "workers", r.threads());
@@ -43,17 +44,24 @@ public final class ScalingReport {
                     .append(" | ").append(workers)
                     .append(" | ").append(s.getOrDefault("averaging_frequency", ""))
                     .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.score()))
+                    .append(" | ").append(MarkdownReport.shortVerdict(r))
                     .append(" | ").append(String.format(Locale.ROOT, "%,.0f", perWorker))
                     .append(" | ").append(epoch == null || epoch <= 0 ? ""
                             : String.format(Locale.ROOT, "%.2f", epoch / r.score()))
                     .append(" | ").append(s.get(BASELINE_SETTING))
-                    .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%,.0f", b.score()))
+                    .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%,.0f", b.score())
+                                    + MarkdownReport.mark(b))
                             .orElse(ownBaseline(s) == null ? "no cell"
                                     : String.format(Locale.ROOT, "%,.0f (own)", ownBaseline(s))))
-                    .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%.0f%%", 100 * efficiency(r, b)))
+                    .append(" | ").append(base.map(b -> String.format(Locale.ROOT, "%.0f%%", 100 * efficiency(r, b))
+                                    + (Judged.clean(b) ? "" : " (base " + Judged.of(b).label() + ")"))
                             .orElse(ownBaseline(s) == null ? ""
                                     : String.format(Locale.ROOT, "%.0f%%", 100 * perWorker / ownBaseline(s))))
                     .append(" |\n");
+            marked |= !Judged.clean(r) || base.map(b -> !Judged.clean(b)).orElse(false);
+        }
+        if (marked) {
+            sb.append("\n").append(MarkdownReport.NOT_VALID_NOTE);
         }
         sb.append("\nEfficiency = (samples/s / workers) / samples/s of the single-process engine for the same")
                 .append(" workload and batch with 1 thread. One step is one averaging round: every worker trains")

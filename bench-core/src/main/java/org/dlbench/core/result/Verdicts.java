@@ -127,9 +127,15 @@ public final class Verdicts {
         return found;
     }
 
-    /** Threads: the process kept more cores busy than it was given. */
+    /**
+     * Threads: the process kept more cores busy than it was given, or its recorded thread settings are suspect
+     * ({@link ThreadFlags}: a read-back pool size other than requested, two spinning pools at N).
+     */
     static List<String> threadProblems(CellResult r) {
         List<String> found = new ArrayList<>();
+        if (r.settings() != null && !r.settings().isEmpty()) {
+            ThreadFlags.problems(r.settings(), r.threads()).forEach(p -> found.add("threads: " + p));
+        }
         CellResult.Execution e = r.execution();
         if (e != null && e.effectiveParallelism() != null
                 && e.effectiveParallelism() > r.threads() + MAX_EXTRA_CORES) {

@@ -50,6 +50,13 @@ class CompareCliTest {
         Host other = new Host("elsewhere", "Other CPU", List.of(), 8, 1L << 35, "Linux", "6.1", "JDK", List.of(), List.of());
         write("otherhost", Fixtures.run("otherhost", other, Profile.QUICK, INFER, TRAIN));
         write("empty", Fixtures.run("empty"));
+        // 20% slower inference, but noisy; training the same
+        write("noisy-slower", Fixtures.run("noisy-slower", Fixtures.verdict(ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1,
+                80, 81, 79, 80, 80), "noisy", "error +-14.0% above 10%"), TRAIN));
+        write("all-noisy", Fixtures.run("all-noisy", Fixtures.verdict(INFER, "noisy", "2 iterations, minimum 3"),
+                Fixtures.verdict(TRAIN, "inconsistent", "JMH / bare loop 0.70")));
+        write("too-short", Fixtures.run("too-short", Fixtures.verdict(INFER, "invalid", "measured 1.0 s, minimum 3 s"),
+                TRAIN));
         Files.writeString(dir.resolve("corrupt.json"), "{\"schema_version\": 1, \"results\": [");
         Files.writeString(dir.resolve("foreign.json"), "{\"name\": \"x\"}");
         Files.writeString(dir.resolve("future.json"), "{\"schema_version\": 99}");
@@ -85,6 +92,40 @@ class CompareCliTest {
         Result lenient = run("compare", p("base"), p("slower"), "--threshold", "25%");
         assertEquals(0, lenient.code(), lenient.err() + lenient.out());
         assertTrue(lenient.out().contains("significant but within 25%"), lenient.out());
+    }
+
+    @Test
+    void aSlowButNoisyCandidateIsNotComparableAndExitsZero() throws Exception {
+        Result r = run("compare", p("base"), p("noisy-slower"));
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("Not comparable: verdict not valid (neither faster nor slower):\n"
+                + "  PyTorch mlp infer b32 t1: candidate noisy: error +-14.0% above 10%"), r.out());
+        assertTrue(r.out().contains("1 compared: 0 faster, 0 slower, "
+                + "1 same; 1 not compared, 1 of them left out for their verdicts (not valid in baseline or candidate). No "
+                + "regression beyond 5%."), r.out());
+        assertFalse(r.out().contains("SLOWER"), r.out());
+        assertEquals("", r.err());
+        Result json = run("compare", p("base"), p("noisy-slower"), "--format", "json");
+        var tree = ResultsIO.JSON.readTree(json.out());
+        assertEquals(1, tree.get("not_valid_count").asInt());
+        assertEquals("noisy", tree.get("not_compared").get(0).get("candidate_verdict").asText());
+        Path html = dir.resolve("out/noisy.html");
+        assertEquals(0, run("compare", p("base"), p("noisy-slower"), "--html", html.toString()).code());
+        String page = Files.readString(html);
+        assertTrue(page.contains("<h2 id=\"not-valid\">Not comparable: verdict not valid</h2>"), page);
+        assertTrue(page.contains("Not drawn: 1 result not valid in baseline or candidate"), page);
+    }
+
+    @Test
+    void anInvalidCandidateIsARegressionAndAllNoisyIsUnusable() {
+        Result r = run("compare", p("base"), p("too-short"));
+        assertEquals(1, r.code(), r.err() + r.out());
+        assertEquals("dlbench: regression: PyTorch mlp infer b32 t1 (candidate invalid: measured 1.0 s, minimum 3 s)\n",
+                r.err());
+        Result noisy = run("compare", p("base"), p("all-noisy"));
+        assertEquals(2, noisy.code(), noisy.err() + noisy.out());
+        assertTrue(noisy.err().contains("no result could be compared: candidate noisy (1), candidate inconsistent (1);"
+                + " a result not valid in baseline or candidate is never compared"), noisy.err());
     }
 
     @Test

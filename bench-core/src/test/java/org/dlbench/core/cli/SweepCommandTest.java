@@ -54,6 +54,7 @@ class SweepCommandTest {
 
     private static CellResult cell(int batch, int threads, double score) {
         return new CellResult.Builder(new CellKey("E", "mlp", "infer", batch, threads, "cpu"))
-                .score(score, 1.0, List.of(score)).build();
+                .score(score, 1.0, List.of(score)).verdict("valid", null)
+                .checks(List.of(new org.dlbench.core.result.Check("forward_matches_reference", true, "ok"))).build();
     }
 }

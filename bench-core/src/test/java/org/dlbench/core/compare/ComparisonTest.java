@@ -184,4 +184,115 @@ class ComparisonTest {
         assertEquals("PyTorch mlp train b32 t1 -20.0%", json.get("regressions").get(0).asText());
         assertEquals(1, json.get("regressions").size());
     }
+
+    static final CellResult SLOW_INFER = Fixtures.djl(ok("PyTorch", "2.7.1", "mlp", "infer", 32, 1, 80, 81, 79, 80, 80),
+            "0.35.0");
+
+    @Test
+    void aNoisyOrInconsistentSideIsNeitherFasterNorSlower() {
+        RunResult a = run("a", BASE_INFER, Fixtures.verdict(BASE_TRAIN, "inconsistent", "JMH / bare loop 0.70"));
+        RunResult b = run("b", Fixtures.verdict(SLOW_INFER, "noisy", "error +-14.0% above 10%"),
+                ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 40, 41, 39, 40, 40));
+        Comparison c = compare(a, b);
+        assertTrue(c.compared().isEmpty(), "20% slower, but noisy: not compared");
+        assertFalse(c.hasRegression(), "a noisy candidate does not fire the gate");
+        assertEquals(2, c.notValidCount());
+        Comparison.Separate infer = c.notCompared().get(0);
+        assertEquals("candidate noisy: error +-14.0% above 10%", infer.reason());
+        assertTrue(infer.notValid());
+        assertFalse(infer.regression());
+        assertEquals("valid", infer.baselineVerdict());
+        assertEquals("noisy", infer.candidateVerdict());
+        assertEquals("baseline inconsistent: JMH / bare loop 0.70", c.notCompared().get(1).reason());
+        assertTrue(ComparisonFormat.summary(c).startsWith("0 compared: 0 faster, 0 slower, 0 same; 2 not compared, 2 of"
+                + " them left out for their verdicts (not valid in baseline or candidate). No regression"), ComparisonFormat.summary(c));
+        assertTrue(c.nothingComparable().startsWith("no result could be compared: candidate noisy (1), baseline "
+                + "inconsistent (1); a result not valid in baseline or candidate is never compared"), c.nothingComparable());
+    }
+
+    @Test
+    void aNonValidCellDoesNotSilenceTheGate() {
+        // noisy baseline, candidate crashed or failed its check: still regressions
+        CellResult noisyInfer = Fixtures.verdict(BASE_INFER, "noisy", "3 iterations, minimum 3");
+        CellResult noisyTrain = Fixtures.verdict(BASE_TRAIN, "noisy", "error +-11.0% above 10%");
+        RunResult a = run("a", noisyInfer, noisyTrain);
+        RunResult b = run("b", Fixtures.failed("PyTorch", "mlp", "infer", 32, 1, "child JVM crashed (exit 134)"),
+                Fixtures.checkFailed(BASE_TRAIN));
+        Comparison c = compare(a, b);
+        assertEquals(2, c.regressions().size(), c.regressions().toString());
+        assertEquals(0, c.notValidCount());
+
+        // valid baseline, candidate invalid for another reason (too short, no checks): a regression
+        CellResult tooShort = Fixtures.verdict(BASE_INFER, "invalid", "measured 1.0 s, minimum 3 s");
+        CellResult unchecked = BASE_TRAIN.toBuilder().checks(List.of()).build();
+        Comparison d = compare(run("a", BASE_INFER, BASE_TRAIN), run("b", tooShort, unchecked));
+        assertEquals(List.of("PyTorch mlp infer b32 t1 (candidate invalid: measured 1.0 s, minimum 3 s)",
+                "PyTorch mlp train b32 t1 (candidate invalid: no correctness check ran)"), d.regressions());
+
+        // a valid slowdown next to a noisy cell still fires
+        Comparison e = compare(run("a", BASE_INFER, BASE_TRAIN), run("b", Fixtures.verdict(BASE_INFER, "noisy", "x"),
+                ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 40, 41, 39, 40, 40)));
+        assertEquals(List.of("PyTorch mlp train b32 t1 -20.0%"), e.regressions());
+        assertEquals(1, e.notValidCount());
+    }
+
+    @Test
+    void anInvalidBaselineIsNotComparedAndNotARegression() {
+        CellResult tooShort = Fixtures.verdict(BASE_INFER, "invalid", "measured 1.0 s, minimum 3 s");
+        Comparison c = compare(run("a", tooShort), run("b", SLOW_INFER));
+        assertFalse(c.hasRegression());
+        assertEquals("baseline invalid: measured 1.0 s, minimum 3 s", c.notCompared().get(0).reason());
+        assertTrue(c.notCompared().get(0).notValid());
+        // baseline and candidate both invalid (failed checks): left out for their verdicts, no regression
+        Comparison d = compare(run("a", Fixtures.checkFailed(BASE_INFER)), run("b", Fixtures.checkFailed(BASE_INFER)));
+        assertFalse(d.hasRegression());
+        assertEquals(1, d.notValidCount());
+    }
+
+    @Test
+    void resultsWithoutAVerdictAreNotTreatedAsValid() {
+        CellResult old = Fixtures.verdict(BASE_INFER, null, null);
+        Comparison c = compare(run("a", old), run("b", SLOW_INFER));
+        assertTrue(c.compared().isEmpty());
+        assertFalse(c.hasRegression());
+        Comparison.Separate s = c.notCompared().get(0);
+        assertEquals("baseline no verdict: recorded without a verdict (older run); not treated as valid", s.reason());
+        assertNull(s.baselineVerdict());
+        assertTrue(ComparisonFormat.markdown(c).contains("| PyTorch mlp infer b32 t1 | 100 | no verdict | 80 | valid |"),
+                ComparisonFormat.markdown(c));
+        // an older baseline that worked still catches a candidate that broke
+        Comparison d = compare(run("a", old), run("b", Fixtures.checkFailed(BASE_INFER)));
+        assertTrue(d.hasRegression());
+    }
+
+    @Test
+    void formatsListNonValidResultsApart() throws Exception {
+        RunResult a = run("base-run", BASE_INFER, BASE_TRAIN);
+        RunResult b = run("cand-run", Fixtures.verdict(SLOW_INFER, "inconsistent", "latency phase / JMH 3.10"),
+                ok("PyTorch", "2.7.1", "mlp", "train", 32, 1, 50, 51, 49, 50, 50));
+        Comparison c = Comparison.of("results/base-run", a, "results/cand-run", b, Criteria.DEFAULT);
+
+        String table = ComparisonFormat.table(c);
+        assertTrue(table.contains("Not comparable: verdict not valid (neither faster nor slower):\n"
+                + "  PyTorch mlp infer b32 t1: candidate inconsistent: latency phase / JMH 3.10 (baseline 100, "
+                + "candidate 80 samples/s)\n"), table);
+        assertFalse(table.contains("Not compared:"), table);
+        assertTrue(table.contains("1 compared: 0 faster, 0 slower, 1 same; 1 not compared, 1 of them left out for "
+                + "their verdicts"), table);
+
+        String md = ComparisonFormat.markdown(c);
+        assertTrue(md.contains("### Not comparable: verdict not valid"), md);
+        assertTrue(md.contains("| PyTorch mlp infer b32 t1 | 100 | valid | 80 | inconsistent | candidate inconsistent: "
+                + "latency phase / JMH 3.10 |"), md);
+        assertFalse(md.contains("### Not compared"), md);
+
+        JsonNode json = ResultsIO.JSON.readTree(ComparisonFormat.json(c));
+        assertEquals(1, json.get("not_valid_count").asInt());
+        JsonNode apart = json.get("not_compared").get(0);
+        assertTrue(apart.get("not_valid").asBoolean());
+        assertFalse(apart.get("regression").asBoolean());
+        assertEquals("valid", apart.get("baseline_verdict").asText());
+        assertEquals("inconsistent", apart.get("candidate_verdict").asText());
+        assertEquals(0, json.get("regressions").size());
+    }
 }

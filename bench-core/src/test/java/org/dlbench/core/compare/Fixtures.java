@@ -10,6 +10,7 @@ import org.dlbench.core.result.Check;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.RunResult;
+import org.dlbench.core.result.Verdicts;
 
 /** Hand-made runs with fixed samples, for comparison and report tests. */
 public final class Fixtures {
@@ -46,7 +47,13 @@ public final class Fixtures {
         return new CellResult.Builder(new CellKey(engine, workload, mode, batch, threads, "cpu")).engineVersion(version)
                 .score(mean, 3 * Math.sqrt(Stats.variance(xs) / xs.size()), xs).gflops(mean * 1e-4)
                 .checks(List.of(new Check("forward_matches_reference", true, "max abs error 1e-7")))
+                .verdict(Verdicts.VALID, null)
                 .settings(Map.of("num_threads", String.valueOf(threads))).seconds(12.0).build();
+    }
+
+    /** The cell with another verdict and its reason (noisy, inconsistent, invalid; null for none recorded). */
+    public static CellResult verdict(CellResult c, String verdict, String why) {
+        return c.toBuilder().verdict(verdict, why).build();
     }
 
     /** The cell as a DJL-based engine records it: with the DJL version among its settings. */

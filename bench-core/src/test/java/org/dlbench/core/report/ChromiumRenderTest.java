@@ -45,7 +45,13 @@ class ChromiumRenderTest {
         Path cmp = dir.resolve("compare.html");
         Files.writeString(cmp, ComparisonReport.render(Comparison.of("a", Samples.run("a", 1.0), "b",
                 Samples.run("b", 0.9), Criteria.DEFAULT)));
-        for (Path html : List.of(run, cmp)) {
+        // verdicts: hatched bars, hollow points, "not drawn" notes and the not-comparable table render too
+        Path flagged = dir.resolve("run-verdicts.html");
+        Files.writeString(flagged, RunReport.render(VerdictReportTest.flaggedRun("20261126-100000-box", 1.0)));
+        Path flaggedCmp = dir.resolve("compare-verdicts.html");
+        Files.writeString(flaggedCmp, ComparisonReport.render(Comparison.of("a", Samples.run("a", 1.0), "b",
+                VerdictReportTest.flaggedRun("b", 0.9), Criteria.DEFAULT)));
+        for (Path html : List.of(run, cmp, flagged, flaggedCmp)) {
             int expected = ReportTest.charts(Files.readString(html)).size();
             Path png = dir.resolve(html.getFileName() + ".png");
             String out = check(html, png);

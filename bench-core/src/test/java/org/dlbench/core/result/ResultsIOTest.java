@@ -71,8 +71,10 @@ class ResultsIOTest {
         assertTrue(md.contains("| PyTorch | 2.7.1 | mlp | infer | 32 | 1 | cpu | ok | 1,235 | 12 (1.0%) | valid | 0.27 "
                 + "| 0.3% |"), md);
         assertTrue(md.contains("| Engine | mlp infer | mlp train |\n|---|---|---|\n| PyTorch | ok | - |\n| TensorFlow | - | unsupported |"), md);
-        assertTrue(md.contains("| PyTorch | mlp | infer | 32 | 1 | 0.019 | 0.021 | 0.030 | 0.050 | 0.200 | 800 | 20.00 "
-                + "| 3.50 | 286 | 48 |"), md);
+        assertTrue(md.contains("| PyTorch | mlp | infer | 32 | 1 | valid | 0.019 | 0.021 | 0.030 | 0.050 | 0.200 | 800 "
+                + "| 20.00 | 3.50 | 286 | 48 |"), md);
+        assertTrue(md.contains("| X | mlp | infer | 32 | 1 | **invalid** |"), "every table shows the verdict: " + md);
+        assertTrue(md.contains("| **invalid**: correctness check failed: forward_matches_reference |"), md);
         assertTrue(md.contains("Calibrated float32 matmul peak (1024x1024 unless said; median of each engine's samples, "
                 + "min-max): PyTorch 100.0 GFLOP/s (1 sample; 1 thread). Best: 100.0 GFLOP/s (PyTorch) at 1 thread."), md);
         assertTrue(md.contains("| unsupported: cannot train |"), md);
