@@ -16,6 +16,9 @@ import org.nd4j.linalg.dataset.DataSet;
  * {@code fit(DataSet)}, as DL4J's own examples do it.
  */
 final class Dl4jSession implements Session {
+    /** Input and label arrays reused by every call, refilled in place (see {@link Arrays4j.Reused}). */
+    private final Arrays4j.Reused inputs = new Arrays4j.Reused();
+    private final Arrays4j.Reused labels = new Arrays4j.Reused();
     private final Workload workload;
     private final Networks.Plan plan;
     private final MultiLayerNetwork logits;
@@ -68,7 +71,7 @@ final class Dl4jSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
-        INDArray out = logits.output(Arrays4j.features(workload, features), false);
+        INDArray out = logits.output(inputs.features(workload, features), false);
         return Arrays4j.toFloats(out);
     }
 
@@ -79,8 +82,8 @@ final class Dl4jSession implements Session {
      */
     @Override
     public float trainStep(Batch batch) {
-        INDArray x = Arrays4j.features(workload, batch.features());
-        INDArray y = Arrays4j.oneHot(batch.oneHot(), batch.size(), batch.classes());
+        INDArray x = inputs.features(workload, batch.features());
+        INDArray y = labels.fill(batch.oneHot(), new long[] {batch.size(), batch.classes()});
         training.fit(new DataSet(x, y));
         return (float) training.score();
     }

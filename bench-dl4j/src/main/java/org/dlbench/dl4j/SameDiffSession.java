@@ -29,6 +29,9 @@ import org.nd4j.linalg.learning.config.Sgd;
  * the same pass is the public way to get the loss before the update without a second forward pass.
  */
 final class SameDiffSession implements Session {
+    /** Input and label arrays reused by every call, refilled in place (see {@link Arrays4j.Reused}). */
+    private final Arrays4j.Reused inputs = new Arrays4j.Reused();
+    private final Arrays4j.Reused labels = new Arrays4j.Reused();
     private final Workload workload;
     private final SameDiff sd;
     private final List<String> variables;
@@ -76,7 +79,7 @@ final class SameDiffSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
-        INDArray x = Arrays4j.features(workload, features);
+        INDArray x = inputs.features(workload, features);
         INDArray out = sd.output(Map.of(SameDiffGraphs.INPUT, x), SameDiffGraphs.LOGITS).get(SameDiffGraphs.LOGITS);
         return Arrays4j.toFloats(out);
     }
@@ -85,8 +88,8 @@ final class SameDiffSession implements Session {
     @Override
     public float trainStep(Batch batch) {
         Map<String, INDArray> placeholders = Map.of(
-                SameDiffGraphs.INPUT, Arrays4j.features(workload, batch.features()),
-                SameDiffGraphs.LABELS, Arrays4j.oneHot(batch.oneHot(), batch.size(), batch.classes()));
+                SameDiffGraphs.INPUT, inputs.features(workload, batch.features()),
+                SameDiffGraphs.LABELS, labels.fill(batch.oneHot(), new long[] {batch.size(), batch.classes()}));
         OutAndGrad result = sd.calculateGradientsAndOutputs(placeholders, List.of(SameDiffGraphs.LOSS), variables);
         float loss = result.getOutputs().get(SameDiffGraphs.LOSS).getFloat(0);
         Map<String, INDArray> gradients = result.getGradients();

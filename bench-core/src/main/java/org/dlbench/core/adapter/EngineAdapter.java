@@ -27,6 +27,16 @@ public interface EngineAdapter {
     }
 
     /**
+     * Environment variables the child JVMs of this engine's cells need beyond the harness's defaults, with
+     * {@code {threads}} replaced by the cell's thread count; an empty value removes the variable (for example the
+     * default {@code OMP_NUM_THREADS}, for an engine whose own thread setting must govern alone). The runner reads
+     * it from the engine module's child JVM when it lists the engines.
+     */
+    default java.util.Map<String, String> environment() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Optional: GFLOP/s of an n x n float32 matrix multiply with this engine's own BLAS, measured for about
      * {@code seconds} at {@code threads} threads. The harness calls it several times in one JVM and records the
      * median: each result's efficiency is against its own engine's median (see {@link #calibratedBy}), and the best

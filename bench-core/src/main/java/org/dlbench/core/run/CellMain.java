@@ -85,7 +85,7 @@ public final class CellMain {
                 for (Mode mode : Mode.values()) {
                     Support s = adapter.supports(workload, mode.engineMode(), device);
                     answers.add(new DescribeRequest.Answer(adapter.name(), workload.name(), mode.id(), s.supported(),
-                            s.reason()));
+                            s.reason(), adapter.environment().isEmpty() ? null : adapter.environment()));
                 }
             }
         }

@@ -69,6 +69,16 @@ final class ChildJvm {
      */
     static Exit run(String classpath, List<String> jvmArgs, List<String> args, int threads, Path cache, Path workDir,
                     Path log, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(classpath, jvmArgs, args, threads, cache, workDir, log, timeoutSeconds, Map.of());
+    }
+
+    /**
+     * As above, with the engine's own environment ({@link org.dlbench.core.adapter.EngineAdapter#environment}) applied
+     * last: {@code {threads}} is replaced, an empty value removes the variable.
+     */
+    static Exit run(String classpath, List<String> jvmArgs, List<String> args, int threads, Path cache, Path workDir,
+                    Path log, long timeoutSeconds, Map<String, String> engineEnvironment)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:ErrorFile=" + log.resolveSibling(log.getFileName() + ".hs_err_%p.log"));
@@ -84,6 +94,13 @@ final class ChildJvm {
         pb.environment().putAll(environment(threads, cache));
         // a module's own needs (e.g. DL4J's idle-wait policy, Spark's one thread per worker) override the defaults
         pb.environment().putAll(EngineFamily.moduleEnvironment(classpath, threads));
+        engineEnvironment.forEach((name, value) -> {
+            if (value == null || value.isEmpty()) {
+                pb.environment().remove(name);
+            } else {
+                pb.environment().put(name, value.replace("{threads}", Integer.toString(threads)));
+            }
+        });
         Process p = pb.start();
         current = p;
         try {

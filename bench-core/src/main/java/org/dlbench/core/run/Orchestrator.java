@@ -49,6 +49,8 @@ public final class Orchestrator {
     private volatile boolean stopping;
     private final RunOptions options;
     private final PrintStream out;
+    /** Each engine's own environment for its cells, as its module reported it when listing the engines. */
+    private final Map<String, Map<String, String>> environmentOf = new LinkedHashMap<>();
 
     public Orchestrator(RunOptions options, PrintStream out) {
         this.options = options;
@@ -120,6 +122,9 @@ public final class Orchestrator {
             try {
                 for (DescribeRequest.Answer a : describe(family, dir)) {
                     familyOf.putIfAbsent(a.engine(), family);
+                    if (a.environment() != null) {
+                        environmentOf.putIfAbsent(a.engine(), a.environment());
+                    }
                     answers.add(a);
                 }
             } catch (IOException | RuntimeException e) {
@@ -350,7 +355,8 @@ public final class Orchestrator {
         long start = System.nanoTime();
         long timeout = options.cellTimeout();
         ChildJvm.Exit exit = ChildJvm.run(family.classpath(), jvmArgs(family),
-                List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout);
+                List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout,
+                environmentOf.getOrDefault(k.engine(), Map.of()));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (Files.exists(answer)) {
             try {

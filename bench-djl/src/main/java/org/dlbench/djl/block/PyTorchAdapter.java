@@ -82,4 +82,16 @@ public final class PyTorchAdapter extends DjlBlockAdapter {
         // the engine, so a benchmark thread would otherwise record an autograd graph on every forward pass
         JniUtils.setGradMode(false);
     }
+
+    /**
+     * LibTorch takes its intra-op threads from {@code ai.djl.pytorch.num_threads} (applied with at::set_num_threads).
+     * The harness's default {@code OMP_NUM_THREADS}/{@code MKL_NUM_THREADS} would set its OpenMP and MKL pools a second
+     * way: measured on the project's 2-core machine, mlp inference at 2 threads ran at 107,000-160,000 samples/s with
+     * them and 220,000-230,000 without (1 thread: about 220,000), so they are removed and LibTorch's own setting
+     * governs, as a PyTorch user sets it (torch.set_num_threads).
+     */
+    @Override
+    public java.util.Map<String, String> environment() {
+        return java.util.Map.of("OMP_NUM_THREADS", "", "MKL_NUM_THREADS", "");
+    }
 }
