@@ -7,6 +7,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.dlbench.core.adapter.Adapters;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
@@ -151,10 +152,15 @@ public abstract class EngineState {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         BareLoop after = null;
+        String version = null;
+        Map<String, String> settings = null;
         try {
             if (session != null) {
                 after = BareLoop.run(this::call, bareLoopSeconds, BARE_LOOP_CHUNKS, 2);
                 checks.add(afterTiming());
+                // read while the session is open: what the engine applied to the session that was timed
+                version = session.engineVersion();
+                settings = session.settings();
             }
         } catch (RuntimeException e) {
             checks.add(new Check(mode() == Mode.TRAIN ? LOSS_FINITE : OUTPUTS_UNCHANGED, false,
@@ -163,7 +169,7 @@ public abstract class EngineState {
             if (session != null) {
                 session.close();
             }
-            report(after);
+            report(after, version, settings);
         }
     }
 
@@ -178,7 +184,7 @@ public abstract class EngineState {
         return new Check(OUTPUTS_UNCHANGED, o.passed(), "after timing vs before: " + o.detail());
     }
 
-    private void report(BareLoop after) throws IOException {
+    private void report(BareLoop after, String version, Map<String, String> settings) throws IOException {
         String file = System.getProperty(FORK_OUT);
         if (file == null) {
             return;
@@ -187,7 +193,7 @@ public abstract class EngineState {
         Double parallelism = measuredWall > 0 && cpuKnown ? measuredCpu / (double) measuredWall : null;
         ForkReport r = new ForkReport(List.copyOf(checks), warm, before, after, parallelism,
                 measuredWall > 0 ? measuredWall / 1e9 : null,
-                session == null ? null : session.engineVersion(), session == null ? null : session.settings(),
+                version, settings,
                 m.peakRssBytes(), m.peakHeapBytes());
         String line = ResultsIO.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(r) + "\n";
