@@ -17,7 +17,9 @@ import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.reference.Tolerance;
+import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
+import org.dlbench.core.run.Latencies;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.run.CorrectnessChecks;
 import org.dlbench.core.run.MemoryProbe;
@@ -35,8 +37,8 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * A session of one engine on one workload, plus pre-generated batches to cycle through. Everything around the timed
  * region happens here, on the very session JMH times: the correctness checks before and after timing, a warm-up that
- * waits for steady state, a bare timed loop before and after JMH's iterations, and the process's CPU time over
- * JMH's measured iterations. The outcome goes to the runner as a {@link ForkReport}.
+ * waits for steady state, a bare timed loop before and after JMH's iterations, the process's CPU time over JMH's
+ * measured iterations and, for inference, the latency phase (every call timed) after them. The outcome goes to the runner as a {@link ForkReport}.
  */
 @State(Scope.Benchmark)
 public abstract class EngineState {
@@ -81,6 +83,13 @@ public abstract class EngineState {
     /** Length of each bare loop (one before, one after JMH's iterations), seconds. */
     @Param("1.25")
     public double bareLoopSeconds;
+
+    /** Length of the latency phase after JMH's iterations, seconds; 0 skips it (training). */
+    @Param("0")
+    public double latencySeconds;
+
+    /** Calls the latency phase records at least, however long that takes. */
+    public static final long MIN_LATENCY_CALLS = 200;
 
     protected Session session;
     protected Batch[] batches;
@@ -152,11 +161,17 @@ public abstract class EngineState {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         BareLoop after = null;
+        CellResult.Latency latency = null;
         String version = null;
         Map<String, String> settings = null;
         try {
             if (session != null) {
                 after = BareLoop.run(this::call, bareLoopSeconds, BARE_LOOP_CHUNKS, 2);
+                if (latencySeconds > 0) {
+                    // every call timed into an HdrHistogram, on the same session, already in steady state
+                    latency = Latencies.closedLoop(this::call, 0, latencySeconds, MIN_LATENCY_CALLS, System::nanoTime)
+                            .summary();
+                }
                 checks.add(afterTiming());
                 // read while the session is open: what the engine applied to the session that was timed
                 version = session.engineVersion();
@@ -169,7 +184,7 @@ public abstract class EngineState {
             if (session != null) {
                 session.close();
             }
-            report(after, version, settings);
+            report(after, latency, version, settings);
         }
     }
 
@@ -184,7 +199,8 @@ public abstract class EngineState {
         return new Check(OUTPUTS_UNCHANGED, o.passed(), "after timing vs before: " + o.detail());
     }
 
-    private void report(BareLoop after, String version, Map<String, String> settings) throws IOException {
+    private void report(BareLoop after, CellResult.Latency latency, String version, Map<String, String> settings)
+            throws IOException {
         String file = System.getProperty(FORK_OUT);
         if (file == null) {
             return;
@@ -194,7 +210,7 @@ public abstract class EngineState {
         ForkReport r = new ForkReport(List.copyOf(checks), warm, before, after, parallelism,
                 measuredWall > 0 ? measuredWall / 1e9 : null,
                 version, settings,
-                m.peakRssBytes(), m.peakHeapBytes());
+                m.peakRssBytes(), m.peakHeapBytes(), latency);
         String line = ResultsIO.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(r) + "\n";
         Files.writeString(Path.of(file), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -12,6 +12,7 @@ import org.dlbench.core.result.Check;
  *
  * @param measuredParallelism process CPU time over wall time during JMH's measured iterations
  * @param measuredSeconds wall time of JMH's measured iterations
+ * @param latency the latency phase on the timed session after JMH's iterations (inference only)
  */
 public record ForkReport(
         List<Check> checks,
@@ -23,5 +24,6 @@ public record ForkReport(
         String engineVersion,
         Map<String, String> settings,
         Long peakRssBytes,
-        Long peakHeapBytes) {
+        Long peakHeapBytes,
+        org.dlbench.core.result.CellResult.Latency latency) {
 }

@@ -103,12 +103,19 @@ public final class RunReport {
                     String.valueOf(r.batch()), String.valueOf(r.threads()), esc(r.device()),
                     bad ? "<span class=\"bad\">" + esc(status) + "</span>" : esc(status),
                     r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), MarkdownReport.error(r),
+                    r.crossCheck() == null || r.crossCheck().bareLoop() == null ? ""
+                            : String.format(Locale.ROOT, "%,.0f", r.crossCheck().bareLoop()),
+                    r.crossCheck() == null || r.crossCheck().latencyPhase() == null ? ""
+                            : String.format(Locale.ROOT, "%,.0f", r.crossCheck().latencyPhase()),
+                    r.execution() == null || r.execution().effectiveParallelism() == null ? ""
+                            : String.format(Locale.ROOT, "%.2f", r.execution().effectiveParallelism()),
                     verdictCell(r),
                     r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()), esc(MarkdownReport.checks(r, false)),
                     esc(settings(r))));
         }
         return Html.table(List.of("Engine", "Version", "Workload", "Mode", "Batch", "Threads", "Device", "Status",
-                "samples/s", "+-", "Verdict", "GFLOP/s", "Checks", "Settings"), rows, Set.of(4, 5, 8, 9, 11));
+                "samples/s", "+-", "Bare loop samples/s", "Latency phase samples/s", "Busy cores", "Verdict", "GFLOP/s",
+                "Checks", "Settings"), rows, Set.of(4, 5, 8, 9, 10, 11, 12, 14));
     }
 
     /** The verdict with its reason: plain when valid, amber when noisy/inconsistent/none, red when invalid. */

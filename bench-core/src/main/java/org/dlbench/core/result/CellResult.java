@@ -148,7 +148,7 @@ public record CellResult(
      * @param latencyPhase batch size x 1000 / mean latency in ms (inference only)
      * @param jmhOverBareLoop JMH's score over the bare loop's
      * @param jmhOverLatencyPhase JMH's score over the latency phase's
-     * @param tolerance the relative disagreement allowed: 10% widened by the measured errors
+     * @param tolerance the relative disagreement allowed: 10% plus twice the combined relative standard error of the JMH and bare-loop means
      */
     public record CrossCheck(Double bareLoop, Double bareLoopError, List<Double> bareLoopBefore,
                              List<Double> bareLoopAfter, Double latencyPhase, Double jmhOverBareLoop,

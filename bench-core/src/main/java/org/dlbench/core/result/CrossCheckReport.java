@@ -57,7 +57,7 @@ public final class CrossCheckReport {
             Three measures of each cell: JMH's score; a bare loop (`System.nanoTime()` around back-to-back calls of \
             the same call, nothing else) on the very session JMH times, in the same process, before and after JMH's \
             iterations; and for inference the latency phase's batch / mean latency (its own session in the checking \
-            JVM). They must agree within the tolerance (10% plus the measured relative errors), and the bare loop \
+            JVM). They must agree within the tolerance (10% plus twice the combined standard error of the JMH and bare-loop means), and the bare loop \
             after JMH must agree with the one before, or the cell is **inconsistent**. Busy cores: process CPU time \
             over wall time during JMH's measured iterations (more than the threads + 0.5 is inconsistent). \
             Faults/call: page faults per call in the bare loops (memory newly touched on every call). Warm-up: the \

@@ -15,7 +15,6 @@ import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
 import org.dlbench.core.bench.ForkReport;
-import org.dlbench.core.bench.SteadyStateWarmup;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
@@ -35,7 +34,7 @@ import org.dlbench.core.workload.Workloads;
  */
 public final class CellMain {
     /** Latency phases stop only after this many timed calls, however long that takes. */
-    static final long MIN_LATENCY_CALLS = 200;
+    static final long MIN_LATENCY_CALLS = org.dlbench.core.bench.EngineState.MIN_LATENCY_CALLS;
 
     private CellMain() {
     }
@@ -168,12 +167,7 @@ public final class CellMain {
                     }
                 };
                 if (mode == Mode.INFER) {
-                    System.out.println("[dlbench] latency phase " + req.key());
-                    JmhCell.Plan plan = JmhCell.Plan.of(req.profile());
-                    SteadyStateWarmup.run(call, plan.warmupWindow(), plan.warmupCap());
-                    latency = Latencies.closedLoop(call, 0, req.profile().latencySeconds(), MIN_LATENCY_CALLS,
-                            System::nanoTime).summary();
-                    result.latency(latency);
+                    // the latency phase runs in the benchmark process, on the session JMH times
                 } else if (mode == Mode.SERVER) {
                     return server(req, workload, call, result, cellStart);
                 }
@@ -192,8 +186,10 @@ public final class CellMain {
             print(CrossChecks.checks(m.forks()));
             result.checks(checks);
             applyForkReports(result, m.forks());
-            result.crossCheck(CrossChecks.of(m.score(), m.scoreError(), m.forks(), samplesPerStep, latency,
-                    req.batch()));
+            latency = CrossChecks.latency(m.forks());
+            result.latency(latency);
+            result.crossCheck(CrossChecks.of(m.score(), m.scoreError(), m.samples().size(), m.forks(), samplesPerStep,
+                    latency, req.batch()));
             result.execution(CrossChecks.execution(m.forks()));
             double flops = mode == Mode.TRAIN ? workload.trainFlopsPerSample(req.batch()) : workload.forwardFlops();
             return result.score(m.score(), m.scoreError(), m.samples()).gflops(m.score() * flops / 1e9)

@@ -16,7 +16,7 @@ import org.dlbench.core.result.Check;
  * cell's cross-check, execution record and checks. Pure arithmetic, so it is tested on fixed numbers.
  */
 public final class CrossChecks {
-    /** Measures of one cell may differ by this much, plus their measured errors, and still agree. */
+    /** Measures of one cell may differ by this much, plus twice their combined standard error, and still agree. */
     public static final double BASE_TOLERANCE = 0.10;
     /** Confidence of the bare loop's half-width, the same as JMH's. */
     static final double CONFIDENCE = 0.999;
@@ -28,8 +28,8 @@ public final class CrossChecks {
      * The cell's three measures side by side; {@code latency} is the latency phase's summary (null for training).
      * Returns null when no benchmark process reported a bare loop.
      */
-    public static CellResult.CrossCheck of(double jmh, double jmhError, List<ForkReport> forks, int samplesPerStep,
-                                           CellResult.Latency latency, int batch) {
+    public static CellResult.CrossCheck of(double jmh, double jmhError, int jmhIterations, List<ForkReport> forks,
+                                           int samplesPerStep, CellResult.Latency latency, int batch) {
         List<Double> chunks = new ArrayList<>();
         List<Double> before = new ArrayList<>();
         List<Double> after = new ArrayList<>();
@@ -52,9 +52,29 @@ public final class CrossChecks {
         double bare = calls * (double) samplesPerStep / seconds;
         Double bareError = halfWidth(chunks);
         Double latencyRate = latency == null || !(latency.meanMs() > 0) ? null : batch * 1000.0 / latency.meanMs();
-        double tolerance = BASE_TOLERANCE + relative(jmhError, jmh) + relative(bareError, bare);
+        double tolerance = tolerance(jmh, jmhError, jmhIterations, bare, bareError,
+                chunks.size());
         return new CellResult.CrossCheck(bare, bareError, before, after, latencyRate, jmh / bare,
                 latencyRate == null ? null : jmh / latencyRate, tolerance);
+    }
+
+    /**
+     * The relative disagreement two measures may show and still agree: {@link #BASE_TOLERANCE} plus twice the
+     * combined relative standard error of JMH's mean and the bare loop's mean (each recovered from its 99.9%
+     * half-width through Student's t with its own degrees of freedom), so about a 95% band on their difference.
+     */
+    static double tolerance(double jmh, double jmhError, int jmhIterations, double bare, Double bareError,
+                            int bareChunks) {
+        double seJmh = standardError(relative(jmhError, jmh), jmhIterations);
+        double seBare = standardError(relative(bareError, bare), bareChunks);
+        return BASE_TOLERANCE + 2 * Math.sqrt(seJmh * seJmh + seBare * seBare);
+    }
+
+    private static double standardError(double relativeHalfWidth, int n) {
+        if (relativeHalfWidth <= 0 || n < 2) {
+            return 0;
+        }
+        return relativeHalfWidth / Stats.tQuantile(1 - (1 - CONFIDENCE) / 2, n - 1);
     }
 
     /** 99.9% half-width of the mean of the values (Student's t), null with fewer than two values. */
@@ -68,6 +88,16 @@ public final class CrossChecks {
 
     private static double relative(Double error, double value) {
         return error == null || !Double.isFinite(error) || value <= 0 ? 0 : error / value;
+    }
+
+    /**
+     * The latency phase of the benchmark process whose mean latency is the median of all processes' (the only one
+     * with a single process); null when none ran one.
+     */
+    public static CellResult.Latency latency(List<ForkReport> forks) {
+        List<CellResult.Latency> all = forks.stream().map(ForkReport::latency).filter(Objects::nonNull)
+                .sorted(java.util.Comparator.comparingDouble(CellResult.Latency::meanMs)).toList();
+        return all.isEmpty() ? null : all.get((all.size() - 1) / 2);
     }
 
     /** Parallelism, page faults and warm-up of the benchmark processes. */

@@ -70,6 +70,7 @@ final class JmhCell {
                 .param("warmupWindow", format(plan.warmupWindow()))
                 .param("warmupCap", format(plan.warmupCap()))
                 .param("bareLoopSeconds", format(plan.bareLoopSeconds()))
+                .param("latencySeconds", format(Mode.parse(req.mode()) == Mode.INFER ? p.latencySeconds() : 0))
                 .forks(p.forks())
                 .warmupIterations(p.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(Math.round(p.warmupSeconds() * 1000)))

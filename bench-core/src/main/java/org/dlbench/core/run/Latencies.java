@@ -5,7 +5,7 @@ import org.HdrHistogram.Histogram;
 import org.dlbench.core.result.CellResult;
 
 /** Per-call latency in an HdrHistogram (3 significant digits, up to an hour), summarised as percentiles. */
-final class Latencies {
+public final class Latencies {
     private final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
     private long started = -1;
     private long ended;
@@ -25,7 +25,8 @@ final class Latencies {
         return histogram.getTotalCount();
     }
 
-    CellResult.Latency summary() {
+    /** Count, mean and percentiles in milliseconds, and the seconds the recorded calls spanned. */
+    public CellResult.Latency summary() {
         double ms = 1e6;
         return new CellResult.Latency(histogram.getTotalCount(), histogram.getMean() / ms,
                 histogram.getValueAtPercentile(50) / ms, histogram.getValueAtPercentile(90) / ms,
@@ -37,7 +38,7 @@ final class Latencies {
      * Closed loop: calls {@code call} back to back, first for {@code warmupSeconds} unrecorded, then until both
      * {@code minSeconds} and {@code minCount} calls are reached.
      */
-    static Latencies closedLoop(Runnable call, double warmupSeconds, double minSeconds, long minCount,
+    public static Latencies closedLoop(Runnable call, double warmupSeconds, double minSeconds, long minCount,
                                 LongSupplier clock) {
         long warmEnd = clock.getAsLong() + (long) (warmupSeconds * 1e9);
         while (clock.getAsLong() < warmEnd) {

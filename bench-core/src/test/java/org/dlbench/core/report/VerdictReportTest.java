@@ -126,7 +126,8 @@ class VerdictReportTest {
         String html = RunReport.render(run);
         Files.writeString(ReportTest.samplesDir().resolve("run-verdicts.html"), html);
         ReportTest.selfContained(html);
-        assertTrue(html.contains("<th>+-</th><th>Verdict</th>"), "a verdict column");
+        assertTrue(html.contains("<th>Busy cores</th><th>Verdict</th>"), "a verdict column");
+        assertTrue(html.contains("<th>Bare loop samples/s</th><th>Latency phase samples/s</th>"), "the three measures");
         assertTrue(html.contains("<td><span class=\"warn\"><b>noisy</b>: error +-14.0% above 10%</span></td>"), html);
         assertTrue(html.contains("<td><span class=\"bad\"><b>invalid</b>: correctness check failed: "
                 + "forward_matches_reference</span></td>"));
