@@ -76,6 +76,10 @@ public abstract class EngineState {
     @Param("0.5")
     public double warmupWindow;
 
+    /** Shortest steady-state warm-up, seconds. */
+    @Param("5")
+    public double warmupMin;
+
     /** Longest steady-state warm-up, seconds; 0 skips it. */
     @Param("15")
     public double warmupCap;
@@ -129,7 +133,7 @@ public abstract class EngineState {
         if (mode() == Mode.TRAIN) {
             checks.addAll(CorrectnessChecks.beforeTraining(session, resolved, weights, batch));
         }
-        warm = SteadyStateWarmup.run(this::call, warmupWindow, warmupCap);
+        warm = SteadyStateWarmup.run(this::call, warmupWindow, warmupMin, warmupCap);
         before = BareLoop.run(this::call, bareLoopSeconds, BARE_LOOP_CHUNKS, 2);
     }
 

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Warm-up that waits for steady state instead of a fixed time: the call runs in windows of equal length until the
- * mean rate of the last two windows is within {@link #TOLERANCE} of the two before them (no trend left), or a time
- * cap is reached. A fixed warm-up that ends while an engine is still speeding up (JIT, allocator, lazy kernels)
+ * Warm-up that waits for steady state instead of a fixed time: the call runs in windows of equal length for at least
+ * a minimum time and then until the mean rate of the last two windows is within {@link #TOLERANCE} of the two before
+ * them (no trend left), or a time cap is reached. The minimum matters: engines measured here kept speeding up for 5-7
+ * s after their first call (JIT compilation of the Java call path, the first garbage collections), slowly enough
+ * that two short pairs of windows could agree on the way. A fixed warm-up that ends while an engine is still speeding up (JIT, allocator, lazy kernels)
  * would time the warm-up. JMH's own warm-up iterations still follow.
  *
  * @param windowRates calls per second of every window
@@ -30,8 +32,11 @@ public record SteadyStateWarmup(List<Double> windowRates, double seconds, boolea
         return before > 0 && Math.abs(last / before - 1) <= TOLERANCE;
     }
 
-    /** Runs windows of {@code windowSeconds} until steady or {@code capSeconds}; a cap of 0 skips the warm-up. */
-    public static SteadyStateWarmup run(Runnable call, double windowSeconds, double capSeconds) {
+    /**
+     * Runs windows of {@code windowSeconds} for at least {@code minSeconds}, then until steady or {@code capSeconds};
+     * a cap of 0 skips the warm-up.
+     */
+    public static SteadyStateWarmup run(Runnable call, double windowSeconds, double minSeconds, double capSeconds) {
         List<Double> rates = new ArrayList<>();
         if (capSeconds <= 0 || windowSeconds <= 0) {
             return new SteadyStateWarmup(List.of(), 0, false);
@@ -48,7 +53,7 @@ public record SteadyStateWarmup(List<Double> windowRates, double seconds, boolea
                 t = System.nanoTime();
             } while (t - t0 < windowNanos);
             rates.add(n / ((t - t0) / 1e9));
-            if (isSteady(rates)) {
+            if ((t - start) / 1e9 >= minSeconds && isSteady(rates)) {
                 return new SteadyStateWarmup(List.copyOf(rates), (t - start) / 1e9, true);
             }
             if ((t - start) / 1e9 >= capSeconds) {

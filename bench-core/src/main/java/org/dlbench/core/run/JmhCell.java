@@ -37,14 +37,16 @@ final class JmhCell {
     }
 
     /** How long the benchmark process warms up and runs its bare loops under a profile. */
-    record Plan(double warmupWindow, double warmupCap, double bareLoopSeconds) {
+    record Plan(double warmupWindow, double warmupMin, double warmupCap, double bareLoopSeconds) {
         static Plan of(Profile p) {
             double measured = p.measurementIterations() * p.measurementSeconds();
-            // steady-state windows of half a JMH warm-up iteration, for at most 15 of JMH's warm-up iterations
+            // steady-state windows of half a JMH warm-up iteration, for at least 5 and at most 15 of JMH's warm-up
+            // iterations (quick: 5-15 s; the engines here took 5-7 s to reach their speed)
             double window = p.warmupSeconds() / 2;
+            double min = 5 * p.warmupSeconds();
             double cap = 15 * p.warmupSeconds();
             // each bare loop lasts a quarter of JMH's measured time, so both together add half of it
-            return new Plan(window, cap, Math.max(0.05, measured / 4));
+            return new Plan(window, min, cap, Math.max(0.05, measured / 4));
         }
     }
 
@@ -68,6 +70,7 @@ final class JmhCell {
                 .param("threads", Integer.toString(req.threads()))
                 .param("device", req.device())
                 .param("warmupWindow", format(plan.warmupWindow()))
+                .param("warmupMin", format(plan.warmupMin()))
                 .param("warmupCap", format(plan.warmupCap()))
                 .param("bareLoopSeconds", format(plan.bareLoopSeconds()))
                 .param("latencySeconds", format(Mode.parse(req.mode()) == Mode.INFER ? p.latencySeconds() : 0))

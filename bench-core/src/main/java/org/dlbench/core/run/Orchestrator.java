@@ -212,9 +212,9 @@ public final class Orchestrator {
     static double estimateSeconds(org.dlbench.core.result.Profile p) {
         // per benchmark process: steady-state warm-up (typically 4 windows), JMH's iterations, two bare loops
         JmhCell.Plan plan = JmhCell.Plan.of(p);
-        double jmh = Math.max(1, p.forks()) * (4 * plan.warmupWindow() + p.warmupIterations() * p.warmupSeconds()
+        double jmh = Math.max(1, p.forks()) * (plan.warmupMin() + p.warmupIterations() * p.warmupSeconds()
                 + p.measurementIterations() * p.measurementSeconds() + 2 * plan.bareLoopSeconds() + 2);
-        return 6 + jmh + 4 * plan.warmupWindow() + p.latencySeconds();
+        return 6 + jmh + p.latencySeconds();
     }
 
     /**
