@@ -22,6 +22,22 @@ public record BareLoop(List<Double> chunkRates, long calls, double seconds, doub
     }
 
     /**
+     * Calls {@code call} back to back for at least {@code nanos} and {@code minCalls} calls; returns the calls made and
+     * the nanoseconds they took, with nothing but {@code System.nanoTime()} between calls.
+     */
+    static long[] window(Runnable call, long nanos, long minCalls) {
+        long n = 0;
+        long t0 = System.nanoTime();
+        long t;
+        do {
+            call.run();
+            n++;
+            t = System.nanoTime();
+        } while (t - t0 < nanos || n < minCalls);
+        return new long[] {n, t - t0};
+    }
+
+    /**
      * Runs {@code call} for about {@code seconds}, in {@code chunks} equal chunks of at least {@code minCallsPerChunk}
      * calls each.
      */
@@ -31,16 +47,9 @@ public record BareLoop(List<Double> chunkRates, long calls, double seconds, doub
         long calls = 0;
         ProcessClock start = ProcessClock.now();
         for (int c = 0; c < chunks; c++) {
-            long n = 0;
-            long t0 = System.nanoTime();
-            long t;
-            do {
-                call.run();
-                n++;
-                t = System.nanoTime();
-            } while (t - t0 < chunkNanos || n < minCallsPerChunk);
-            rates.add(n / ((t - t0) / 1e9));
-            calls += n;
+            long[] w = window(call, chunkNanos, minCallsPerChunk);
+            rates.add(w[0] / (w[1] / 1e9));
+            calls += w[0];
         }
         ProcessClock end = ProcessClock.now();
         double wall = (end.wallNanos() - start.wallNanos()) / 1e9;

@@ -44,15 +44,9 @@ public record SteadyStateWarmup(List<Double> windowRates, double seconds, boolea
         long windowNanos = (long) (windowSeconds * 1e9);
         long start = System.nanoTime();
         while (true) {
-            long n = 0;
-            long t0 = System.nanoTime();
-            long t;
-            do {
-                call.run();
-                n++;
-                t = System.nanoTime();
-            } while (t - t0 < windowNanos);
-            rates.add(n / ((t - t0) / 1e9));
+            long[] w = BareLoop.window(call, windowNanos, 1);
+            rates.add(w[0] / (w[1] / 1e9));
+            long t = System.nanoTime();
             if ((t - start) / 1e9 >= minSeconds && isSteady(rates)) {
                 return new SteadyStateWarmup(List.copyOf(rates), (t - start) / 1e9, true);
             }

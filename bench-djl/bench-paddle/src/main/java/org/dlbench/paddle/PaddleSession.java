@@ -3,6 +3,7 @@ package org.dlbench.paddle;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import org.dlbench.core.data.InputBuffer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -20,13 +21,8 @@ import org.dlbench.core.workload.Workload;
 
 /** One loaded Paddle predictor for one workload and batch size. */
 final class PaddleSession implements Session {
-    /**
-     * One direct input buffer, reused by every call: creating the input from a float[] makes DJL allocate a fresh,
-     * zeroed direct buffer per call that only a garbage collection frees, so native memory grows between collections
-     * and every call faults in new pages (see OnnxRuntimeSession; measured there at 3-8x the engine's own time).
-     */
-    private java.nio.ByteBuffer input;
-    private java.nio.FloatBuffer inputFloats;
+    /** The input, reused by every call (see {@link InputBuffer}). */
+    private InputBuffer input;
     private final ZooModel<NDList, NDList> model;
     private final Block block;
     private final NDManager manager;
@@ -114,14 +110,9 @@ final class PaddleSession implements Session {
         }
         try (NDManager call = manager.newSubManager()) {
             if (input == null) {
-                input = java.nio.ByteBuffer.allocateDirect(features.length * Float.BYTES)
-                        .order(java.nio.ByteOrder.nativeOrder());
-                inputFloats = input.asFloatBuffer();
+                input = new InputBuffer(features.length);
             }
-            inputFloats.clear();
-            inputFloats.put(features);
-            input.clear(); // some engines read the buffer relative to its position, leaving it at the end
-            NDArray x = call.create(input, inputShape, ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray x = call.create(input.fill(features), inputShape, ai.djl.ndarray.types.DataType.FLOAT32);
             NDList out = block.forward(parameterStore, new NDList(x), false);
             // the outputs belong to this call's manager and are freed with it
             float[] logits = out.head().toFloatArray();

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import org.dlbench.core.data.InputBuffer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -24,13 +25,8 @@ import org.tensorflow.proto.ConfigProto;
 
 /** One loaded SavedModel, run through DJL's TensorFlow engine. */
 final class TfSession implements Session {
-    /**
-     * One direct input buffer, reused by every call: creating the input from a float[] makes DJL allocate a fresh,
-     * zeroed direct buffer per call that only a garbage collection frees, so native memory grows between collections
-     * and every call faults in new pages (see OnnxRuntimeSession; measured there at 3-8x the engine's own time).
-     */
-    private java.nio.ByteBuffer input;
-    private java.nio.FloatBuffer inputFloats;
+    /** The input, reused by every call (see {@link InputBuffer}). */
+    private InputBuffer input;
     /** DJL reads these when it starts the engine; they size TensorFlow's process-wide thread pools. */
     private static final String INTRA_PROPERTY = "ai.djl.tensorflow.num_intraop_threads";
     private static final String INTER_PROPERTY = "ai.djl.tensorflow.num_interop_threads";
@@ -157,14 +153,9 @@ final class TfSession implements Session {
         // a sub-manager per call frees the input and output tensors as soon as the logits are copied out
         try (NDManager manager = model.getNDManager().newSubManager()) {
             if (input == null) {
-                input = java.nio.ByteBuffer.allocateDirect(features.length * Float.BYTES)
-                        .order(java.nio.ByteOrder.nativeOrder());
-                inputFloats = input.asFloatBuffer();
+                input = new InputBuffer(features.length);
             }
-            inputFloats.clear();
-            inputFloats.put(features);
-            input.clear(); // some engines read the buffer relative to its position, leaving it at the end
-            NDArray x = manager.create(input, inputShape, ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray x = manager.create(input.fill(features), inputShape, ai.djl.ndarray.types.DataType.FLOAT32);
             NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
             float[] logits = out.singletonOrThrow().toFloatArray();
             if (logits.length != outputSize) {
