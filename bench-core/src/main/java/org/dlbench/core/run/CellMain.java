@@ -157,33 +157,34 @@ public final class CellMain {
                 }
                 result.checks(checks);
                 print(checks);
-                Batch[] batches = batches(workload, req.batch());
-                Runnable call = new Runnable() {
-                    private int i;
+                if (mode == Mode.SERVER) {
+                    Batch[] batches = batches(workload, req.batch());
+                    Runnable call = new Runnable() {
+                        private int i;
 
-                    @Override
-                    public void run() {
-                        session.infer(batches[i++ & 3].features());
-                    }
-                };
-                if (mode == Mode.INFER) {
-                    // the latency phase runs in the benchmark process, on the session JMH times
-                } else if (mode == Mode.SERVER) {
+                        @Override
+                        public void run() {
+                            session.infer(batches[i++ & 3].features());
+                        }
+                    };
                     return server(req, workload, call, result, cellStart);
                 }
+                // inference and training are timed, cross-checked and their latency phase run in the benchmark
+                // process, on the session JMH times
             }
             result.memory(MemoryProbe.peak("checking JVM"));
             System.out.println("[dlbench] measuring " + req.key());
             Path forkFile = out.resolveSibling(out.getFileName() + ".forks");
             JmhCell.Measurement m = JmhCell.run(req, forkFile, samplesPerStep);
-            List<Check> all = new ArrayList<>(CrossChecks.checks(m.forks()));
+            List<Check> forkChecks = CrossChecks.checks(m.forks());
+            print(forkChecks);
+            List<Check> all = new ArrayList<>(forkChecks);
             if (m.forks().isEmpty()) {
                 all.add(new Check("benchmark_process_reported", false,
                         "no benchmark process reported its checks and bare loop"));
             }
             all.addAll(checks);
             checks = all;
-            print(CrossChecks.checks(m.forks()));
             result.checks(checks);
             applyForkReports(result, m.forks());
             latency = CrossChecks.latency(m.forks());

@@ -16,9 +16,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,8 +41,7 @@ final class BlockSession implements Session {
     private final Loss loss;
     private final NDManager manager;
     private final ParameterStore inferenceStore;
-    private final ByteBuffer input;
-    private final FloatBuffer inputFloats;
+    private final org.dlbench.core.data.InputBuffer input;
     private final Map<String, String> settings;
     private final Map<String, Parameter> parameters;
 
@@ -96,8 +92,7 @@ final class BlockSession implements Session {
         // parameters are read in place, no copy per call
         this.inferenceStore = new ParameterStore(manager, false);
         // one direct buffer for inputs: PyTorch wraps it without a copy, MXNet copies from it without staging
-        this.input = ByteBuffer.allocateDirect(batch * workload.inputSize() * Float.BYTES).order(ByteOrder.nativeOrder());
-        this.inputFloats = input.asFloatBuffer();
+        this.input = new org.dlbench.core.data.InputBuffer(batch * workload.inputSize());
         Map<String, String> all = new LinkedHashMap<>(settings);
         if (trainer != null) {
             all.put("optimizer", "sgd lr=" + workload.learningRate() + " momentum=0 weight_decay=0");
@@ -177,13 +172,7 @@ final class BlockSession implements Session {
     }
 
     private NDArray features(NDManager scope, float[] features) {
-        if (features.length != inputFloats.capacity()) {
-            throw new IllegalArgumentException("expected " + inputFloats.capacity() + " features (batch " + batch
-                    + " x " + workload.inputSize() + "), got " + features.length);
-        }
-        inputFloats.clear();
-        inputFloats.put(features);
-        return scope.create(input, inputShape, DataType.FLOAT32);
+        return scope.create(input.fill(features), inputShape, DataType.FLOAT32);
     }
 
     /** NDArrays alive under the model, for tests that memory does not grow per call. */
