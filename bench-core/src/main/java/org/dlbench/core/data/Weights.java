@@ -24,7 +24,8 @@ public final class Weights {
     }
 
     /**
-     * He-uniform weights (bound sqrt(6 / fan_in)) and small uniform biases, each tensor drawn from its own
+     * Each tensor drawn as its layer's {@link org.dlbench.core.workload.layer.Param.Init} says (He-uniform weights with
+     * bound sqrt(6 / fan_in), small uniform biases, batchnorm statistics near their usual values), from its own
      * {@link Random} seeded by the run seed and the tensor's name, so a tensor never depends on the others.
      */
     public static Weights initial(Workload workload, long seed) {
@@ -32,17 +33,7 @@ public final class Weights {
         Map<String, ParamSpec> specs = new LinkedHashMap<>();
         for (ParamSpec p : workload.params()) {
             Random random = new Random(seed * 1_000_003L + p.name().hashCode());
-            float[] data = new float[p.size()];
-            double bound;
-            if (p.shape().length > 1) {
-                int fanIn = p.size() / p.shape()[0];
-                bound = Math.sqrt(6.0 / fanIn);
-            } else {
-                bound = 0.05;
-            }
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-            }
+            float[] data = p.init().draw(p.shape(), random);
             values.put(p.name(), data);
             specs.put(p.name(), p);
         }

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -47,9 +47,9 @@ public final class GeneratedModels {
         }
         StringBuilder definition = new StringBuilder(format).append('\n').append(workload.name()).append('\n')
                 .append(Arrays.toString(workload.inputShape())).append(" classes=").append(workload.classes());
-        for (Layer layer : workload.layers()) {
-            // records print every field, so any change to a layer changes the text
-            definition.append('\n').append(layer);
+        for (Stage stage : workload.stages()) {
+            // records print every field, so any change to a layer or its wiring changes the text
+            definition.append('\n').append(stage.name()).append(stage.inputs()).append(' ').append(stage.layer());
         }
         sha.update(definition.toString().getBytes(StandardCharsets.UTF_8));
         for (String name : weights.names()) {

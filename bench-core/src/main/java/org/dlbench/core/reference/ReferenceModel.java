@@ -1,18 +1,20 @@
 package org.dlbench.core.reference;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.layer.Params;
+import org.dlbench.core.workload.layer.Tensor;
 
 /**
  * The reference forward pass: logits [batch, classes] from features [batch, input...], computed in double from
- * start to end (parameters, activations and sums) and rounded to float once at the end. The per-stage kernels are
- * shared with {@link ReferenceTraining}, whose backward pass differentiates exactly this computation.
+ * start to end (parameters, activations and sums) and rounded to float once at the end. Each stage runs its layer's
+ * own maths ({@link org.dlbench.core.workload.layer.Layer#forward}) on the outputs of the stages it reads;
+ * {@link ReferenceTraining} runs the same pass in training mode and differentiates it.
  */
 public final class ReferenceModel {
     private final Workload workload;
@@ -28,19 +30,16 @@ public final class ReferenceModel {
         if (features.length != batch * inSize) {
             throw new IllegalArgumentException("expected " + batch * inSize + " features, got " + features.length);
         }
-        int classes = workload.classes();
-        float[] out = new float[batch * classes];
-        for (int b = 0; b < batch; b++) {
-            double[][] trace = trace(workload, params, sample(features, b, inSize));
-            double[] logits = trace[trace.length - 1];
-            for (int c = 0; c < classes; c++) {
-                out[b * classes + c] = (float) logits[c];
-            }
+        Tensor[] trace = trace(workload, params, null, input(workload, features, batch), false);
+        double[] logits = trace[trace.length - 1].data();
+        float[] out = new float[logits.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) logits[i];
         }
         return out;
     }
 
-    /** Every parameter of the workload in double, by canonical name and in canonical layout. */
+    /** Every tensor of the workload in double, by canonical name and in canonical layout. */
     static Map<String, double[]> toDouble(Workload workload, Weights weights) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (ParamSpec p : workload.params()) {
@@ -54,124 +53,58 @@ public final class ReferenceModel {
         return out;
     }
 
-    /** Sample {@code b} of a row-major batch, in double. */
-    static double[] sample(float[] features, int b, int inSize) {
-        double[] x = new double[inSize];
-        for (int i = 0; i < inSize; i++) {
-            x[i] = features[b * inSize + i];
+    /** A batch of features as the graph's input tensor, in double. */
+    static Tensor input(Workload workload, float[] features, int batch) {
+        double[] x = new double[features.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = features[i];
         }
-        return x;
+        return new Tensor(batch, workload.inputShape(), x);
     }
 
     /**
-     * One sample through every stage: element 0 is the input, element {@code i + 1} the output of stage {@code i}
-     * (after its activation); the last element holds the logits.
+     * The batch through every stage: element {@code i} is the output of stage {@code i}; the last holds the logits.
+     * In training mode, batch statistics are used and state tensors in {@code params} are updated.
+     *
+     * @param grads gradient accumulators by name (null when no backward pass follows)
      */
-    static double[][] trace(Workload workload, Map<String, double[]> params, double[] x) {
-        double[][] out = new double[workload.stages().size() + 1][];
-        out[0] = x;
-        for (Stage stage : workload.stages()) {
-            out[stage.index() + 1] = apply(stage, params, out[stage.index()]);
+    static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads, Tensor input,
+                          boolean training) {
+        List<Stage> stages = workload.stages();
+        Tensor[] out = new Tensor[stages.size()];
+        for (Stage stage : stages) {
+            out[stage.index()] = stage.layer().forward(stage.shapes(), inputs(stage, out, input),
+                    view(stage, params, grads, training));
         }
         return out;
     }
 
-    static double[] apply(Stage stage, Map<String, double[]> params, double[] x) {
-        Layer layer = stage.layer();
-        if (layer instanceof Layer.Dense d) {
-            return dense(stage, d, params, x);
-        }
-        if (layer instanceof Layer.Conv2d c) {
-            return conv(stage, c, params, x);
-        }
-        if (layer instanceof Layer.Pool p) {
-            return pool(stage, p, layer instanceof Layer.MaxPool2d, x);
-        }
-        return x; // flatten: CHW is already stored row-major
+    /** The tensors a stage reads, from the outputs so far (index -1 is the model input). */
+    static List<Tensor> inputs(Stage stage, Tensor[] outputs, Tensor input) {
+        return stage.inputs().stream().map(i -> i < 0 ? input : outputs[i]).toList();
     }
 
-    /** The activation in double (the workload's own {@link Activation#apply} works in float). */
-    static double activate(Activation a, double z) {
-        return switch (a) {
-            case NONE -> z;
-            case RELU -> z > 0 ? z : 0.0;
-            case TANH -> Math.tanh(z);
-            case SIGMOID -> 1.0 / (1.0 + Math.exp(-z));
+    /** A stage's tensors by role. */
+    static Params view(Stage stage, Map<String, double[]> params, Map<String, double[]> grads, boolean training) {
+        return new Params() {
+            @Override
+            public double[] value(String role) {
+                return params.get(stage.param(role).name());
+            }
+
+            @Override
+            public double[] gradient(String role) {
+                ParamSpec p = stage.param(role);
+                if (grads == null || !p.trainable()) {
+                    throw new IllegalStateException(p.name() + " has no gradient here");
+                }
+                return grads.get(p.name());
+            }
+
+            @Override
+            public boolean training() {
+                return training;
+            }
         };
-    }
-
-    private static double[] dense(Stage stage, Layer.Dense d, Map<String, double[]> params, double[] x) {
-        double[] w = params.get(stage.params().get(0).name());
-        double[] bias = params.get(stage.params().get(1).name());
-        int in = stage.in()[0];
-        double[] y = new double[d.units()];
-        for (int o = 0; o < d.units(); o++) {
-            double acc = bias[o];
-            for (int i = 0; i < in; i++) {
-                acc += w[o * in + i] * x[i];
-            }
-            y[o] = activate(d.activation(), acc);
-        }
-        return y;
-    }
-
-    private static double[] conv(Stage stage, Layer.Conv2d c, Map<String, double[]> params, double[] x) {
-        double[] w = params.get(stage.params().get(0).name());
-        double[] bias = params.get(stage.params().get(1).name());
-        int cin = stage.in()[0];
-        int h = stage.in()[1];
-        int wd = stage.in()[2];
-        int oh = stage.out()[1];
-        int ow = stage.out()[2];
-        int k = c.kernel();
-        double[] y = new double[c.filters() * oh * ow];
-        for (int f = 0; f < c.filters(); f++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    double acc = bias[f];
-                    for (int ch = 0; ch < cin; ch++) {
-                        for (int ky = 0; ky < k; ky++) {
-                            int iy = oy * c.stride() - c.padding() + ky;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < k; kx++) {
-                                int ix = ox * c.stride() - c.padding() + kx;
-                                if (ix < 0 || ix >= wd) {
-                                    continue;
-                                }
-                                acc += w[((f * cin + ch) * k + ky) * k + kx] * x[(ch * h + iy) * wd + ix];
-                            }
-                        }
-                    }
-                    y[(f * oh + oy) * ow + ox] = activate(c.activation(), acc);
-                }
-            }
-        }
-        return y;
-    }
-
-    private static double[] pool(Stage stage, Layer.Pool p, boolean max, double[] x) {
-        int ch = stage.in()[0];
-        int h = stage.in()[1];
-        int wd = stage.in()[2];
-        int oh = stage.out()[1];
-        int ow = stage.out()[2];
-        double[] y = new double[ch * oh * ow];
-        for (int c = 0; c < ch; c++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    double acc = max ? Double.NEGATIVE_INFINITY : 0;
-                    for (int ky = 0; ky < p.kernel(); ky++) {
-                        for (int kx = 0; kx < p.kernel(); kx++) {
-                            double v = x[(c * h + oy * p.stride() + ky) * wd + ox * p.stride() + kx];
-                            acc = max ? Math.max(acc, v) : acc + v;
-                        }
-                    }
-                    y[(c * oh + oy) * ow + ox] = max ? acc : acc / (p.kernel() * p.kernel());
-                }
-            }
-        }
-        return y;
     }
 }

@@ -7,22 +7,22 @@ import java.util.Map;
 import org.dlbench.core.adapter.TrainingRound;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.layer.Tensor;
 
 /**
  * The reference training step: what every engine is told to do, written out in plain Java and computed in double.
  * The loss is the mean softmax cross-entropy over the batch of the logits of {@link ReferenceModel}'s forward pass
- * (the same per-stage kernels); gradients come from a hand-written backward pass of every layer type of the workload
- * format; the update is plain SGD, {@code p -= learningRate * dLoss/dp}, with the workload's learning rate, no
+ * in training mode; gradients come from each layer's own backward pass
+ * ({@link org.dlbench.core.workload.layer.Layer#backward}), summed where a stage's output feeds several stages; the
+ * update is plain SGD, {@code p -= learningRate * dLoss/dp}, with the workload's learning rate, no
  * momentum, no weight decay and no gradient rescaling.
  *
  * <p>Where the maths leaves a choice, the reference takes the one the engines take:
  * <ul>
- *   <li>ReLU's derivative at exactly 0 is 0 (the unit counts as inactive);</li>
+ *   <li>ReLU's derivative at exactly 0 is 0 (the unit counts as inactive); ReLU6's is 0 at 0 and at 6;</li>
  *   <li>max pooling sends a window's gradient to one input only, the first maximum in row-major window order
  *       (top row first, then left to right); when several inputs tie for the maximum, the others get nothing.
  *       Engines are free to pick another of the tied inputs, so a check on real data relies on ties being rare:
@@ -30,7 +30,9 @@ import org.dlbench.core.workload.Workload;
  *       window, and there the gradient stops at the ReLU whichever input gets it;</li>
  *   <li>overlapping pooling windows (stride below kernel) add their gradients into the inputs they share; average
  *       pooling divides by kernel x kernel (no padding, so every window is full);</li>
- *   <li>no input gradient is computed for the first stage (nothing before it has parameters).</li>
+ *   <li>no input gradient is computed where nothing before a stage has trainable tensors;</li>
+ *   <li>batchnorm trains on the batch's statistics (biased variance) and moves its running statistics (see
+ *       {@link org.dlbench.core.workload.layer.BatchNorm}); only trainable tensors are compared with engines.</li>
  * </ul>
  */
 public final class ReferenceTraining {
@@ -76,6 +78,9 @@ public final class ReferenceTraining {
                 for (Map.Entry<String, double[]> e : p.entrySet()) {
                     double[] v = e.getValue();
                     double[] grad = g.byName().get(e.getKey());
+                    if (grad == null) {
+                        continue; // state (batchnorm running statistics): the forward pass updated it
+                    }
                     for (int i = 0; i < v.length; i++) {
                         v[i] -= lr * grad[i];
                     }
@@ -99,7 +104,11 @@ public final class ReferenceTraining {
         return new Step(lossSum / n, Collections.unmodifiableMap(sum));
     }
 
-    /** Mean softmax cross-entropy of the batch and its gradients at the given parameters (canonical names). */
+    /**
+     * Mean softmax cross-entropy of the batch and its gradients at the given parameters (canonical names), the forward
+     * pass in training mode: batchnorm uses the batch's statistics and updates the running statistics in
+     * {@code params}.
+     */
     public Gradients gradients(Map<String, double[]> params, Batch batch) {
         int inSize = workload.inputSize();
         int classes = workload.classes();
@@ -114,179 +123,81 @@ public final class ReferenceTraining {
                         + (v == null ? "none" : v.length));
             }
         }
-        Map<String, double[]> grads = zerosLike(params);
+        Map<String, double[]> grads = new LinkedHashMap<>();
+        for (ParamSpec p : workload.trainableParams()) {
+            grads.put(p.name(), new double[p.size()]);
+        }
         int n = batch.size();
-        double loss = 0;
+        Tensor input = ReferenceModel.input(workload, batch.features(), n);
+        Tensor[] outputs = ReferenceModel.trace(workload, params, grads, input, true);
         List<Stage> stages = workload.stages();
+        Tensor logits = outputs[stages.size() - 1];
+        double loss = 0;
+        Tensor[] dOut = new Tensor[stages.size()];
+        dOut[stages.size() - 1] = Tensor.zeros(n, logits.shape());
         for (int b = 0; b < n; b++) {
-            double[][] trace = ReferenceModel.trace(workload, params, ReferenceModel.sample(batch.features(), b, inSize));
-            double[] logits = trace[trace.length - 1];
             int label = batch.labels()[b];
             if (label < 0 || label >= classes) {
                 throw new IllegalArgumentException("label " + label + " outside 0.." + (classes - 1));
             }
             double max = Double.NEGATIVE_INFINITY;
-            for (double z : logits) {
-                max = Math.max(max, z);
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits.data()[b * classes + c]);
             }
             double sum = 0;
-            for (double z : logits) {
-                sum += Math.exp(z - max);
+            for (int c = 0; c < classes; c++) {
+                sum += Math.exp(logits.data()[b * classes + c] - max);
             }
             double lse = max + Math.log(sum);
-            loss += (lse - logits[label]) / n;
-            double[] dy = new double[classes];
+            loss += (lse - logits.data()[b * classes + label]) / n;
             for (int c = 0; c < classes; c++) {
-                dy[c] = (Math.exp(logits[c] - lse) - (c == label ? 1 : 0)) / n;
+                dOut[stages.size() - 1].data()[b * classes + c] =
+                        (Math.exp(logits.data()[b * classes + c] - lse) - (c == label ? 1 : 0)) / n;
             }
-            for (int i = stages.size() - 1; i >= 0; i--) {
-                dy = backward(stages.get(i), params, trace[i], trace[i + 1], dy, grads, i > 0);
+        }
+        boolean[] needsGradient = needsGradient(workload);
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            Stage stage = stages.get(i);
+            if (dOut[i] == null) {
+                continue; // nothing after it depends on it (cannot happen in a validated graph)
+            }
+            boolean[] needInput = new boolean[stage.inputs().size()];
+            for (int j = 0; j < needInput.length; j++) {
+                int from = stage.inputs().get(j);
+                needInput[j] = from >= 0 && needsGradient[from];
+            }
+            Tensor[] dIn = stage.layer().backward(stage.shapes(), ReferenceModel.inputs(stage, outputs, input),
+                    outputs[i], dOut[i], ReferenceModel.view(stage, params, grads, true), needInput);
+            for (int j = 0; j < needInput.length; j++) {
+                if (!needInput[j]) {
+                    continue;
+                }
+                int from = stage.inputs().get(j);
+                if (dOut[from] == null) {
+                    dOut[from] = new Tensor(dIn[j].batch(), dIn[j].shape(), dIn[j].data().clone());
+                } else {
+                    double[] acc = dOut[from].data();
+                    for (int k = 0; k < acc.length; k++) {
+                        acc[k] += dIn[j].data()[k];
+                    }
+                }
             }
         }
         return new Gradients(loss, Collections.unmodifiableMap(grads));
     }
 
-    /**
-     * Adds one sample's parameter gradients of a stage into {@code grads}, given the stage's input {@code x}, its
-     * output {@code y} and the loss gradient {@code dy} at its output; returns the gradient at its input (null when
-     * not needed).
-     */
-    private static double[] backward(Stage stage, Map<String, double[]> params, double[] x, double[] y, double[] dy,
-                                     Map<String, double[]> grads, boolean inputGradient) {
-        Layer layer = stage.layer();
-        if (layer instanceof Layer.Dense d) {
-            return denseBackward(stage, d, params, x, y, dy, grads, inputGradient);
-        }
-        if (layer instanceof Layer.Conv2d c) {
-            return convBackward(stage, c, params, x, y, dy, grads, inputGradient);
-        }
-        if (layer instanceof Layer.Pool p) {
-            return inputGradient ? poolBackward(stage, p, layer instanceof Layer.MaxPool2d, x, dy) : null;
-        }
-        return dy; // flatten: the same values in the same order
-    }
-
-    /** The activation's derivative, from its output y (ReLU: 1 where y > 0, else 0). */
-    static double derivative(Activation a, double y) {
-        return switch (a) {
-            case NONE -> 1.0;
-            case RELU -> y > 0 ? 1.0 : 0.0;
-            case TANH -> 1.0 - y * y;
-            case SIGMOID -> y * (1.0 - y);
-        };
-    }
-
-    private static double[] denseBackward(Stage stage, Layer.Dense d, Map<String, double[]> params, double[] x,
-                                          double[] y, double[] dy, Map<String, double[]> grads, boolean inputGradient) {
-        String wName = stage.params().get(0).name();
-        double[] w = params.get(wName);
-        double[] gw = grads.get(wName);
-        double[] gb = grads.get(stage.params().get(1).name());
-        int in = stage.in()[0];
-        double[] dx = inputGradient ? new double[in] : null;
-        for (int o = 0; o < d.units(); o++) {
-            double dz = dy[o] * derivative(d.activation(), y[o]);
-            if (dz == 0) {
-                continue;
+    /** Per stage: does its output depend on a trainable tensor (so a gradient must flow into it)? */
+    static boolean[] needsGradient(Workload workload) {
+        List<Stage> stages = workload.stages();
+        boolean[] needs = new boolean[stages.size()];
+        for (Stage s : stages) {
+            boolean n = s.params().stream().anyMatch(ParamSpec::trainable);
+            for (int from : s.inputs()) {
+                n |= from >= 0 && needs[from];
             }
-            gb[o] += dz;
-            int row = o * in;
-            for (int i = 0; i < in; i++) {
-                gw[row + i] += dz * x[i];
-            }
-            if (dx != null) {
-                for (int i = 0; i < in; i++) {
-                    dx[i] += w[row + i] * dz;
-                }
-            }
+            needs[s.index()] = n;
         }
-        return dx;
-    }
-
-    private static double[] convBackward(Stage stage, Layer.Conv2d c, Map<String, double[]> params, double[] x,
-                                         double[] y, double[] dy, Map<String, double[]> grads, boolean inputGradient) {
-        String wName = stage.params().get(0).name();
-        double[] w = params.get(wName);
-        double[] gw = grads.get(wName);
-        double[] gb = grads.get(stage.params().get(1).name());
-        int cin = stage.in()[0];
-        int h = stage.in()[1];
-        int wd = stage.in()[2];
-        int oh = stage.out()[1];
-        int ow = stage.out()[2];
-        int k = c.kernel();
-        double[] dx = inputGradient ? new double[x.length] : null;
-        for (int f = 0; f < c.filters(); f++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int o = (f * oh + oy) * ow + ox;
-                    double dz = dy[o] * derivative(c.activation(), y[o]);
-                    if (dz == 0) {
-                        continue;
-                    }
-                    gb[f] += dz;
-                    for (int ch = 0; ch < cin; ch++) {
-                        for (int ky = 0; ky < k; ky++) {
-                            int iy = oy * c.stride() - c.padding() + ky;
-                            if (iy < 0 || iy >= h) {
-                                continue; // zero padding: no input, no gradient
-                            }
-                            for (int kx = 0; kx < k; kx++) {
-                                int ix = ox * c.stride() - c.padding() + kx;
-                                if (ix < 0 || ix >= wd) {
-                                    continue;
-                                }
-                                int wi = ((f * cin + ch) * k + ky) * k + kx;
-                                int xi = (ch * h + iy) * wd + ix;
-                                gw[wi] += dz * x[xi];
-                                if (dx != null) {
-                                    dx[xi] += w[wi] * dz;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return dx;
-    }
-
-    private static double[] poolBackward(Stage stage, Layer.Pool p, boolean max, double[] x, double[] dy) {
-        int ch = stage.in()[0];
-        int h = stage.in()[1];
-        int wd = stage.in()[2];
-        int oh = stage.out()[1];
-        int ow = stage.out()[2];
-        int k = p.kernel();
-        double[] dx = new double[x.length];
-        for (int c = 0; c < ch; c++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    double g = dy[(c * oh + oy) * ow + ox];
-                    if (max) {
-                        // the first maximum in row-major window order takes the whole gradient
-                        int best = -1;
-                        for (int ky = 0; ky < k; ky++) {
-                            for (int kx = 0; kx < k; kx++) {
-                                int xi = (c * h + oy * p.stride() + ky) * wd + ox * p.stride() + kx;
-                                if (best < 0 || x[xi] > x[best]) {
-                                    best = xi;
-                                }
-                            }
-                        }
-                        dx[best] += g;
-                    } else {
-                        double share = g / (k * k);
-                        for (int ky = 0; ky < k; ky++) {
-                            for (int kx = 0; kx < k; kx++) {
-                                dx[(c * h + oy * p.stride() + ky) * wd + ox * p.stride() + kx] += share;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return dx;
+        return needs;
     }
 
     private static Map<String, double[]> zerosLike(Map<String, double[]> params) {

@@ -115,7 +115,7 @@ public final class CorrectnessChecks {
         if (missing != null) {
             return new Check(TRAINING_STEP, false, missing);
         }
-        for (ParamSpec p : workload.params()) {
+        for (ParamSpec p : workload.trainableParams()) {
             Tolerance.Outcome o = START_TOLERANCE.compare(before.get(p.name()), initial.get(p.name()));
             if (!o.passed()) {
                 return new Check(TRAINING_STEP, false, "before its first step the engine's " + p.name()
@@ -143,7 +143,7 @@ public final class CorrectnessChecks {
         double worstShare = -1;
         String worstDetail = "";
         List<String> failed = new ArrayList<>();
-        for (ParamSpec p : workload.params()) {
+        for (ParamSpec p : workload.trainableParams()) {
             float[] b = before.get(p.name());
             float[] a = after.get(p.name());
             float[] start = initial.get(p.name());
@@ -202,7 +202,7 @@ public final class CorrectnessChecks {
     }
 
     private static String missingParameters(Workload workload, Map<String, float[]> values, String when) {
-        for (ParamSpec p : workload.params()) {
+        for (ParamSpec p : workload.trainableParams()) {
             float[] v = values.get(p.name());
             if (v == null || v.length != p.size()) {
                 return "the engine's parameters " + when + " lack " + p + " (got "

@@ -3,7 +3,12 @@ package org.dlbench.core.workload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.LayerException;
+import org.dlbench.core.workload.layer.Shapes;
 
 /**
  * A validated workload: the definition plus what follows from it. Immutable; build with {@link #of}.
@@ -19,8 +24,14 @@ public final class Workload {
         this.stages = stages;
     }
 
-    /** Validates a definition; a {@link WorkloadException} names the field and the reason. */
+    /** The name nodes use to read the model input. */
+    public static final String INPUT = "input";
+
+    /** Validates a definition; a {@link WorkloadException} names the field (or node and field) and the reason. */
     public static Workload of(WorkloadSpec spec) {
+        if (spec == null) {
+            throw new WorkloadException("workload: the file holds no workload object");
+        }
         String where = "workload '" + spec.name() + "'";
         if (spec.name() == null || spec.name().isBlank()) {
             throw new WorkloadException("workload: field 'name' is missing");
@@ -38,11 +49,15 @@ public final class Workload {
         if (spec.input().stream().anyMatch(d -> d == null || d <= 0)) {
             throw new WorkloadException(where + ": field 'input' needs positive sizes, got " + spec.input());
         }
+        if (!"float32".equals(spec.inputType())) {
+            throw new WorkloadException(where + ": field 'inputType' '" + spec.inputType()
+                    + "' is not supported (known: float32)");
+        }
         if (spec.classes() == null || spec.classes() < 2) {
             throw new WorkloadException(where + ": field 'classes' must be at least 2, got " + spec.classes());
         }
-        if (spec.layers() == null || spec.layers().isEmpty()) {
-            throw new WorkloadException(where + ": field 'layers' is missing or empty");
+        if (spec.nodes() == null || spec.nodes().isEmpty()) {
+            throw new WorkloadException(where + ": field 'layers' (or 'nodes') is missing or empty");
         }
         for (Integer b : spec.batchSizes()) {
             if (b == null || b <= 0) {
@@ -61,107 +76,87 @@ public final class Workload {
             throw new WorkloadException(where + ": training.learningRate must be positive");
         }
 
-        int[] shape = spec.input().stream().mapToInt(Integer::intValue).toArray();
-        int[] inputShape = shape.clone();
+        int[] inputShape = spec.input().stream().mapToInt(Integer::intValue).toArray();
         List<Stage> stages = new ArrayList<>();
-        boolean gradientNeeded = false; // no input gradient until the first trainable layer
-        for (int i = 0; i < spec.layers().size(); i++) {
-            Layer layer = spec.layers().get(i);
-            String at = where + ": layer " + i + " (" + (layer == null ? "null" : layer.type()) + ")";
-            if (layer == null) {
-                throw new WorkloadException(at + " is empty");
+        Map<String, Integer> index = new HashMap<>();
+        List<Boolean> needsGradient = new ArrayList<>(); // a stage whose output depends on some trainable tensor
+        for (int i = 0; i < spec.nodes().size(); i++) {
+            Node node = spec.nodes().get(i);
+            if (node == null || node.layer() == null) {
+                throw new WorkloadException(where + ": node " + i + " is empty");
             }
-            Stage stage = place(i, layer, shape, gradientNeeded, at);
-            gradientNeeded |= !stage.params().isEmpty();
-            stages.add(stage);
-            shape = stage.out();
+            String at = where + ": " + node.origin() + " (" + node.layer().type() + ")";
+            if (node.name() == null || node.name().isBlank() || node.name().equals(INPUT)
+                    || !node.name().matches("[A-Za-z0-9_.]+")) {
+                throw new WorkloadException(where + ": node " + i + ": field 'name' must be letters, digits, '_' or "
+                        + "'.' and not '" + INPUT + "', got '" + node.name() + "'");
+            }
+            if (index.containsKey(node.name())) {
+                throw new WorkloadException(at + ": field 'name': another node is already called '" + node.name() + "'");
+            }
+            Layer layer = node.layer();
+            if (node.inputs().size() < layer.minInputs() || node.inputs().size() > layer.maxInputs()) {
+                throw new WorkloadException(at + ": field 'inputs' needs " + (layer.maxInputs() == layer.minInputs()
+                        ? String.valueOf(layer.minInputs()) : layer.minInputs() + " or more") + " input"
+                        + (layer.maxInputs() == 1 ? "" : "s") + ", got " + node.inputs());
+            }
+            List<Integer> inputs = new ArrayList<>();
+            List<int[]> ins = new ArrayList<>();
+            boolean inputGradient = false;
+            for (String from : node.inputs()) {
+                if (from == null) {
+                    throw new WorkloadException(at + ": field 'inputs' holds null");
+                }
+                if (from.equals(INPUT)) {
+                    inputs.add(-1);
+                    ins.add(inputShape.clone());
+                    continue;
+                }
+                Integer source = index.get(from);
+                if (source == null) {
+                    throw new WorkloadException(at + ": field 'inputs' names '" + from + "', which is not '" + INPUT
+                            + "' or an earlier node");
+                }
+                inputs.add(source);
+                ins.add(stages.get(source).out());
+                inputGradient |= needsGradient.get(source);
+            }
+            int[] out;
+            try {
+                out = layer.outputShape(ins);
+            } catch (LayerException e) {
+                throw new WorkloadException(at + ": " + e.getMessage(), e);
+            }
+            Shapes shapes = new Shapes(List.copyOf(ins), out);
+            List<ParamSpec> params = layer.params(shapes).stream()
+                    .map(p -> new ParamSpec(Stage.paramName(node.name(), p.role()), p.role(), p.shape(), p.init(),
+                            p.trainable()))
+                    .toList();
+            boolean trainable = params.stream().anyMatch(ParamSpec::trainable);
+            stages.add(new Stage(i, node.name(), layer, List.copyOf(inputs), List.copyOf(ins), out, params,
+                    layer.forwardFlops(shapes), layer.backwardFlops(shapes, inputGradient)));
+            needsGradient.add(inputGradient || trainable);
+            index.put(node.name(), i);
         }
+        boolean[] used = new boolean[stages.size()];
+        used[stages.size() - 1] = true;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            if (!used[i]) {
+                throw new WorkloadException(where + ": node '" + stages.get(i).name() + "' is not used: no path leads "
+                        + "from it to the output (the last node, '" + stages.get(stages.size() - 1).name() + "')");
+            }
+            for (int from : stages.get(i).inputs()) {
+                if (from >= 0) {
+                    used[from] = true;
+                }
+            }
+        }
+        int[] shape = stages.get(stages.size() - 1).out();
         if (shape.length != 1 || shape[0] != spec.classes()) {
-            throw new WorkloadException(where + ": the last layer outputs " + Arrays.toString(shape)
+            throw new WorkloadException(where + ": the last node outputs " + Arrays.toString(shape)
                     + " but 'classes' is " + spec.classes() + "; end with a dense layer of " + spec.classes() + " units");
         }
         return new Workload(spec, inputShape, Collections.unmodifiableList(stages));
-    }
-
-    private static Stage place(int i, Layer layer, int[] in, boolean gradientNeeded, String at) {
-        if (layer instanceof Layer.Dense d) {
-                if (in.length != 1) {
-                    throw new WorkloadException(at + " needs a flat input but gets " + Arrays.toString(in)
-                            + "; put a flatten layer before it");
-                }
-                positive(d.units(), "units", at);
-                long n = in[0];
-                long m = d.units();
-                long fwd = 2 * n * m + m + actFlops(d.activation(), m);
-                long bwd = 2 * n * m + m + actFlops(d.activation(), m) + (gradientNeeded ? 2 * n * m : 0);
-                return new Stage(i, layer, in, new int[] {d.units()},
-                        List.of(new ParamSpec(Stage.paramName(i, "weight"), new int[] {d.units(), in[0]}),
-                                new ParamSpec(Stage.paramName(i, "bias"), new int[] {d.units()})),
-                        fwd, bwd);
-        }
-        if (layer instanceof Layer.Conv2d c) {
-                needImage(in, at);
-                positive(c.filters(), "filters", at);
-                positive(c.kernel(), "kernel", at);
-                positive(c.stride(), "stride", at);
-                if (c.padding() < 0) {
-                    throw new WorkloadException(at + ": field 'padding' must be 0 or more, got " + c.padding());
-                }
-                int oh = outSize(in[1], c.kernel(), c.stride(), c.padding(), at);
-                int ow = outSize(in[2], c.kernel(), c.stride(), c.padding(), at);
-                long outputs = (long) c.filters() * oh * ow;
-                long macs = outputs * in[0] * c.kernel() * c.kernel();
-                long fwd = 2 * macs + outputs + actFlops(c.activation(), outputs);
-                long bwd = 2 * macs + outputs + actFlops(c.activation(), outputs) + (gradientNeeded ? 2 * macs : 0);
-                return new Stage(i, layer, in, new int[] {c.filters(), oh, ow},
-                        List.of(new ParamSpec(Stage.paramName(i, "weight"),
-                                        new int[] {c.filters(), in[0], c.kernel(), c.kernel()}),
-                                new ParamSpec(Stage.paramName(i, "bias"), new int[] {c.filters()})),
-                        fwd, bwd);
-        }
-        if (layer instanceof Layer.Pool p) {
-            return pool(i, layer, p, in, gradientNeeded, at);
-        }
-        int size = Arrays.stream(in).reduce(1, (a, b) -> a * b);
-        return new Stage(i, layer, in, new int[] {size}, List.of(), 0, 0);
-    }
-
-    private static Stage pool(int i, Layer layer, Layer.Pool p, int[] in, boolean gradientNeeded, String at) {
-        needImage(in, at);
-        positive(p.kernel(), "kernel", at);
-        positive(p.stride(), "stride", at);
-        int oh = outSize(in[1], p.kernel(), p.stride(), 0, at);
-        int ow = outSize(in[2], p.kernel(), p.stride(), 0, at);
-        long flops = (long) in[0] * oh * ow * p.kernel() * p.kernel();
-        return new Stage(i, layer, in, new int[] {in[0], oh, ow}, List.of(), flops, gradientNeeded ? flops : 0);
-    }
-
-    private static long actFlops(Activation a, long n) {
-        return a == Activation.NONE ? 0 : n;
-    }
-
-    private static void needImage(int[] in, String at) {
-        if (in.length != 3) {
-            throw new WorkloadException(at + " needs a [channels, height, width] input but gets " + Arrays.toString(in));
-        }
-    }
-
-    private static void positive(Integer v, String field, String at) {
-        if (v == null) {
-            throw new WorkloadException(at + ": field '" + field + "' is missing");
-        }
-        if (v <= 0) {
-            throw new WorkloadException(at + ": field '" + field + "' must be a positive integer, got " + v);
-        }
-    }
-
-    private static int outSize(int size, int kernel, int stride, int padding, String at) {
-        int span = size + 2 * padding - kernel;
-        if (span < 0) {
-            throw new WorkloadException(at + ": kernel " + kernel + " is larger than its input " + size
-                    + (padding > 0 ? " plus padding " + padding : "") + " (impossible shape)");
-        }
-        return span / stride + 1;
     }
 
     public String name() {
@@ -193,8 +188,14 @@ public final class Workload {
         return stages;
     }
 
-    public List<Layer> layers() {
-        return spec.layers();
+    /** True when every stage reads only the stage before it (or the input, for the first): a plain chain. */
+    public boolean isChain() {
+        for (Stage s : stages) {
+            if (s.inputs().size() != 1 || s.inputs().get(0) != s.index() - 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public List<Integer> defaultBatchSizes() {
@@ -205,8 +206,14 @@ public final class Workload {
         return spec.training().learningRate();
     }
 
+    /** Every tensor of the workload: trainable ones and state (batchnorm running statistics), in stage order. */
     public List<ParamSpec> params() {
         return stages.stream().flatMap(s -> s.params().stream()).toList();
+    }
+
+    /** The tensors SGD trains, in stage order. */
+    public List<ParamSpec> trainableParams() {
+        return params().stream().filter(ParamSpec::trainable).toList();
     }
 
     public long paramCount() {
@@ -220,7 +227,7 @@ public final class Workload {
 
     /**
      * FLOPs of one sample's training step: forward, softmax cross-entropy, backward (weight gradients and input
-     * gradients where a trainable layer lies before) and the SGD update, which is spread over the batch.
+     * gradients where a trainable layer lies before) and the SGD update of the trainable tensors, spread over the batch.
      */
     public double trainFlopsPerSample(int batch) {
         long loss = 5L * classes();

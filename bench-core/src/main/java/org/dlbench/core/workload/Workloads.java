@@ -3,9 +3,8 @@ package org.dlbench.core.workload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** Finds and parses workloads: the built-in ones shipped as JSON resources, or a user's file. */
 public final class Workloads {
@@ -78,23 +76,9 @@ public final class Workloads {
 
     /** Parses and validates; every problem becomes one {@link WorkloadException} line naming the source. */
     public static Workload parse(byte[] json, String source) {
-        WorkloadSpec spec;
+        JsonNode root;
         try {
-            spec = JSON.readValue(json, WorkloadSpec.class);
-        } catch (InvalidTypeIdException e) {
-            throw new WorkloadException(source + ": at " + path(e) + ": unknown layer type '" + e.getTypeId()
-                    + "' (known: " + Layer.KNOWN_TYPES + ")", e);
-        } catch (UnrecognizedPropertyException e) {
-            throw new WorkloadException(source + ": at " + path(e, 1) + ": unknown field '" + e.getPropertyName()
-                    + "' (known: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                    .collect(Collectors.joining(", ")) + ")", e);
-        } catch (JsonMappingException e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            String why = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
-            throw new WorkloadException(source + ": at " + path(e) + ": " + firstLine(why), e);
+            root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new WorkloadException(source + ": not valid JSON (line " + e.getLocation().getLineNr() + "): "
                     + firstLine(e.getOriginalMessage()), e);
@@ -102,30 +86,35 @@ public final class Workloads {
             throw new WorkloadException(source + ": " + e.getMessage(), e);
         }
         try {
-            return Workload.of(spec);
+            return Workload.of(GraphFile.read(JSON, root));
         } catch (WorkloadException e) {
             throw new WorkloadException(source + ": " + e.getMessage(), e);
         }
     }
 
-    private static String path(JsonMappingException e) {
-        return path(e, 0);
-    }
-
-    /** The JSON path of the problem, leaving out the last {@code drop} steps. */
-    private static String path(JsonMappingException e, int drop) {
+    /** The JSON path of a binding problem, each step after {@code lead} ("." or ""), or "" at the top. */
+    static String path(JsonMappingException e, String lead) {
         StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath().subList(0, Math.max(0, e.getPath().size() - drop))) {
+        for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+                sb.append('.').append(ref.getFieldName());
             } else if (ref.getIndex() >= 0) {
                 sb.append('[').append(ref.getIndex()).append(']');
             }
         }
-        return sb.length() == 0 ? "top level" : sb.toString();
+        return sb.length() == 0 ? "" : lead.isEmpty() && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
     }
 
-    private static String firstLine(String s) {
+    /** Why a value did not bind, in one line: the root cause's message where it is ours, else Jackson's. */
+    static String reason(JsonMappingException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return firstLine(root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage());
+    }
+
+    static String firstLine(String s) {
         if (s == null) {
             return "invalid value";
         }

@@ -28,7 +28,7 @@ class BadInputTest {
         "unknown profile    | run --profile fast           | unknown profile 'fast' (known: quick, thorough, smoke)",
         "unknown mode       | run --modes fit              | unknown mode 'fit' (known: infer, train, server)",
         "unknown device     | run --device tpu             | unknown device 'tpu' (known: cpu, gpu, gpu:N)",
-        "malformed workload | run --workloads @BAD@        | at layers[0]: unknown layer type 'transformer'",
+        "malformed workload | run --workloads @BAD@        | layers[0].type: unknown layer type 'transformer'",
         "not json workload  | run --workloads @NOTJSON@    | not valid JSON",
         "resume without id  | run --resume                 | --resume needs --run-id",
         "out is a file      | run --out @FILE@             | is a file, not a directory",

@@ -74,18 +74,18 @@ class WorkloadsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
         "unknown layer; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"lstm\",\"units\":2}]};"
-                + "at layers[0]: unknown layer type 'lstm' (known: dense, conv2d",
+                + "layers[0].type: unknown layer type 'lstm' (known: dense, conv2d",
         "unknown field; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"unit\":2}]};"
-                + "at layers[0]: unknown field 'unit'",
+                + "layers[0]: unknown field 'unit'",
         "kernel too big; {\"name\":\"x\",\"input\":[1,4,4],\"classes\":2,\"layers\":[{\"type\":\"conv2d\",\"filters\":2,"
                 + "\"kernel\":5},{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":2}]};"
-                + "layer 0 (conv2d): kernel 5 is larger than its input 4 (impossible shape)",
+                + "layers[0] (conv2d): kernel 5 is larger than its input 4 (impossible shape)",
         "missing flatten; {\"name\":\"x\",\"input\":[1,4,4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"units\":2}]};"
-                + "layer 0 (dense) needs a flat input but gets [1, 4, 4]; put a flatten layer before it",
+                + "layers[0] (dense): needs a flat input but gets [1, 4, 4]; put a flatten",
         "wrong classes; {\"name\":\"x\",\"input\":[4],\"classes\":3,\"layers\":[{\"type\":\"dense\",\"units\":2}]};"
-                + "the last layer outputs [2] but 'classes' is 3",
+                + "the last node outputs [2] but 'classes' is 3",
         "bad activation; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"units\":2,"
-                + "\"activation\":\"gelu\"}]};unknown activation 'gelu' (known: none, relu, tanh, sigmoid)",
+                + "\"activation\":\"gelu\"}]};layers[0].activation: unknown activation 'gelu' (known: none, relu, relu6, tanh,",
         "zero units; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"units\":0}]};"
                 + "field 'units' must be a positive integer, got 0",
         "no input; {\"name\":\"x\",\"classes\":2,\"layers\":[{\"type\":\"dense\",\"units\":2}]};field 'input' is missing",

@@ -1,0 +1,94 @@
+package org.dlbench.core.workload.layer;
+
+import java.util.List;
+
+/**
+ * Fully connected layer: {@code y = act(x W^T + b)}; weight [units, in] (PyTorch's layout), bias [units]. Needs a flat
+ * input.
+ */
+public record Dense(Integer units, Activation activation) implements Layer {
+    public Dense {
+        activation = activation == null ? Activation.NONE : activation;
+    }
+
+    @Override
+    public String type() {
+        return "dense";
+    }
+
+    @Override
+    public int[] outputShape(List<int[]> in) {
+        int[] x = in.get(0);
+        if (x.length != 1) {
+            throw new LayerException(null, "needs a flat input but gets " + java.util.Arrays.toString(x)
+                    + "; put a flatten or globalavgpool layer before it");
+        }
+        return new int[] {LayerException.positive(units, "units")};
+    }
+
+    @Override
+    public List<Param> params(Shapes s) {
+        return List.of(Param.trainable("weight", new int[] {units, s.first()[0]}, Param.Init.HE_UNIFORM),
+                Param.trainable("bias", new int[] {units}, Param.Init.SMALL));
+    }
+
+    @Override
+    public long forwardFlops(Shapes s) {
+        long n = s.first()[0];
+        long m = units;
+        return 2 * n * m + m + activation.flops(m);
+    }
+
+    @Override
+    public long backwardFlops(Shapes s, boolean inputGradient) {
+        long n = s.first()[0];
+        long m = units;
+        return 2 * n * m + m + activation.flops(m) + (inputGradient ? 2 * n * m : 0);
+    }
+
+    @Override
+    public Tensor forward(Shapes s, List<Tensor> in, Params p) {
+        Tensor x = in.get(0);
+        double[] w = p.value("weight");
+        double[] bias = p.value("bias");
+        int n = s.first()[0];
+        Tensor y = Tensor.zeros(x.batch(), s.out());
+        for (int b = 0; b < x.batch(); b++) {
+            for (int o = 0; o < units; o++) {
+                double acc = bias[o];
+                for (int i = 0; i < n; i++) {
+                    acc += w[o * n + i] * x.data()[b * n + i];
+                }
+                y.data()[b * units + o] = activation.apply(acc);
+            }
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor[] backward(Shapes s, List<Tensor> in, Tensor out, Tensor dOut, Params p, boolean[] needInput) {
+        Tensor x = in.get(0);
+        double[] w = p.value("weight");
+        double[] gw = p.gradient("weight");
+        double[] gb = p.gradient("bias");
+        int n = s.first()[0];
+        Tensor dx = needInput[0] ? Tensor.zeros(x.batch(), x.shape()) : null;
+        for (int b = 0; b < x.batch(); b++) {
+            for (int o = 0; o < units; o++) {
+                int yi = b * units + o;
+                double dz = dOut.data()[yi] * activation.derivativeFromOutput(out.data()[yi]);
+                if (dz == 0) {
+                    continue;
+                }
+                gb[o] += dz;
+                for (int i = 0; i < n; i++) {
+                    gw[o * n + i] += dz * x.data()[b * n + i];
+                    if (dx != null) {
+                        dx.data()[b * n + i] += w[o * n + i] * dz;
+                    }
+                }
+            }
+        }
+        return new Tensor[] {dx};
+    }
+}

@@ -1,0 +1,73 @@
+package org.dlbench.core.workload.layer;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * One layer type of the workload format, as written in a node's {@code "type"}. Each implementation is the single
+ * place that knows its layer: fields and validation ({@link #outputShape}), parameters by role ({@link #params}),
+ * FLOPs, and the reference maths ({@link #forward}, {@link #backward}) in double. Engines translate a layer through an
+ * exhaustive {@code switch} over this sealed type with no {@code default}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Dense.class, name = "dense"),
+    @JsonSubTypes.Type(value = Conv2d.class, name = "conv2d"),
+    @JsonSubTypes.Type(value = MaxPool2d.class, name = "maxpool2d"),
+    @JsonSubTypes.Type(value = AvgPool2d.class, name = "avgpool2d"),
+    @JsonSubTypes.Type(value = GlobalAvgPool.class, name = "globalavgpool"),
+    @JsonSubTypes.Type(value = Flatten.class, name = "flatten"),
+    @JsonSubTypes.Type(value = BatchNorm.class, name = "batchnorm"),
+    @JsonSubTypes.Type(value = Add.class, name = "add"),
+})
+public sealed interface Layer permits Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, BatchNorm, Add {
+
+    /** Names accepted in {@code "type"}; kept next to the annotation above so error messages stay true. */
+    String KNOWN_TYPES = "dense, conv2d, maxpool2d, avgpool2d, globalavgpool, flatten, batchnorm, add";
+
+    /** The JSON type name. */
+    String type();
+
+    /** How many inputs the layer takes at least (1 for most; {@code add} takes 2 or more). */
+    default int minInputs() {
+        return 1;
+    }
+
+    /** How many inputs the layer takes at most. */
+    default int maxInputs() {
+        return 1;
+    }
+
+    /**
+     * Validates the layer's fields against its input sample shapes and returns its output sample shape; a
+     * {@link LayerException} names the field (or the input) and the reason.
+     */
+    int[] outputShape(List<int[]> in);
+
+    /** The tensors the layer owns, by role, for the given shapes; none by default. */
+    default List<Param> params(Shapes shapes) {
+        return List.of();
+    }
+
+    /** FLOPs of one sample's forward pass (a multiply-add counts two). */
+    long forwardFlops(Shapes shapes);
+
+    /**
+     * FLOPs of one sample's backward pass: parameter gradients, and input gradients when {@code inputGradient}
+     * (some layer before it has parameters).
+     */
+    long backwardFlops(Shapes shapes, boolean inputGradient);
+
+    /** The reference forward pass of a batch. */
+    Tensor forward(Shapes shapes, List<Tensor> in, Params params);
+
+    /**
+     * The reference backward pass of a batch: adds the parameter gradients into {@link Params#gradient} and returns
+     * the gradient at each input, null where {@code needInput[i]} is false.
+     *
+     * @param out the output {@link #forward} returned for {@code in}
+     * @param dOut the loss gradient at the output
+     */
+    Tensor[] backward(Shapes shapes, List<Tensor> in, Tensor out, Tensor dOut, Params params, boolean[] needInput);
+}
