@@ -23,7 +23,8 @@ public final class Dl4jAdapter implements EngineAdapter {
     /** Every layer type and activation of the workload language maps to a DL4J layer, in both modes. */
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
-        return Dl4jRuntime.device(device);
+        Support layers = Support.forStages(workload, Networks::whyNot);
+        return layers.supported() ? Dl4jRuntime.device(device) : layers;
     }
 
     @Override

@@ -19,10 +19,18 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.layer.Activation;
+import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.AvgPool2d;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Conv2d;
+import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.layer.Flatten;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -74,29 +82,110 @@ final class Networks {
         return new Plan(layers, layerOfStage, type);
     }
 
+    /** The DL4J layer of a stage, or null for flatten (DL4J's pre-processor does it). */
     private static org.deeplearning4j.nn.conf.layers.Layer layer(Stage stage) {
-        Layer layer = stage.layer();
-        if (layer instanceof Layer.Dense d) {
-            return new DenseLayer.Builder().nIn(stage.in()[0]).nOut(d.units()).activation(activation(d.activation()))
-                    .hasBias(true).build();
-        }
-        if (layer instanceof Layer.Conv2d c) {
-            return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
-                    .padding(c.padding(), c.padding()).nIn(stage.in()[0]).nOut(c.filters())
-                    .convolutionMode(CONVOLUTION_MODE).activation(activation(c.activation())).hasBias(true).build();
-        }
-        if (layer instanceof Layer.Pool p) {
-            var type = layer instanceof Layer.MaxPool2d ? SubsamplingLayer.PoolingType.MAX : SubsamplingLayer.PoolingType.AVG;
-            return new SubsamplingLayer.Builder(type).kernelSize(p.kernel(), p.kernel()).stride(p.stride(), p.stride())
-                    .padding(0, 0).convolutionMode(CONVOLUTION_MODE).build();
-        }
-        return null; // flatten: DL4J's pre-processor does it
+        return stage.layer().accept(new Layer.Visitor<org.deeplearning4j.nn.conf.layers.Layer>() {
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer dense(Dense d) {
+                return new DenseLayer.Builder().nIn(stage.in()[0]).nOut(d.units())
+                        .activation(activation(d.activation())).hasBias(true).build();
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer conv2d(Conv2d c) {
+                return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
+                        .padding(c.padding(), c.padding()).nIn(stage.in()[0]).nOut(c.filters())
+                        .convolutionMode(CONVOLUTION_MODE).activation(activation(c.activation())).hasBias(true).build();
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer maxPool2d(MaxPool2d p) {
+                return pooling(SubsamplingLayer.PoolingType.MAX, p.kernel(), p.stride());
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer avgPool2d(AvgPool2d p) {
+                return pooling(SubsamplingLayer.PoolingType.AVG, p.kernel(), p.stride());
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer globalAvgPool(GlobalAvgPool g) {
+                throw new UnsupportedOperationException(whyNot(stage));
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer batchNorm(BatchNorm b) {
+                throw new UnsupportedOperationException(whyNot(stage));
+            }
+
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer add(Add a) {
+                throw new UnsupportedOperationException(whyNot(stage));
+            }
+        });
+    }
+
+    private static SubsamplingLayer pooling(SubsamplingLayer.PoolingType type, int kernel, int stride) {
+        return new SubsamplingLayer.Builder(type).kernelSize(kernel, kernel).stride(stride, stride)
+                .padding(0, 0).convolutionMode(CONVOLUTION_MODE).build();
+    }
+
+    /** Why this translation cannot build a stage yet, or null when it can. */
+    static String whyNot(Stage stage) {
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String dense(Dense d) {
+                return null;
+            }
+
+            @Override
+            public String conv2d(Conv2d c) {
+                return c.groups() == 1 ? null : "grouped convolution is not translated to DL4J yet (ConvolutionLayer has "
+                        + "no groups; depthwise needs DepthwiseConvolution2D)";
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                return "not translated to DL4J yet";
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                return "not translated to DL4J yet";
+            }
+
+            @Override
+            public String add(Add a) {
+                return "not translated to DL4J yet (a residual join needs a ComputationGraph)";
+            }
+        });
     }
 
     static org.nd4j.linalg.activations.Activation activation(Activation a) {
         return switch (a) {
             case NONE -> org.nd4j.linalg.activations.Activation.IDENTITY;
             case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case RELU6 -> org.nd4j.linalg.activations.Activation.RELU6;
             case TANH -> org.nd4j.linalg.activations.Activation.TANH;
             case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
         };
@@ -138,8 +227,8 @@ final class Networks {
             // DenseLayer W is [nIn, nOut] (x W + b), the transpose of the workload's [out, in]; ConvolutionLayer W
             // is [nOut, nIn, kH, kW] like the workload's. assign() copies by logical index, so the 'f'/'c' order of
             // DL4J's flattened parameter views does not matter.
-            float[] values = stage.layer() instanceof Layer.Dense ? weights.transposed(weight) : weights.get(weight);
-            copy(l.getParam("W"), values, stage.layer() instanceof Layer.Dense
+            float[] values = stage.layer() instanceof Dense ? weights.transposed(weight) : weights.get(weight);
+            copy(l.getParam("W"), values, stage.layer() instanceof Dense
                     ? new long[] {stage.in()[0], stage.out()[0]}
                     : Arrays.stream(stage.params().get(0).shape()).asLongStream().toArray(), weight);
             INDArray b = l.getParam("b");
@@ -161,7 +250,7 @@ final class Networks {
             org.deeplearning4j.nn.api.Layer l = net.getLayer(plan.layerOfStage()[stage.index()]);
             INDArray weight = l.getParam("W");
             out.put(stage.params().get(0).name(),
-                    Arrays4j.toFloats(stage.layer() instanceof Layer.Dense ? weight.transpose() : weight));
+                    Arrays4j.toFloats(stage.layer() instanceof Dense ? weight.transpose() : weight));
             out.put(stage.params().get(1).name(), Arrays4j.toFloats(l.getParam("b")));
         }
         return out;

@@ -27,7 +27,8 @@ public final class SameDiffAdapter implements EngineAdapter {
 
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
-        return Dl4jRuntime.device(device);
+        Support layers = Support.forStages(workload, SameDiffGraphs::whyNot);
+        return layers.supported() ? Dl4jRuntime.device(device) : layers;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.layer.Dense;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -117,7 +117,7 @@ final class SameDiffSession implements Session {
             String weight = stage.params().get(0).name();
             String bias = stage.params().get(1).name();
             INDArray w = sd.getVariable(weight).getArr();
-            INDArray canonical = stage.layer() instanceof Layer.Dense
+            INDArray canonical = stage.layer() instanceof Dense
                     ? w.transpose()
                     : w.permute(3, 2, 0, 1);
             out.put(weight, Arrays4j.toFloats(canonical));

@@ -19,7 +19,7 @@ final class TestWorkloads {
     /** The same workload with another learning rate. */
     static Workload withLearningRate(String name, double learningRate) {
         WorkloadSpec s = load(name).spec();
-        return Workload.of(new WorkloadSpec(s.name(), s.description(), s.input(), s.classes(), s.layers(),
+        return Workload.of(new WorkloadSpec(s.name(), s.description(), s.input(), s.inputType(), s.classes(), s.nodes(),
                 s.batchSizes(), new Training(s.training().optimizer(), learningRate, s.training().loss())));
     }
 

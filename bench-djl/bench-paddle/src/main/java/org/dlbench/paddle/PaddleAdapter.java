@@ -6,7 +6,6 @@ import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
-import org.dlbench.core.workload.Layer;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -31,13 +30,7 @@ public final class PaddleAdapter implements EngineAdapter {
             return Support.no("only paddlepaddle-native-cpu 2.3.2 is on the classpath: DJL's Paddle engine has no CUDA"
                     + " library here, so Paddle cannot reach " + device);
         }
-        for (Layer layer : workload.layers()) {
-            if (!(layer instanceof Layer.Dense || layer instanceof Layer.Conv2d || layer instanceof Layer.Pool
-                    || layer instanceof Layer.Flatten)) {
-                return Support.no("no Paddle operator mapping for layer type '" + layer.type() + "'");
-            }
-        }
-        return Support.yes();
+        return Support.forStages(workload, ProgramWriter::whyNot);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.layer.Dense;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
@@ -35,7 +35,7 @@ final class ParamsFile {
         List<Tensor> list = new ArrayList<>();
         for (Stage stage : workload.stages()) {
             for (ParamSpec p : stage.params()) {
-                boolean matrix = stage.layer() instanceof Layer.Dense && p.shape().length == 2;
+                boolean matrix = stage.layer() instanceof Dense && p.shape().length == 2;
                 float[] data = matrix ? weights.transposed(p.name()) : weights.get(p.name());
                 int[] shape = ProgramWriter.paddleShape(stage, p);
                 long[] dims = new long[shape.length];

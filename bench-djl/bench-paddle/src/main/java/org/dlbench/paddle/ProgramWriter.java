@@ -2,8 +2,16 @@ package org.dlbench.paddle;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.layer.Activation;
+import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.AvgPool2d;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Conv2d;
+import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.layer.Flatten;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
@@ -51,44 +59,125 @@ final class ProgramWriter {
     /** Shape of a parameter as the program declares (and the params file stores) it. */
     static int[] paddleShape(Stage stage, ParamSpec param) {
         int[] shape = param.shape();
-        if (stage.layer() instanceof Layer.Dense && shape.length == 2) {
+        if (stage.layer() instanceof Dense && shape.length == 2) {
             return new int[] {shape[1], shape[0]};
         }
         return shape;
     }
 
     private String stage(Stage stage, String in) {
-        int i = stage.index();
-        Layer layer = stage.layer();
         for (ParamSpec p : stage.params()) {
             declare(p.name(), tensorType(toLongs(paddleShape(stage, p))), true);
         }
-        if (layer instanceof Layer.Dense d) {
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String dense(Dense d) {
             String product = output(stage, "matmul");
             block.addOps(op("matmul_v2").addInputs(slot("X", in)).addInputs(slot("Y", stage.params().get(0).name()))
                     .addOutputs(slot("Out", product))
                     .addAttrs(boolAttr("trans_x", false)).addAttrs(boolAttr("trans_y", false)));
             return activation(stage, addBias(stage, product), d.activation());
-        }
-        if (layer instanceof Layer.Conv2d c) {
+            }
+
+            @Override
+            public String conv2d(Conv2d c) {
             String conv = output(stage, "conv2d");
             block.addOps(op("conv2d").addInputs(slot("Input", in)).addInputs(slot("Filter", stage.params().get(0).name()))
                     .addOutputs(slot("Output", conv))
                     .addAttrs(intsAttr("strides", c.stride(), c.stride()))
                     .addAttrs(intsAttr("paddings", c.padding(), c.padding()))
                     .addAttrs(intsAttr("dilations", 1, 1))
-                    .addAttrs(intAttr("groups", 1))
+                    .addAttrs(intAttr("groups", c.groups()))
                     .addAttrs(stringAttr("data_format", "NCHW"))
                     .addAttrs(stringAttr("padding_algorithm", "EXPLICIT")));
             return activation(stage, addBias(stage, conv), c.activation());
-        }
-        if (layer instanceof Layer.Pool p) {
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d p) {
+                return poolOp(stage, in, "max", p.kernel(), p.stride());
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d p) {
+                return poolOp(stage, in, "avg", p.kernel(), p.stride());
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                return flattenOp(stage, in);
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                throw new UnsupportedOperationException(whyNot(stage));
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                throw new UnsupportedOperationException(whyNot(stage));
+            }
+
+            @Override
+            public String add(Add a) {
+                throw new UnsupportedOperationException(whyNot(stage));
+            }
+        });
+    }
+
+    /** Why this translation cannot build a stage yet, or null when it can. */
+    static String whyNot(Stage stage) {
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String dense(Dense d) {
+                return null;
+            }
+
+            @Override
+            public String conv2d(Conv2d c) {
+                return null;
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                return "not translated to a Paddle program yet";
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                return "not translated to a Paddle program yet";
+            }
+
+            @Override
+            public String add(Add a) {
+                return "not translated to a Paddle program yet";
+            }
+        });
+    }
+
+    private String poolOp(Stage stage, String in, String type, int kernel, int stride) {
+        {
             String pooled = output(stage, "pool2d");
             // exclusive only matters with padding, which workload pools never have
             block.addOps(op("pool2d").addInputs(slot("X", in)).addOutputs(slot("Out", pooled))
-                    .addAttrs(stringAttr("pooling_type", layer instanceof Layer.MaxPool2d ? "max" : "avg"))
-                    .addAttrs(intsAttr("ksize", p.kernel(), p.kernel()))
-                    .addAttrs(intsAttr("strides", p.stride(), p.stride()))
+                    .addAttrs(stringAttr("pooling_type", type))
+                    .addAttrs(intsAttr("ksize", kernel, kernel))
+                    .addAttrs(intsAttr("strides", stride, stride))
                     .addAttrs(intsAttr("paddings", 0, 0))
                     .addAttrs(boolAttr("global_pooling", false))
                     .addAttrs(boolAttr("exclusive", true))
@@ -98,10 +187,13 @@ final class ProgramWriter {
                     .addAttrs(stringAttr("padding_algorithm", "EXPLICIT")));
             return pooled;
         }
-        if (layer instanceof Layer.Flatten) {
+    }
+
+    private String flattenOp(Stage stage, String in) {
+        {
             String flat = output(stage, "flatten");
             // XShape records the input shape for the gradient op; inference programs still carry it
-            String xshape = "layer" + i + ".xshape";
+            String xshape = stage.name() + ".xshape";
             long[] xshapeDims = new long[stage.in().length + 2];
             System.arraycopy(batched(stage.in()), 0, xshapeDims, 1, stage.in().length + 1);
             declare(xshape, tensorType(xshapeDims), false);
@@ -110,7 +202,6 @@ final class ProgramWriter {
                     .addAttrs(intAttr("start_axis", 1)).addAttrs(intAttr("stop_axis", -1)));
             return flat;
         }
-        throw new IllegalArgumentException("layer " + i + " (" + layer.type() + ") has no Paddle translation");
     }
 
     private String addBias(Stage stage, String in) {
@@ -125,6 +216,7 @@ final class ProgramWriter {
         String type = switch (activation) {
             case NONE -> null;
             case RELU -> "relu";
+            case RELU6 -> "relu6";
             case TANH -> "tanh";
             case SIGMOID -> "sigmoid";
         };

@@ -69,8 +69,11 @@ public abstract class DjlBlockAdapter implements EngineAdapter {
 
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
-        // Dense, Conv2d, both poolings, flatten and all activations of the workload model have DJL blocks, and
-        // both engines train them; only the device can be out of reach.
+        // every layer WorkloadBlocks translates, both engines train; the device can be out of reach
+        Support layers = Support.forStages(workload, WorkloadBlocks::whyNot);
+        if (!layers.supported()) {
+            return layers;
+        }
         if (device.isCpu()) {
             return Support.yes();
         }

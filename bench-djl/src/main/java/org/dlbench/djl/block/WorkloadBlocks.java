@@ -17,7 +17,14 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.AvgPool2d;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.layer.Flatten;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
@@ -35,32 +42,110 @@ final class WorkloadBlocks {
     static SequentialBlock build(Workload workload, Weights weights, Set<String> loaded, Map<String, Parameter> bound) {
         SequentialBlock seq = new SequentialBlock();
         for (Stage stage : workload.stages()) {
-            Layer layer = stage.layer();
-            if (layer instanceof Layer.Dense d) {
-                seq.add(bind(Linear.builder().setUnits(d.units()).build(), stage, weights, loaded, bound));
-                addActivation(seq, d.activation());
-            } else if (layer instanceof Layer.Conv2d c) {
-                Block conv = Conv2d.builder()
-                        .setFilters(c.filters())
-                        .setKernelShape(square(c.kernel()))
-                        .optStride(square(c.stride()))
-                        .optPadding(square(c.padding()))
-                        .build();
-                seq.add(bind(conv, stage, weights, loaded, bound));
-                addActivation(seq, c.activation());
-            } else if (layer instanceof Layer.MaxPool2d p) {
-                // no padding, floor rounding: the workload's own output-size rule
-                seq.add(Pool.maxPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false));
-            } else if (layer instanceof Layer.AvgPool2d p) {
-                seq.add(Pool.avgPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false));
-            } else if (layer instanceof Layer.Flatten) {
-                // NCHW row-major flatten keeps C, H, W order, as the workload defines it
-                seq.add(Blocks.batchFlattenBlock());
-            } else {
-                throw new IllegalArgumentException("layer type '" + layer.type() + "' has no DJL block here");
-            }
+            stage.layer().accept(new Layer.Visitor<Void>() {
+                @Override
+                public Void dense(Dense d) {
+                    seq.add(bind(Linear.builder().setUnits(d.units()).build(), stage, weights, loaded, bound));
+                    addActivation(seq, d.activation());
+                    return null;
+                }
+
+                @Override
+                public Void conv2d(org.dlbench.core.workload.layer.Conv2d c) {
+                    Block conv = Conv2d.builder()
+                            .setFilters(c.filters())
+                            .setKernelShape(square(c.kernel()))
+                            .optStride(square(c.stride()))
+                            .optPadding(square(c.padding()))
+                            .optGroups(c.groups())
+                            .build();
+                    seq.add(bind(conv, stage, weights, loaded, bound));
+                    addActivation(seq, c.activation());
+                    return null;
+                }
+
+                @Override
+                public Void maxPool2d(MaxPool2d p) {
+                    // no padding, floor rounding: the workload's own output-size rule
+                    seq.add(Pool.maxPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false));
+                    return null;
+                }
+
+                @Override
+                public Void avgPool2d(AvgPool2d p) {
+                    seq.add(Pool.avgPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false));
+                    return null;
+                }
+
+                @Override
+                public Void flatten(Flatten f) {
+                    // NCHW row-major flatten keeps C, H, W order, as the workload defines it
+                    seq.add(Blocks.batchFlattenBlock());
+                    return null;
+                }
+
+                @Override
+                public Void globalAvgPool(GlobalAvgPool g) {
+                    throw new UnsupportedOperationException(whyNot(stage));
+                }
+
+                @Override
+                public Void batchNorm(BatchNorm b) {
+                    throw new UnsupportedOperationException(whyNot(stage));
+                }
+
+                @Override
+                public Void add(Add a) {
+                    throw new UnsupportedOperationException(whyNot(stage));
+                }
+            });
         }
         return seq;
+    }
+
+    /** Why this translation cannot build a stage yet, or null when it can (see {@link #build}). */
+    static String whyNot(Stage stage) {
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String dense(Dense d) {
+                return null;
+            }
+
+            @Override
+            public String conv2d(org.dlbench.core.workload.layer.Conv2d c) {
+                return null;
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                return "not translated to a DJL block yet";
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                return "not translated to a DJL block yet";
+            }
+
+            @Override
+            public String add(Add a) {
+                return "not translated to a DJL block yet (a residual join needs a graph block)";
+            }
+        });
     }
 
     /** Shape of the model input with the batch dimension first. */
@@ -74,10 +159,11 @@ final class WorkloadBlocks {
         return new Shape(dims);
     }
 
-    private static void addActivation(SequentialBlock seq, org.dlbench.core.workload.Activation a) {
+    private static void addActivation(SequentialBlock seq, org.dlbench.core.workload.layer.Activation a) {
         switch (a) {
             case NONE -> { }
             case RELU -> seq.add(Activation.reluBlock());
+            case RELU6 -> seq.add(Activation.relu6Block());
             case TANH -> seq.add(Activation.tanhBlock());
             case SIGMOID -> seq.add(Activation.sigmoidBlock());
         }

@@ -8,11 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.layer.Activation;
+import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.AvgPool2d;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Conv2d;
+import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.layer.Flatten;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.dlbench.djl.onnx.proto.AttributeProto;
 import org.dlbench.djl.onnx.proto.GraphProto;
 import org.dlbench.djl.onnx.proto.ModelProto;
@@ -38,7 +46,7 @@ public final class OnnxGraphWriter {
     /** The symbolic batch dimension, so one file serves every batch size. */
     public static final String BATCH_DIM = "N";
     /** Changes whenever the graph written for the same workload changes; part of the cache key. */
-    static final String FORMAT = "dlbench-onnx-1/ir" + IR_VERSION + "/opset" + OPSET;
+    static final String FORMAT = "dlbench-onnx-2/ir" + IR_VERSION + "/opset" + OPSET;
 
     /** The file name inside a cached model directory. */
     public static final String FILE_NAME = "model.onnx";
@@ -63,10 +71,13 @@ public final class OnnxGraphWriter {
     public static ModelProto model(Workload workload, Weights weights, String cacheKey) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(workload.name());
         graph.addInput(valueInfo(INPUT, workload.inputShape()));
-        String x = INPUT;
         List<Stage> stages = workload.stages();
+        String[] outputs = new String[stages.size()];
+        String x = INPUT;
         for (Stage stage : stages) {
-            x = addStage(graph, stage, x);
+            List<String> in = stage.inputs().stream().map(i -> i < 0 ? INPUT : outputs[i]).toList();
+            x = addStage(graph, stage, in);
+            outputs[stage.index()] = x;
             for (ParamSpec p : stage.params()) {
                 graph.addInitializer(floatTensor(p.name(), p.shape(), weights.get(p.name())));
             }
@@ -86,52 +97,113 @@ public final class OnnxGraphWriter {
                 .build();
     }
 
-    private static String addStage(GraphProto.Builder graph, Stage stage, String x) {
-        String base = "layer" + stage.index();
-        Layer layer = stage.layer();
-        if (layer instanceof Layer.Dense d) {
-            // weights stay [out, in] as shared; Gemm transposes B itself
-            String y = graph.addNodeBuilder().setName(base).setOpType("Gemm")
-                    .addInput(x).addInput(base + ".weight").addInput(base + ".bias").addOutput(base + ".linear")
-                    .addAttribute(intAttr("transB", 1))
-                    .getOutput(0);
-            return activation(graph, base, d.activation(), y);
-        }
-        if (layer instanceof Layer.Conv2d c) {
-            int p = c.padding();
-            String y = graph.addNodeBuilder().setName(base).setOpType("Conv")
-                    .addInput(x).addInput(base + ".weight").addInput(base + ".bias").addOutput(base + ".conv")
-                    .addAttribute(intsAttr("kernel_shape", c.kernel(), c.kernel()))
-                    .addAttribute(intsAttr("strides", c.stride(), c.stride()))
-                    .addAttribute(intsAttr("pads", p, p, p, p))
-                    .getOutput(0);
-            return activation(graph, base, c.activation(), y);
-        }
-        if (layer instanceof Layer.Pool pool) {
-            String op = layer instanceof Layer.MaxPool2d ? "MaxPool" : "AveragePool";
-            return graph.addNodeBuilder().setName(base).setOpType(op).addInput(x).addOutput(base + ".pool")
-                    .addAttribute(intsAttr("kernel_shape", pool.kernel(), pool.kernel()))
-                    .addAttribute(intsAttr("strides", pool.stride(), pool.stride()))
-                    .getOutput(0);
-        }
-        if (layer instanceof Layer.Flatten) {
-            // axis 1 keeps the batch and flattens C, H, W row-major, as the shared dense weights expect
-            return graph.addNodeBuilder().setName(base).setOpType("Flatten").addInput(x).addOutput(base + ".flat")
-                    .addAttribute(intAttr("axis", 1))
-                    .getOutput(0);
-        }
-        throw new IllegalArgumentException("no ONNX mapping for layer type " + layer.type());
+    /** Adds the nodes of one stage reading the values {@code in}; returns the name of its output value. */
+    private static String addStage(GraphProto.Builder graph, Stage stage, List<String> in) {
+        String base = stage.name();
+        String x = in.get(0);
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String dense(Dense d) {
+                // weights stay [out, in] as shared; Gemm transposes B itself
+                String y = graph.addNodeBuilder().setName(base).setOpType("Gemm")
+                        .addInput(x).addInput(base + ".weight").addInput(base + ".bias").addOutput(base + ".linear")
+                        .addAttribute(intAttr("transB", 1))
+                        .getOutput(0);
+                return activation(graph, base, d.activation(), y);
+            }
+
+            @Override
+            public String conv2d(Conv2d c) {
+                int p = c.padding();
+                // weight [filters, in / groups, k, k] is ONNX's own layout for a grouped Conv
+                String y = graph.addNodeBuilder().setName(base).setOpType("Conv")
+                        .addInput(x).addInput(base + ".weight").addInput(base + ".bias").addOutput(base + ".conv")
+                        .addAttribute(intsAttr("kernel_shape", c.kernel(), c.kernel()))
+                        .addAttribute(intsAttr("strides", c.stride(), c.stride()))
+                        .addAttribute(intsAttr("pads", p, p, p, p))
+                        .addAttribute(intAttr("group", c.groups()))
+                        .getOutput(0);
+                return activation(graph, base, c.activation(), y);
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d pool) {
+                return poolNode(graph, base, "MaxPool", pool.kernel(), pool.stride(), x);
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d pool) {
+                return poolNode(graph, base, "AveragePool", pool.kernel(), pool.stride(), x);
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                // axis 1 keeps the batch and flattens C, H, W row-major, as the shared dense weights expect
+                return flattenNode(graph, base, x);
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                // GlobalAveragePool keeps [N, C, 1, 1]; the workload's output is [N, C]
+                String pooled = graph.addNodeBuilder().setName(base).setOpType("GlobalAveragePool").addInput(x)
+                        .addOutput(base + ".pool").getOutput(0);
+                return flattenNode(graph, base + ".flatten", pooled);
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                // inference form: running statistics; works on [N, C, H, W] and on [N, C]
+                String y = graph.addNodeBuilder().setName(base).setOpType("BatchNormalization")
+                        .addInput(x).addInput(base + ".gamma").addInput(base + ".beta")
+                        .addInput(base + ".running_mean").addInput(base + ".running_var").addOutput(base + ".bn")
+                        .addAttribute(floatAttr("epsilon", b.epsilon().floatValue()))
+                        .getOutput(0);
+                return activation(graph, base, b.activation(), y);
+            }
+
+            @Override
+            public String add(Add a) {
+                String sum = x;
+                for (int i = 1; i < in.size(); i++) {
+                    sum = graph.addNodeBuilder().setName(base + ".add" + i).setOpType("Add").addInput(sum)
+                            .addInput(in.get(i)).addOutput(base + ".sum" + i).getOutput(0);
+                }
+                return activation(graph, base, a.activation(), sum);
+            }
+        });
+    }
+
+    private static String poolNode(GraphProto.Builder graph, String base, String op, int kernel, int stride, String x) {
+        return graph.addNodeBuilder().setName(base).setOpType(op).addInput(x).addOutput(base + ".pool")
+                .addAttribute(intsAttr("kernel_shape", kernel, kernel))
+                .addAttribute(intsAttr("strides", stride, stride))
+                .getOutput(0);
+    }
+
+    private static String flattenNode(GraphProto.Builder graph, String base, String x) {
+        return graph.addNodeBuilder().setName(base).setOpType("Flatten").addInput(x).addOutput(base + ".flat")
+                .addAttribute(intAttr("axis", 1))
+                .getOutput(0);
     }
 
     private static String activation(GraphProto.Builder graph, String base, Activation a, String x) {
         String op = switch (a) {
             case NONE -> null;
             case RELU -> "Relu";
+            case RELU6 -> "Clip";
             case TANH -> "Tanh";
             case SIGMOID -> "Sigmoid";
         };
         if (op == null) {
             return x;
+        }
+        if (a == Activation.RELU6) {
+            // Clip takes its bounds as inputs from opset 11 on: two scalar initializers per use
+            graph.addInitializer(floatTensor(base + ".relu6_min", new int[0], new float[] {0f}));
+            graph.addInitializer(floatTensor(base + ".relu6_max", new int[0], new float[] {6f}));
+            return graph.addNodeBuilder().setName(base + ".relu6").setOpType(op).addInput(x)
+                    .addInput(base + ".relu6_min").addInput(base + ".relu6_max").addOutput(base + ".relu6")
+                    .getOutput(0);
         }
         return graph.addNodeBuilder().setName(base + "." + a.jsonName()).setOpType(op).addInput(x)
                 .addOutput(base + "." + a.jsonName()).getOutput(0);
@@ -172,6 +244,10 @@ public final class OnnxGraphWriter {
 
     private static AttributeProto intAttr(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static AttributeProto floatAttr(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 
     private static AttributeProto intsAttr(String name, long... values) {

@@ -7,13 +7,21 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.model.GeneratedModels;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.layer.Activation;
+import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.AvgPool2d;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.layer.Flatten;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.tensorflow.Graph;
@@ -25,6 +33,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.nn.Conv2d;
+import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
@@ -43,7 +52,7 @@ import org.tensorflow.types.TFloat32;
  */
 final class SavedModelExport {
     /** Bump when the graph layout changes, so old cached exports are not reused. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final String TAG = "serve";
     static final String SIGNATURE = Signature.DEFAULT_KEY;
     static final String INPUT = "features";
@@ -118,50 +127,158 @@ final class SavedModelExport {
         }
     }
 
+    /**
+     * The graph of a workload. Image values run in NHWC (TensorFlow's CPU layout): the input is transposed once, and
+     * a flatten transposes back to NCHW first so the shared dense weights see C, H, W order.
+     */
     private static Operand<TFloat32> build(Ops tf, Workload workload, Weights weights, Operand<TFloat32> input) {
-        Operand<TFloat32> x = input;
-        boolean nhwc = false;
+        Operand<TFloat32> in = input;
         if (workload.inputShape().length == 3) {
-            x = tf.linalg.transpose(x, tf.constant(new int[] {0, 2, 3, 1}));
-            nhwc = true;
+            in = tf.linalg.transpose(input, tf.constant(new int[] {0, 2, 3, 1}));
         }
+        List<Operand<TFloat32>> outputs = new ArrayList<>();
         for (Stage stage : workload.stages()) {
-            Layer layer = stage.layer();
-            String p = "layer" + stage.index();
-            if (layer instanceof Layer.Dense d) {
+            Operand<TFloat32> modelInput = in;
+            List<Operand<TFloat32>> xs = stage.inputs().stream().map(i -> i < 0 ? modelInput : outputs.get(i)).toList();
+            outputs.add(stage(tf, stage, weights, xs));
+        }
+        return outputs.get(outputs.size() - 1);
+    }
+
+    /** One stage on its inputs (image values in NHWC). */
+    private static Operand<TFloat32> stage(Ops tf, Stage stage, Weights weights, List<Operand<TFloat32>> xs) {
+        String p = stage.name();
+        Operand<TFloat32> x = xs.get(0);
+        return stage.layer().accept(new Layer.Visitor<Operand<TFloat32>>() {
+            @Override
+            public Operand<TFloat32> dense(Dense d) {
                 int in = stage.in()[0];
                 Operand<TFloat32> w = variable(tf, p + "_weight", weights.transposed(p + ".weight"), in, d.units());
                 Operand<TFloat32> b = variable(tf, p + "_bias", weights.get(p + ".bias"), d.units());
-                x = activate(tf, tf.nn.biasAdd(tf.linalg.matMul(x, w), b), d.activation());
-            } else if (layer instanceof Layer.Conv2d c) {
+                return activate(tf, tf.nn.biasAdd(tf.linalg.matMul(x, w), b), d.activation());
+            }
+
+            @Override
+            public Operand<TFloat32> conv2d(org.dlbench.core.workload.layer.Conv2d c) {
                 int in = stage.in()[0];
                 int k = c.kernel();
-                Operand<TFloat32> w = variable(tf, p + "_weight", hwio(weights.get(p + ".weight"), c.filters(), in, k),
-                        k, k, in, c.filters());
                 Operand<TFloat32> b = variable(tf, p + "_bias", weights.get(p + ".bias"), c.filters());
                 List<Long> strides = List.of(1L, (long) c.stride(), (long) c.stride(), 1L);
                 long pad = c.padding();
-                Operand<TFloat32> conv = pad == 0 ? tf.nn.conv2d(x, w, strides, "VALID")
-                        : tf.nn.conv2d(x, w, strides, "EXPLICIT",
-                                Conv2d.explicitPaddings(0L, 0L, pad, pad, pad, pad, 0L, 0L));
-                x = activate(tf, tf.nn.biasAdd(conv, b), c.activation());
-            } else if (layer instanceof Layer.MaxPool2d m) {
-                x = tf.nn.maxPool(x, tf.constant(new int[] {1, m.kernel(), m.kernel(), 1}),
-                        tf.constant(new int[] {1, m.stride(), m.stride(), 1}), "VALID");
-            } else if (layer instanceof Layer.AvgPool2d a) {
-                x = tf.nn.avgPool(x, List.of(1L, (long) a.kernel(), (long) a.kernel(), 1L),
-                        List.of(1L, (long) a.stride(), (long) a.stride(), 1L), "VALID");
-            } else if (layer instanceof Layer.Flatten) {
-                if (nhwc) {
-                    x = tf.linalg.transpose(x, tf.constant(new int[] {0, 3, 1, 2}));
-                    nhwc = false;
+                Operand<TFloat32> conv;
+                if (c.groups() == 1) {
+                    Operand<TFloat32> w = variable(tf, p + "_weight",
+                            hwio(weights.get(p + ".weight"), c.filters(), in, k), k, k, in, c.filters());
+                    conv = pad == 0 ? tf.nn.conv2d(x, w, strides, "VALID")
+                            : tf.nn.conv2d(x, w, strides, "EXPLICIT",
+                                    Conv2d.explicitPaddings(0L, 0L, pad, pad, pad, pad, 0L, 0L));
+                } else {
+                    // groups == input channels (whyNot rejects the rest): depthwise with multiplier filters / in
+                    int multiplier = c.filters() / in;
+                    Operand<TFloat32> w = variable(tf, p + "_weight",
+                            hwio(weights.get(p + ".weight"), c.filters(), 1, k), k, k, in, multiplier);
+                    conv = pad == 0 ? tf.nn.depthwiseConv2dNative(x, w, strides, "VALID")
+                            : tf.nn.depthwiseConv2dNative(x, w, strides, "EXPLICIT",
+                                    DepthwiseConv2dNative.explicitPaddings(0L, 0L, pad, pad, pad, pad, 0L, 0L));
                 }
-                x = tf.reshape(x, tf.constant(new int[] {-1, stage.out()[0]}));
-            } else {
-                throw new IllegalArgumentException("layer type " + layer.type() + " has no TensorFlow mapping");
+                return activate(tf, tf.nn.biasAdd(conv, b), c.activation());
             }
-        }
-        return x;
+
+            @Override
+            public Operand<TFloat32> maxPool2d(MaxPool2d m) {
+                return tf.nn.maxPool(x, tf.constant(new int[] {1, m.kernel(), m.kernel(), 1}),
+                    tf.constant(new int[] {1, m.stride(), m.stride(), 1}), "VALID");
+            }
+
+            @Override
+            public Operand<TFloat32> avgPool2d(AvgPool2d a) {
+                return tf.nn.avgPool(x, List.of(1L, (long) a.kernel(), (long) a.kernel(), 1L),
+                    List.of(1L, (long) a.stride(), (long) a.stride(), 1L), "VALID");
+            }
+
+            @Override
+            public Operand<TFloat32> flatten(Flatten f) {
+                Operand<TFloat32> nchw = stage.in().length == 3
+                        ? tf.linalg.transpose(x, tf.constant(new int[] {0, 3, 1, 2})) : x;
+                return tf.reshape(nchw, tf.constant(new int[] {-1, stage.out()[0]}));
+            }
+
+            @Override
+            public Operand<TFloat32> globalAvgPool(GlobalAvgPool g) {
+                return tf.math.mean(x, tf.constant(new int[] {1, 2}));
+            }
+
+            @Override
+            public Operand<TFloat32> batchNorm(BatchNorm bn) {
+                // inference form, folded: scale = gamma / sqrt(var + eps), y = x * scale + (beta - mean * scale);
+                // channels are the last axis in NHWC and in [N, C], so both broadcast alike
+                int ch = stage.in()[0];
+                Operand<TFloat32> gamma = variable(tf, p + "_gamma", weights.get(p + ".gamma"), ch);
+                Operand<TFloat32> beta = variable(tf, p + "_beta", weights.get(p + ".beta"), ch);
+                Operand<TFloat32> mean = variable(tf, p + "_running_mean", weights.get(p + ".running_mean"), ch);
+                Operand<TFloat32> var = variable(tf, p + "_running_var", weights.get(p + ".running_var"), ch);
+                Operand<TFloat32> scale = tf.math.mul(gamma,
+                        tf.math.rsqrt(tf.math.add(var, tf.constant(bn.epsilon().floatValue()))));
+                Operand<TFloat32> shift = tf.math.sub(beta, tf.math.mul(mean, scale));
+                return activate(tf, tf.math.add(tf.math.mul(x, scale), shift), bn.activation());
+            }
+
+            @Override
+            public Operand<TFloat32> add(Add a) {
+                Operand<TFloat32> sum = x;
+                for (int i = 1; i < xs.size(); i++) {
+                    sum = tf.math.add(sum, xs.get(i));
+                }
+                return activate(tf, sum, a.activation());
+            }
+        });
+    }
+
+    /** Why this translation cannot build a stage, or null when it can. */
+    static String whyNot(Stage stage) {
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String conv2d(org.dlbench.core.workload.layer.Conv2d c) {
+                return c.groups() == 1 || c.groups() == stage.in()[0] ? null
+                    : "grouped convolution with 1 < groups < input channels has no TensorFlow CPU kernel "
+                            + "(Conv2D with groups fails on CPU; only depthwise, groups = input channels, maps)";
+            }
+
+            @Override
+            public String dense(Dense d) {
+                return null;
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d m) {
+                return null;
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d a) {
+                return null;
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                return null;
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                return null;
+            }
+
+            @Override
+            public String add(Add a) {
+                return null;
+            }
+        });
     }
 
     private static Operand<TFloat32> variable(Ops tf, String name, float[] values, long... shape) {
@@ -172,6 +289,7 @@ final class SavedModelExport {
         return switch (a) {
             case NONE -> x;
             case RELU -> tf.nn.relu(x);
+            case RELU6 -> tf.nn.relu6(x);
             case TANH -> tf.math.tanh(x);
             case SIGMOID -> tf.math.sigmoid(x);
         };

@@ -30,6 +30,10 @@ public final class TensorFlowAdapter implements EngineAdapter {
             return Support.no("TensorFlow here has CPU natives only (tensorflow-core-native linux-x86_64, no CUDA "
                     + "build on the classpath), so " + device + " is not reachable");
         }
+        Support layers = Support.forStages(workload, SavedModelExport::whyNot);
+        if (!layers.supported()) {
+            return layers;
+        }
         // only a file check: the natives are not loaded here
         String problem = TfNatives.problem();
         return problem == null ? Support.yes() : Support.no(problem);

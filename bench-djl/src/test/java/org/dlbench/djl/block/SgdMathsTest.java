@@ -10,7 +10,7 @@ import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.workload.layer.Dense;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
@@ -55,7 +55,7 @@ class SgdMathsTest {
             weights = new double[layers][];
             biases = new double[layers][];
             for (Stage st : w.stages()) {
-                if (!(st.layer() instanceof Layer.Dense)) {
+                if (!(st.layer() instanceof Dense)) {
                     throw new IllegalArgumentException("dense layers only");
                 }
                 sizes[st.index()] = st.in()[0];

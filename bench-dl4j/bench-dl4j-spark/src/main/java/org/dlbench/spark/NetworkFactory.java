@@ -7,8 +7,17 @@ import java.util.List;
 import java.util.Map;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.workload.Activation;
-import org.dlbench.core.workload.Layer;
+import org.dlbench.core.adapter.Support;
+import org.dlbench.core.workload.layer.Activation;
+import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.AvgPool2d;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Conv2d;
+import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.layer.Flatten;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -45,9 +54,13 @@ final class NetworkFactory {
 
     /** Why this workload cannot be built, or null when it can. */
     static String unsupportedReason(Workload w) {
-        List<Layer> layers = w.layers();
-        if (!(layers.get(layers.size() - 1) instanceof Layer.Dense)) {
+        List<Stage> stages = w.stages();
+        if (!(stages.get(stages.size() - 1).layer() instanceof Dense)) {
             return "DL4J's output layer is dense: the workload's last layer must be dense";
+        }
+        Support layers = Support.forStages(w, NetworkFactory::whyNot);
+        if (!layers.supported()) {
+            return layers.reason();
         }
         if (w.inputShape().length != 1 && w.inputShape().length != 3) {
             return "input must be [features] or [channels, height, width], got " + Arrays.toString(w.inputShape());
@@ -64,25 +77,55 @@ final class NetworkFactory {
         List<Stage> stages = w.stages();
         int index = 0;
         for (int i = 0; i < stages.size(); i++) {
-            Layer layer = stages.get(i).layer();
             boolean last = i == stages.size() - 1;
-            org.deeplearning4j.nn.conf.layers.Layer built;
-            if (layer instanceof Layer.Dense d) {
-                built = last
-                        ? new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null)).nOut(d.units())
-                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
-                        : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build();
-            } else if (layer instanceof Layer.Conv2d c) {
-                built = new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.filters())
-                        .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
-                        .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation())).build();
-            } else if (layer instanceof Layer.MaxPool2d p) {
-                built = pool(PoolingType.MAX, p);
-            } else if (layer instanceof Layer.AvgPool2d p) {
-                built = pool(PoolingType.AVG, p);
-            } else {
-                built = null; // flatten: DL4J inserts its CNN-to-dense preprocessor from the input type
-            }
+            Stage stage = stages.get(i);
+            org.deeplearning4j.nn.conf.layers.Layer built = stage.layer().accept(
+                    new Layer.Visitor<org.deeplearning4j.nn.conf.layers.Layer>() {
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer dense(Dense d) {
+                    return last
+                            ? new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null)).nOut(d.units())
+                                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
+                            : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build();
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer conv2d(Conv2d c) {
+                    return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.filters())
+                            .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
+                            .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation())).build();
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer maxPool2d(MaxPool2d p) {
+                    return pool(PoolingType.MAX, p.kernel(), p.stride());
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer avgPool2d(AvgPool2d p) {
+                    return pool(PoolingType.AVG, p.kernel(), p.stride());
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer flatten(Flatten f) {
+                    return null; // DL4J inserts its CNN-to-dense preprocessor from the input type
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer globalAvgPool(GlobalAvgPool g) {
+                    throw new UnsupportedOperationException(whyNot(stage));
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer batchNorm(BatchNorm b) {
+                    throw new UnsupportedOperationException(whyNot(stage));
+                }
+
+                @Override
+                public org.deeplearning4j.nn.conf.layers.Layer add(Add a) {
+                    throw new UnsupportedOperationException(whyNot(stage));
+                }
+            });
             if (built != null) {
                 list.layer(index++, built);
             }
@@ -92,8 +135,53 @@ final class NetworkFactory {
         return list.build();
     }
 
-    private static SubsamplingLayer pool(PoolingType type, Layer.Pool p) {
-        return new SubsamplingLayer.Builder(type).kernelSize(p.kernel(), p.kernel()).stride(p.stride(), p.stride())
+    /** Why this translation cannot build a stage yet, or null when it can. */
+    static String whyNot(Stage stage) {
+        return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String dense(Dense d) {
+                return null;
+            }
+
+            @Override
+            public String conv2d(Conv2d c) {
+                return c.groups() == 1 ? null : "grouped convolution is not translated to DL4J on Spark yet";
+            }
+
+            @Override
+            public String maxPool2d(MaxPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String avgPool2d(AvgPool2d p) {
+                return null;
+            }
+
+            @Override
+            public String flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public String globalAvgPool(GlobalAvgPool g) {
+                return "not translated to DL4J on Spark yet";
+            }
+
+            @Override
+            public String batchNorm(BatchNorm b) {
+                return "not translated to DL4J on Spark yet";
+            }
+
+            @Override
+            public String add(Add a) {
+                return "not translated to DL4J on Spark yet (a residual join needs SparkComputationGraph)";
+            }
+        });
+    }
+
+    private static SubsamplingLayer pool(PoolingType type, int kernel, int stride) {
+        return new SubsamplingLayer.Builder(type).kernelSize(kernel, kernel).stride(stride, stride)
                 .convolutionMode(ConvolutionMode.Truncate).build();
     }
 
@@ -101,6 +189,7 @@ final class NetworkFactory {
         return switch (a) {
             case NONE -> org.nd4j.linalg.activations.Activation.IDENTITY;
             case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case RELU6 -> org.nd4j.linalg.activations.Activation.RELU6;
             case TANH -> org.nd4j.linalg.activations.Activation.TANH;
             case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
         };
@@ -113,14 +202,14 @@ final class NetworkFactory {
         int index = 0;
         for (Stage stage : w.stages()) {
             if (stage.params().isEmpty()) {
-                if (!(stage.layer() instanceof Layer.Flatten)) {
+                if (!(stage.layer() instanceof Flatten)) {
                     index++;
                 }
                 continue;
             }
             String weight = "layer" + stage.index() + ".weight";
             String bias = "layer" + stage.index() + ".bias";
-            float[] wData = stage.layer() instanceof Layer.Dense ? weights.transposed(weight) : weights.get(weight);
+            float[] wData = stage.layer() instanceof Dense ? weights.transposed(weight) : weights.get(weight);
             copyInto(net.getLayer(index).getParam("W"), wData, weight);
             copyInto(net.getLayer(index).getParam("b"), weights.get(bias), bias);
             index++;
@@ -137,14 +226,14 @@ final class NetworkFactory {
         int index = 0;
         for (Stage stage : w.stages()) {
             if (stage.params().isEmpty()) {
-                if (!(stage.layer() instanceof Layer.Flatten)) {
+                if (!(stage.layer() instanceof Flatten)) {
                     index++;
                 }
                 continue;
             }
             INDArray weight = net.getLayer(index).getParam("W");
             out.put(stage.params().get(0).name(),
-                    floats(stage.layer() instanceof Layer.Dense ? weight.transpose() : weight));
+                    floats(stage.layer() instanceof Dense ? weight.transpose() : weight));
             out.put(stage.params().get(1).name(), floats(net.getLayer(index).getParam("b")));
             index++;
         }

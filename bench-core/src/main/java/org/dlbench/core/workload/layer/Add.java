@@ -10,6 +10,11 @@ public record Add(Activation activation) implements Layer {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.add(this);
+    }
+
+    @Override
     public String type() {
         return "add";
     }

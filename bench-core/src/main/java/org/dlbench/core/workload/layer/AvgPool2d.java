@@ -9,6 +9,11 @@ public record AvgPool2d(Integer kernel, Integer stride) implements Layer {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.avgPool2d(this);
+    }
+
+    @Override
     public String type() {
         return "avgpool2d";
     }

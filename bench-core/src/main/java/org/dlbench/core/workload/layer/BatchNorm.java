@@ -22,6 +22,11 @@ public record BatchNorm(Double epsilon, Double momentum, Activation activation) 
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.batchNorm(this);
+    }
+
+    @Override
     public String type() {
         return "batchnorm";
     }

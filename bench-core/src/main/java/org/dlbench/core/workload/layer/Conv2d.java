@@ -23,6 +23,11 @@ public record Conv2d(Integer filters, Integer kernel, Integer stride, Integer pa
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.conv2d(this);
+    }
+
+    @Override
     public String type() {
         return "conv2d";
     }

@@ -12,6 +12,11 @@ public record Dense(Integer units, Activation activation) implements Layer {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.dense(this);
+    }
+
+    @Override
     public String type() {
         return "dense";
     }

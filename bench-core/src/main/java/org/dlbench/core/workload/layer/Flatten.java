@@ -5,6 +5,11 @@ import java.util.List;
 /** Flattens CHW to a vector in C, H, W order (row-major, as NCHW engines do). */
 public record Flatten() implements Layer {
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.flatten(this);
+    }
+
+    @Override
     public String type() {
         return "flatten";
     }

@@ -5,6 +5,11 @@ import java.util.List;
 /** Mean over height and width of CHW input: [C, H, W] to [C]. */
 public record GlobalAvgPool() implements Layer {
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.globalAvgPool(this);
+    }
+
+    @Override
     public String type() {
         return "globalavgpool";
     }

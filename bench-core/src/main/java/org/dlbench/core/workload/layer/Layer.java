@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * One layer type of the workload format, as written in a node's {@code "type"}. Each implementation is the single
  * place that knows its layer: fields and validation ({@link #outputShape}), parameters by role ({@link #params}),
- * FLOPs, and the reference maths ({@link #forward}, {@link #backward}) in double. Engines translate a layer through an
- * exhaustive {@code switch} over this sealed type with no {@code default}.
+ * FLOPs, and the reference maths ({@link #forward}, {@link #backward}) in double. Engines translate a layer through a
+ * {@link Visitor}, which has one method per layer type: a new layer type adds a method, so every engine that has not
+ * translated it fails to compile (Java 17 has no pattern {@code switch}; the visitor is its exhaustive equivalent).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -28,6 +29,31 @@ public sealed interface Layer permits Dense, Conv2d, MaxPool2d, AvgPool2d, Globa
 
     /** The JSON type name. */
     String type();
+
+    /** Calls the visitor's method for this layer type. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per layer type, so a translation that misses one does not compile. Engines implement it once for
+     * building and once (usually) for {@code supports()}.
+     */
+    interface Visitor<R> {
+        R dense(Dense layer);
+
+        R conv2d(Conv2d layer);
+
+        R maxPool2d(MaxPool2d layer);
+
+        R avgPool2d(AvgPool2d layer);
+
+        R globalAvgPool(GlobalAvgPool layer);
+
+        R flatten(Flatten layer);
+
+        R batchNorm(BatchNorm layer);
+
+        R add(Add layer);
+    }
 
     /** How many inputs the layer takes at least (1 for most; {@code add} takes 2 or more). */
     default int minInputs() {

@@ -9,6 +9,11 @@ public record MaxPool2d(Integer kernel, Integer stride) implements Layer {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.maxPool2d(this);
+    }
+
+    @Override
     public String type() {
         return "maxpool2d";
     }
