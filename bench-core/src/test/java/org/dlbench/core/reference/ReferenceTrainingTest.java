@@ -74,6 +74,53 @@ class ReferenceTrainingTest {
                  {"type":"dense","units":4}]}"""));
     }
 
+    /**
+     * A graph with every layer type issue 12 added: batchnorm in training mode (batch statistics) on images and on
+     * flat features, a residual add that joins two branches, a depthwise and a grouped convolution, relu6 and the
+     * global average pool; the second residual branch reads an earlier node, so gradients sum where outputs fan out.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"relu", "relu6", "tanh"})
+    void graphLayersMatchCentralDifferences(String activation) {
+        checkAgainstFiniteDifferences(parse("""
+                {"name":"g","input":[2,6,6],"classes":3,
+                 "blocks":{"res":{"args":{"c":null},"nodes":[
+                    {"name":"dw","type":"conv2d","filters":"$c","groups":"$c","kernel":3,"padding":1},
+                    {"name":"bn","type":"batchnorm","activation":"%1$s"},
+                    {"name":"gc","type":"conv2d","filters":"$c","groups":2,"kernel":1},
+                    {"name":"out","type":"add","inputs":["gc","$input"],"activation":"%1$s"}]}},
+                 "nodes":[
+                    {"name":"stem","type":"conv2d","filters":4,"kernel":3,"stride":2,"padding":1},
+                    {"name":"stembn","type":"batchnorm","activation":"%1$s","momentum":0.3},
+                    {"name":"r","block":"res","args":{"c":4},"repeat":2},
+                    {"name":"join","type":"add","inputs":["r.1.out","stembn","r.0.bn"]},
+                    {"name":"pool","type":"globalavgpool"},
+                    {"name":"fcbn","type":"batchnorm"},
+                    {"name":"fc","type":"dense","units":3}],
+                 "training":{"learningRate":0.1}}""".formatted(activation)));
+    }
+
+    @Test
+    void batchnormTrainingUsesBatchStatisticsAndMovesTheRunningOnes() {
+        Workload w = parse("""
+                {"name":"bn","input":[1],"classes":2,"nodes":[
+                  {"name":"bn","type":"batchnorm","momentum":0.25},
+                  {"name":"fc","type":"dense","units":2}]}""");
+        Weights weights = Weights.of(w, Map.of("bn.gamma", new float[] {2}, "bn.beta", new float[] {0.5f},
+                "bn.running_mean", new float[] {10}, "bn.running_var", new float[] {4},
+                "fc.weight", new float[] {1, -1}, "fc.bias", new float[] {0, 0}));
+        Map<String, double[]> params = ReferenceModel.toDouble(w, weights);
+        // batch 1, 3: mean 2, biased variance 1, unbiased 2
+        Batch b = new Batch(new float[] {1, 3}, new int[] {0, 1}, 2, new int[] {1}, 2);
+        new ReferenceTraining(w).gradients(params, b);
+        assertEquals(0.75 * 10 + 0.25 * 2, params.get("bn.running_mean")[0], 1e-12);
+        assertEquals(0.75 * 4 + 0.25 * 2, params.get("bn.running_var")[0], 1e-12);
+        // inference uses the running statistics: (x - 10) / sqrt(4 + 1e-5) * 2 + 0.5
+        float[] logits = new ReferenceModel(w, weights).forward(new float[] {10}, 1);
+        assertEquals(0.5, logits[0], 1e-6);
+        assertEquals(-0.5, logits[1], 1e-6);
+    }
+
     /** Every gradient element against (L(p + eps) - L(p - eps)) / 2 eps, all in double. */
     private static void checkAgainstFiniteDifferences(Workload w) {
         Batch batch = new SyntheticData(w).batch(5, 3);
@@ -82,7 +129,7 @@ class ReferenceTrainingTest {
         ReferenceTraining.Gradients g = reference.gradients(params, batch);
         List<String> errors = new ArrayList<>();
         int checked = 0;
-        for (ParamSpec p : w.params()) {
+        for (ParamSpec p : w.trainableParams()) {
             double[] v = params.get(p.name());
             double[] grad = g.byName().get(p.name());
             for (int i = 0; i < v.length; i++) {

@@ -18,7 +18,7 @@ class WorkloadsTest {
 
     @Test
     void builtInsParseWithDerivedShapesAndCounts() {
-        assertEquals(List.of("mlp", "lenet"), Workloads.builtInNames());
+        assertEquals(List.of("mlp", "lenet", "resnet", "mobilenet"), Workloads.builtInNames());
         Workload mlp = Workloads.resolve("mlp");
         // 784*128+128 + 128*64+64 + 64*10+10
         assertEquals(109_386, mlp.paramCount());
@@ -102,8 +102,8 @@ class WorkloadsTest {
 
     @Test
     void unknownNameListsTheBuiltIns() {
-        WorkloadException e = assertThrows(WorkloadException.class, () -> Workloads.resolve("resnet"));
-        assertEquals("unknown workload 'resnet' (built-in: mlp, lenet; or give the path of a workload .json file)",
+        WorkloadException e = assertThrows(WorkloadException.class, () -> Workloads.resolve("vgg"));
+        assertEquals("unknown workload 'vgg' (built-in: mlp, lenet, resnet, mobilenet; or give the path of a workload .json file)",
                 e.getMessage());
     }
 
@@ -111,5 +111,69 @@ class WorkloadsTest {
     void missingFileSaysSo() {
         WorkloadException e = assertThrows(WorkloadException.class, () -> Workloads.resolve("/nonexistent/w.json"));
         assertTrue(e.getMessage().startsWith("cannot read workload file /nonexistent/w.json"), e.getMessage());
+    }
+
+    @Test
+    void resnetExpandsItsBlocksIntoNamedNodes() {
+        Workload r = Workloads.resolve("resnet");
+        assertEquals(false, r.isChain());
+        // stem 2 + 3 x 5 + (7 + 2 x 5) x 2 + pool + fc
+        assertEquals(2 + 15 + 34 + 2, r.stages().size());
+        Stage proj = r.stages().stream().filter(s -> s.name().equals("stage2down.proj")).findFirst().orElseThrow();
+        assertArrayEquals(new int[] {32, 16, 1, 1}, proj.param("weight").shape());
+        assertArrayEquals(new int[] {32, 16, 16}, proj.out());
+        Stage join = r.stages().stream().filter(s -> s.name().equals("stage1.2.out")).findFirst().orElseThrow();
+        assertEquals(2, join.inputs().size());
+        assertEquals("stage1.1.out", r.stages().get(join.inputs().get(1)).name());
+        assertArrayEquals(new int[] {64}, r.stages().get(r.stages().size() - 2).out());
+        // conv weights 270,256 + conv biases 784 + batchnorm gamma and beta 1,568 + dense 650 (ResNet-20 has 0.27M)
+        assertEquals(273_258, r.paramCount());
+        assertEquals(4 * 784 / 2, r.params().stream().filter(p -> !p.trainable()).mapToInt(ParamSpec::size).sum());
+    }
+
+    @Test
+    void mobilenetHasDepthwiseConvolutions() {
+        Workload m = Workloads.resolve("mobilenet");
+        Stage dw = m.stages().stream().filter(s -> s.name().equals("sep2.dw")).findFirst().orElseThrow();
+        assertArrayEquals(new int[] {32, 1, 3, 3}, dw.param("weight").shape());
+        assertArrayEquals(new int[] {32, 16, 16}, dw.out());
+        assertArrayEquals(new int[] {256, 4, 4}, m.stages().get(m.stages().size() - 3).out());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+        "unknown input; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"nodes\":[{\"name\":\"a\",\"type\":\"dense\","
+                + "\"units\":2,\"inputs\":[\"b\"]}]};nodes[0] 'a'.inputs[0]: 'b' is not 'input' or an earlier node",
+        "unused node; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"nodes\":[{\"name\":\"a\",\"type\":\"dense\","
+                + "\"units\":3},{\"name\":\"b\",\"type\":\"dense\",\"units\":2,\"inputs\":[\"input\"]}]};"
+                + "node 'a' is not used",
+        "duplicate; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"nodes\":[{\"name\":\"a\",\"type\":\"dense\","
+                + "\"units\":2},{\"name\":\"a\",\"type\":\"dense\",\"units\":2}]};another node is already called 'a'",
+        "add shapes; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"nodes\":[{\"name\":\"a\",\"type\":\"dense\","
+                + "\"units\":2},{\"name\":\"s\",\"type\":\"add\",\"inputs\":[\"a\",\"input\"]}]};"
+                + "nodes[1] 's' (add): needs inputs of one shape but gets [[2], [4]]",
+        "add arity; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"nodes\":[{\"name\":\"s\",\"type\":\"add\"}]};"
+                + "field 'inputs' needs 2 or more inputs",
+        "unknown block; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"nodes\":[{\"name\":\"s\",\"block\":\"x\"}]};"
+                + "nodes[0] 's'.block: unknown block 'x' (defined: none)",
+        "missing arg; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"blocks\":{\"b\":{\"args\":[\"u\"],\"nodes\":"
+                + "[{\"type\":\"dense\",\"units\":\"$u\"}]}},\"nodes\":[{\"name\":\"s\",\"block\":\"b\"}]};"
+                + "nodes[0] 's'.args.u: missing",
+        "unknown arg; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"blocks\":{\"b\":{\"nodes\":"
+                + "[{\"type\":\"dense\",\"units\":\"$u\"}]}},\"nodes\":[{\"name\":\"s\",\"block\":\"b\"}]};"
+                + "'$u' names no argument of the enclosing block",
+        "bad groups; {\"name\":\"g\",\"input\":[3,4,4],\"classes\":2,\"nodes\":[{\"name\":\"c\",\"type\":\"conv2d\","
+                + "\"filters\":4,\"kernel\":1,\"groups\":2},{\"type\":\"globalavgpool\"},{\"type\":\"dense\",\"units\":2}]};"
+                + "nodes[0] 'c' (conv2d): field 'groups' (2) must divide both the input channels (3)",
+        "both formats; {\"name\":\"g\",\"input\":[4],\"classes\":2,\"layers\":[],\"nodes\":[]};"
+                + "fields 'layers' and 'nodes': give one of them",
+        "null; null;the file holds no workload",
+        "array; [1];top level: expected a JSON object",
+    })
+    void badGraphsFailWithTheNodeAndField(String what, String json, String expected) {
+        WorkloadException e = assertThrows(WorkloadException.class,
+                () -> Workloads.parse(json.getBytes(StandardCharsets.UTF_8), "g.json"));
+        assertTrue(e.getMessage().startsWith("g.json: "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), what + ": " + e.getMessage());
     }
 }
