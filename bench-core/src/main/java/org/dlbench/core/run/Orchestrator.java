@@ -35,6 +35,8 @@ import org.dlbench.core.workload.Workload;
 public final class Orchestrator {
     /** Describing a family loads no engine, so this is generous. */
     private static final long DESCRIBE_TIMEOUT_SECONDS = 120;
+    /** How long --resume waits for a cell of an earlier runner of the same run to stop. */
+    private static final long LEFTOVER_WAIT_SECONDS = 15;
     /** Large enough to reach BLAS peak on a CPU, small enough to take seconds. */
     static final int CALIBRATION_N = 1024;
     /**
@@ -83,6 +85,13 @@ public final class Orchestrator {
                 previous = ResultsIO.read(dir);
             } catch (ResultsIO.BadResultsException e) {
                 throw new UsageException("cannot resume " + dir + ": " + e.getMessage());
+            }
+            // a cell of the killed runner stops by itself within a second (ParentWatch); never measure beside one
+            List<ProcessHandle> left = ChildJvm.awaitNoneUnder(dir.resolve("tmp"), LEFTOVER_WAIT_SECONDS);
+            if (!left.isEmpty()) {
+                throw new UsageException("cannot resume " + dir + ": process " + left.stream()
+                        .map(h -> Long.toString(h.pid())).collect(Collectors.joining(", "))
+                        + " of an earlier runner is still running a cell of this run; stop it or wait for it");
             }
         } else if (Files.exists(dir.resolve(ResultsIO.FILE))) {
             throw new UsageException("run directory " + dir + " already holds a run; use --resume to continue it"
