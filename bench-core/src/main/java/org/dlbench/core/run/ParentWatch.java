@@ -7,7 +7,9 @@ import java.util.Optional;
  * daemon thread checks every {@link #POLL_MILLIS} ms that the parent is alive and still an ancestor of this process
  * (on Linux an orphan is handed to init or a subreaper), and when it is not, prints one line to stderr, kills this
  * JVM's own child processes and halts with {@link #EXIT_CODE}. Cell JVMs (started by the runner) and JMH's benchmark
- * processes (started by a cell JVM) run it, so killing the runner leaves no process of the run behind.
+ * processes (started by a cell JVM) run it, so killing the runner leaves no process of the run behind. The runner
+ * itself runs it only when {@link #PROPERTY} is given (as the tests do): a run normally outlives the shell that
+ * started it.
  *
  * <p>The parent to watch is named by the system property {@link #PROPERTY} (its PID), which the starting process
  * passes with {@link #jvmArg()}: a child started just as its parent died then stops at once instead of adopting

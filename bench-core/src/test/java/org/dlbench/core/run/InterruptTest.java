@@ -31,8 +31,9 @@ class InterruptTest {
     }
 
     private Process runner(String runId, String profile, String engines, String... extra) throws IOException {
+        // the runner stops if this test JVM is killed (e.g. by surefire's fork timeout)
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.dlbench.core.cli.Main", "run",
+                ParentWatch.jvmArg(), "-cp", System.getProperty("java.class.path"), "org.dlbench.core.cli.Main", "run",
                 "--profile", profile, "--out", out.toString(), "--run-id", runId, "--no-calibration",
                 "--engine-classpath", "test=" + System.getProperty("java.class.path"),
                 "--engines", engines, "--workloads", "mlp", "--modes", "infer",
