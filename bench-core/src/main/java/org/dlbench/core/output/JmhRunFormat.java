@@ -105,10 +105,11 @@ final class JmhRunFormat implements RunFormat {
         e.put("measurementIterations", iterations);
         e.put("measurementTime", time(p == null ? 0 : p.measurementSeconds()));
         e.put("measurementBatchSize", 1);
+        // JMH lists parameters by name
         ObjectNode params = e.putObject("params");
         params.put("batch", Integer.toString(c.batch()));
-        params.put("threads", Integer.toString(c.threads()));
         params.put("device", c.device());
+        params.put("threads", Integer.toString(c.threads()));
 
         ObjectNode primary = e.putObject("primaryMetric");
         double score = c.score();
