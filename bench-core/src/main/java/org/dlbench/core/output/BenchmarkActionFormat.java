@@ -86,7 +86,8 @@ final class BenchmarkActionFormat implements RunFormat {
                 if (c.scoreError() != null && Double.isFinite(c.scoreError())) {
                     e.put("range", String.format(Locale.ROOT, "\u00b1 %.1f", c.scoreError()));
                 }
-                e.put("extra", extra(run, c));
+                e.put("extra", extra(run, c, c.samples() == null || c.samples().isEmpty() ? null
+                        : c.samples().size() + " iterations"));
             } else if (c.latency() != null) {
                 CellResult.Latency l = c.latency();
                 double[][] points = {{50, l.p50Ms()}, {90, l.p90Ms()}, {99, l.p99Ms()}};
@@ -95,7 +96,7 @@ final class BenchmarkActionFormat implements RunFormat {
                     e.put("name", label(c) + " p" + (int) p[0]);
                     e.put("unit", "ms");
                     e.put("value", p[1]);
-                    e.put("extra", extra(run, c) + "\n" + l.count() + " timed calls, batch " + c.batch());
+                    e.put("extra", extra(run, c, l.count() + " timed calls of batch " + c.batch()));
                 }
             }
         }
@@ -103,19 +104,15 @@ final class BenchmarkActionFormat implements RunFormat {
         out.write('\n');
     }
 
-    /** What the action shows beside the value: verdict, iterations, version and run. */
-    private static String extra(RunResult run, CellResult c) {
+    /** What the action shows beside the value: verdict, how much was measured, engine version and run. */
+    private static String extra(RunResult run, CellResult c, String measured) {
         List<String> parts = new ArrayList<>();
         parts.add("verdict " + c.verdict());
-        int n = c.samples() == null ? 0 : c.samples().size();
-        if (n > 0) {
-            parts.add(n + " iterations");
+        if (measured != null) {
+            parts.add(measured);
         }
         if (c.engineVersion() != null) {
             parts.add(c.engine() + " " + c.engineVersion());
-        }
-        if (c.gflops() != null) {
-            parts.add(String.format(Locale.ROOT, "%.1f GFLOP/s", c.gflops()));
         }
         if (run.runId() != null) {
             parts.add("run " + run.runId());
