@@ -21,7 +21,6 @@ import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
 import org.dlbench.core.result.Host;
-import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
@@ -29,8 +28,9 @@ import org.dlbench.core.result.Verdicts;
 import org.dlbench.core.workload.Workload;
 
 /**
- * Plans the cells of a run and measures them one at a time, each in its own child JVM, writing results.json and
- * results.md after every cell so nothing finished is ever lost.
+ * Plans the cells of a run and measures them one at a time, each in its own child JVM, writing results.json,
+ * results.md and the exports ({@link org.dlbench.core.output.RunFormats}) after every cell so nothing finished is
+ * ever lost.
  */
 public final class Orchestrator {
     /** Describing a family loads no engine, so this is generous. */
@@ -404,10 +404,11 @@ public final class Orchestrator {
         };
     }
 
+    /** results.json, then every other file rewritten after each cell (results.md, results.csv, exports). */
     private static void save(RunResult run, Path dir) throws IOException {
-        ResultsIO.write(run, dir.resolve(ResultsIO.FILE));
-        ResultsIO.writeAtomically(dir.resolve("results.md"),
-                MarkdownReport.render(run).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String problem : org.dlbench.core.output.RunFormats.writeEveryCell(run, dir)) {
+            System.err.println("dlbench: warning: " + problem);
+        }
     }
 
     static String now() {
