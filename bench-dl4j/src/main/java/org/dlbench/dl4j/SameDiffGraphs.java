@@ -69,7 +69,11 @@ final class SameDiffGraphs {
                 SDVariable weight = sd.var(wName, Nd4j.create(weights.transposed(wName),
                         new long[] {stage.in()[0], d.units()}, 'c'));
                 SDVariable bias = sd.var(bName, Nd4j.create(weights.get(bName), new long[] {d.units()}, 'c'));
-                return activation(sd, sd.nn.linear(x, weight, bias), d.activation());
+                // mmul + bias_add, not nn.linear: linear's xw_plus_b takes its bias gradient with a legacy sum over
+                // dimension 0, which ND4J 1.0.0-M2.1 treats as a no-op when that dimension has size 1 (batch 1) and
+                // then reads an input it never set (NullPointerException "this.x" is null); bias_add's gradient is
+                // one native op that sums over the batch at any size
+                return activation(sd, sd.nn.biasAdd(sd.mmul(x, weight), bias, true), d.activation());
             }
 
             @Override

@@ -62,6 +62,7 @@ final class SameDiffSession implements Session {
         Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());
         s.put("network", "SameDiff");
         s.put("conv_weights_format", "YXIO");
+        s.put("dense_op", "mmul+bias_add");
         s.put("loss", "softmaxCrossEntropy(mean)");
         s.put("train_step", "calculateGradientsAndOutputs+Sgd(" + w.learningRate() + ")");
         return new SameDiffSession(w, sd, Collections.unmodifiableMap(s));
