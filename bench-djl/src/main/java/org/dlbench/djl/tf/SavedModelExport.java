@@ -33,7 +33,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.nn.Conv2d;
-import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
@@ -52,7 +51,7 @@ import org.tensorflow.types.TFloat32;
  */
 final class SavedModelExport {
     /** Bump when the graph layout changes, so old cached exports are not reused. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
     static final String TAG = "serve";
     static final String SIGNATURE = Signature.DEFAULT_KEY;
     static final String INPUT = "features";
@@ -177,9 +176,11 @@ final class SavedModelExport {
                     int multiplier = c.filters() / in;
                     Operand<TFloat32> w = variable(tf, p + "_weight",
                             hwio(weights.get(p + ".weight"), c.filters(), 1, k), k, k, in, multiplier);
-                    conv = pad == 0 ? tf.nn.depthwiseConv2dNative(x, w, strides, "VALID")
-                            : tf.nn.depthwiseConv2dNative(x, w, strides, "EXPLICIT",
-                                    DepthwiseConv2dNative.explicitPaddings(0L, 0L, pad, pad, pad, pad, 0L, 0L));
+                    // zero padding as its own Pad op: DepthwiseConv2dNative with EXPLICIT padding aborts the
+                    // process in TF 2.16's shape check (tensor_format.h "Invalid index from the dimension")
+                    Operand<TFloat32> padded = pad == 0 ? x : tf.pad(x, tf.constant(new int[][] {
+                        {0, 0}, {(int) pad, (int) pad}, {(int) pad, (int) pad}, {0, 0}}), tf.constant(0f));
+                    conv = tf.nn.depthwiseConv2dNative(padded, w, strides, "VALID");
                 }
                 return activate(tf, tf.nn.biasAdd(conv, b), c.activation());
             }
