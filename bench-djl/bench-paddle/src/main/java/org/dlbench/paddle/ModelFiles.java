@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.dlbench.core.data.Weights;
@@ -22,8 +23,8 @@ import org.dlbench.paddle.proto.PaddleFramework.ProgramDesc;
 final class ModelFiles {
     static final String MODEL_FILE = "inference.pdmodel";
     static final String PARAMS_FILE = "inference.pdiparams";
-    /** Bump when the writer's output changes, so older cached models are not reused. */
-    private static final String FORMAT = "dlbench-paddle-program-1";
+    /** Bump when the parameter file's layout changes (program changes are keyed by the program's bytes). */
+    private static final String FORMAT = "dlbench-paddle-program-2";
 
     private ModelFiles() {
     }
@@ -66,9 +67,13 @@ final class ModelFiles {
         return GeneratedModels.root(PaddleAdapter.NAME);
     }
 
-    /** See {@link GeneratedModels#key}. */
+    /**
+     * See {@link GeneratedModels#key}; the program's own bytes are part of the key too, so a change to
+     * {@link ProgramWriter}'s output never reuses a cached model even when {@link #FORMAT} was not bumped.
+     */
     static String key(Workload workload, Weights weights) {
-        return GeneratedModels.key(FORMAT, workload, weights);
+        byte[] program = ProgramWriter.write(workload).toByteArray();
+        return GeneratedModels.key(FORMAT + "\n" + Base64.getEncoder().encodeToString(program), workload, weights);
     }
 
     private static boolean complete(Path dir) {

@@ -149,6 +149,61 @@ class ModelFilesTest {
     }
 
     @Test
+    void graphProgramReadsEachStagesInputsByName(@TempDir Path dir) throws IOException {
+        Workload w = Workloads.parse(PaddleSessionTest.BRANCHES.getBytes(StandardCharsets.UTF_8), "test");
+        ModelFiles.write(w, Weights.initial(w), dir);
+        BlockDesc block = ProgramDesc.parseFrom(Files.readAllBytes(dir.resolve(ModelFiles.MODEL_FILE))).getBlocks(0);
+        Map<String, VarDesc> vars = vars(block); // also: no name declared twice
+        assertEquals(List.of("feed", "conv2d", "elementwise_add", "batch_norm", "relu6", "conv2d", "elementwise_add",
+                "conv2d", "elementwise_add", "relu6", "elementwise_add", "elementwise_add", "relu", "pool2d",
+                "flatten_contiguous_range", "batch_norm", "tanh", "matmul_v2", "elementwise_add", "fetch"),
+                opTypes(block));
+        // the node "stem.conv2d" does not take over stem's conv output variable
+        assertEquals("x", block.getOps(1).getInputs(0).getArguments(0));
+        assertEquals("stem.conv2d", block.getOps(1).getOutputs(0).getArguments(0));
+        OpDesc bn = block.getOps(3);
+        assertEquals("stem.linear", slot(bn.getInputsList(), "X"));
+        assertEquals("stem.conv2d.gamma", slot(bn.getInputsList(), "Scale"));
+        assertEquals("stem.conv2d.beta", slot(bn.getInputsList(), "Bias"));
+        assertEquals("stem.conv2d.running_mean", slot(bn.getInputsList(), "Mean"));
+        assertEquals("stem.conv2d.running_var", slot(bn.getInputsList(), "Variance"));
+        assertEquals("stem.conv2d.running_mean", slot(bn.getOutputsList(), "MeanOut"));
+        assertEquals("stem.conv2d.running_var", slot(bn.getOutputsList(), "VarianceOut"));
+        assertEquals(List.of(4L), dims(vars.get(slot(bn.getOutputsList(), "SavedMean"))));
+        assertEquals(List.of(4L), dims(vars.get(slot(bn.getOutputsList(), "SavedVariance"))));
+        assertTrue(attr(bn, "is_test").getB());
+        assertEquals(0.001f, attr(bn, "epsilon").getF());
+        assertEquals(6f, attr(block.getOps(4), "threshold").getF());
+        String stemOut = block.getOps(4).getOutputs(0).getArguments(0);
+        // dw reads the batchnorm's output, not the conv before it
+        assertEquals(stemOut, block.getOps(5).getInputs(0).getArguments(0));
+        assertEquals(4, attr(block.getOps(5), "groups").getI());
+        assertEquals(2, attr(block.getOps(7), "groups").getI());
+        // join = (gc + stem.conv2d) + dw
+        OpDesc add1 = block.getOps(10);
+        OpDesc add2 = block.getOps(11);
+        assertEquals(block.getOps(9).getOutputs(0).getArguments(0), slot(add1.getInputsList(), "X"));
+        assertEquals(stemOut, slot(add1.getInputsList(), "Y"));
+        assertEquals(add1.getOutputs(0).getArguments(0), slot(add2.getInputsList(), "X"));
+        assertEquals("dw.linear", slot(add2.getInputsList(), "Y"));
+        assertEquals(-1, attr(add2, "axis").getI());
+        OpDesc pool = block.getOps(13);
+        assertTrue(attr(pool, "global_pooling").getB());
+        assertEquals(List.of(-1L, 4L, 1L, 1L), dims(vars.get(pool.getOutputs(0).getArguments(0))));
+        assertEquals(List.of(-1L, 4L), dims(vars.get(block.getOps(14).getOutputs(0).getArguments(0))));
+        assertEquals(List.of(-1L, 4L), dims(vars.get(slot(block.getOps(15).getInputsList(), "X"))));
+        assertEquals(List.of("dw.bias", "dw.weight", "fc.bias", "fc.weight", "flatbn.beta", "flatbn.gamma",
+                "flatbn.running_mean", "flatbn.running_var", "gc.bias", "gc.weight", "stem.bias",
+                "stem.conv2d.beta", "stem.conv2d.gamma", "stem.conv2d.running_mean", "stem.conv2d.running_var",
+                "stem.weight"), ProgramWriter.persistableParams(ProgramDesc.newBuilder().addBlocks(block).build()));
+    }
+
+    private static String slot(List<OpDesc.Var> slots, String parameter) {
+        return slots.stream().filter(v -> v.getParameter().equals(parameter)).findFirst()
+                .orElseThrow(() -> new AssertionError("no slot " + parameter)).getArguments(0);
+    }
+
+    @Test
     void cacheKeyFollowsDefinitionAndWeights() throws IOException {
         Workload mlp = Workloads.resolve("mlp");
         String key = ModelFiles.key(mlp, Weights.initial(mlp));

@@ -38,10 +38,33 @@ class PaddleSessionTest {
               {"type": "dense", "units": 3}
             ]}""";
 
+    /**
+     * What resnet and mobilenet do not reach: grouped (1 < groups < channels) convolution, a three-input add, batchnorm
+     * on flat [N, C] input, and a node whose name looks like another node's variable.
+     */
+    static final String BRANCHES = """
+            {"name": "paddle-graph", "input": [4, 6, 6], "classes": 3, "nodes": [
+              {"name": "stem", "type": "conv2d", "filters": 4, "kernel": 3, "padding": 1},
+              {"name": "stem.conv2d", "type": "batchnorm", "activation": "relu6", "epsilon": 0.001},
+              {"name": "dw", "type": "conv2d", "filters": 4, "groups": 4, "kernel": 3, "padding": 1},
+              {"name": "gc", "type": "conv2d", "filters": 4, "groups": 2, "kernel": 1, "activation": "relu6"},
+              {"name": "join", "type": "add", "inputs": ["gc", "stem.conv2d", "dw"], "activation": "relu"},
+              {"name": "pool", "type": "globalavgpool"},
+              {"name": "flatbn", "type": "batchnorm", "activation": "tanh"},
+              {"name": "fc", "type": "dense", "units": 3}
+            ]}""";
+
+    @Test
+    void branchingGraphWithEveryNewLayerMatchesTheReference() throws Exception {
+        assertMatches(Workloads.parse(BRANCHES.getBytes(StandardCharsets.UTF_8), "test"), 4);
+    }
+
     @Test
     void everyLayerTypeAndActivationMatchesTheReference() throws Exception {
-        Workload w = Workloads.parse(ALL_OPS.getBytes(StandardCharsets.UTF_8), "test");
-        int batch = 5;
+        assertMatches(Workloads.parse(ALL_OPS.getBytes(StandardCharsets.UTF_8), "test"), 5);
+    }
+
+    private static void assertMatches(Workload w, int batch) throws Exception {
         Weights weights = Weights.initial(w);
         Batch data = new SyntheticData(w).batch(3, batch);
         float[] expected = new ReferenceModel(w, weights).forward(data.features(), batch);
