@@ -209,11 +209,14 @@ final class SameDiffGraphs {
                     boolean image = stage.in().length == 3;
                     int[] axes = image ? new int[] {0, 2, 3} : new int[] {0};
                     long[] broadcast = image ? new long[] {1, ch, 1, 1} : new long[] {1, ch};
+                    // the biased variance as the mean squared deviation: sd.variance(x, false, ...) in 1.0.0-M2.1
+                    // gave the bias-corrected one (training then drifted 0.2 to 5 % from the reference step)
                     SDVariable mean = sd.mean(x, true, axes);
-                    SDVariable var = sd.variance(x, false, true, axes);
+                    SDVariable centred = x.sub(mean);
+                    SDVariable var = sd.mean(sd.math.square(centred), true, axes);
                     sd.reshape(batchMean(stage), mean, ch);
                     sd.reshape(batchVar(stage), var, ch);
-                    SDVariable xhat = x.sub(mean).mul(sd.math.rsqrt(var.add(b.epsilon())));
+                    SDVariable xhat = centred.mul(sd.math.rsqrt(var.add(b.epsilon())));
                     SDVariable y = xhat.mul(sd.reshape(gamma, broadcast)).add(sd.reshape(beta, broadcast));
                     return activation(sd, y, b.activation());
                 }
