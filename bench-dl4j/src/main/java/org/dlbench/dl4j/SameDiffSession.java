@@ -75,6 +75,7 @@ final class SameDiffSession implements Session {
         Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());
         s.put("network", "SameDiff");
         s.put("conv_weights_format", "YXIO");
+        s.put("dense_op", "mmul+bias_add");
         s.put("loss", "softmaxCrossEntropy(mean)");
         if (SameDiffGraphs.hasBatchNorm(w)) {
             s.put("batchnorm", "infer: nn.batchNorm on running statistics; train: batch mean/variance ops, running"

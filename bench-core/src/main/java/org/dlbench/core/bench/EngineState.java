@@ -23,6 +23,7 @@ import org.dlbench.core.run.Latencies;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.run.CorrectnessChecks;
 import org.dlbench.core.run.MemoryProbe;
+import org.dlbench.core.run.ParentWatch;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.openjdk.jmh.annotations.Level;
@@ -91,6 +92,11 @@ public abstract class EngineState {
     /** Length of the latency phase after JMH's iterations, seconds; 0 skips it (training). */
     @Param("0")
     public double latencySeconds;
+
+    static {
+        // in a JMH benchmark process started by a cell JVM: stop when that JVM is gone
+        ParentWatch.startIfAsked("benchmark process");
+    }
 
     /** Calls the latency phase records at least, however long that takes. */
     public static final long MIN_LATENCY_CALLS = 200;

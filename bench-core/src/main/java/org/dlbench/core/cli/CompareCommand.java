@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dlbench.core.compare.Comparison;
-import org.dlbench.core.compare.ComparisonFormat;
 import org.dlbench.core.compare.Criteria;
-import org.dlbench.core.report.ComparisonReport;
+import org.dlbench.core.output.ComparisonOutput;
+import org.dlbench.core.output.ComparisonOutputs;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class CompareCommand implements Callable<Integer> {
     double alpha;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, markdown or json (default: ${DEFAULT-VALUE}).")
+            description = "table, markdown, json or html (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the output to FILE instead of stdout.")
@@ -70,13 +70,16 @@ final class CompareCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
         }
-        if (!format.equals("table") && !format.equals("markdown") && !format.equals("json")) {
-            throw new Main.UserError("unknown format '" + format + "' (known: table, markdown, json)");
+        ComparisonOutput output;
+        try {
+            output = ComparisonOutputs.REGISTRY.get(format);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(e.getMessage());
         }
         RunResult base = read(baseline, "baseline");
         RunResult cand = read(candidate, "candidate");
         Comparison c = Comparison.of(baseline.toString(), base, candidate.toString(), cand, criteria);
-        String text = ComparisonFormat.render(c, format);
+        String text = new String(output.bytes(c), StandardCharsets.UTF_8);
         if (out != null) {
             write(out, text, "--out");
         } else {
@@ -84,7 +87,7 @@ final class CompareCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         if (html != null) {
-            write(html, ComparisonReport.render(c), "--html");
+            write(html, new String(ComparisonOutputs.HTML.bytes(c), StandardCharsets.UTF_8), "--html");
         }
         String nothing = c.nothingComparable();
         if (c.hasRegression()) {

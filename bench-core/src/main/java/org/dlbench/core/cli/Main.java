@@ -15,6 +15,8 @@ public final class Main {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
+        // only when asked (-Ddlbench.parent.pid, as tests do): a runner normally outlives the shell that started it
+        org.dlbench.core.run.ParentWatch.startIfAsked("runner");
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
-import org.dlbench.core.report.RunReport;
+import org.dlbench.core.output.RunFormat;
+import org.dlbench.core.output.RunFormats;
 import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.Profile;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
 
 /** Plans and runs a benchmark: every chosen engine x workload x mode x batch x threads, one child JVM per cell. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json, results.md and report.html.",
+        description = {"Runs the benchmark matrix and writes OUT/RUN_ID/results.json, results.md, results.csv, "
+                        + "jmh-result.json, benchmark-action.json, benchmark-action-latency.json (after every cell) "
+                        + "and report.html.",
                 "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
 class RunCommand implements Callable<Integer> {
     @Spec
@@ -127,7 +130,9 @@ class RunCommand implements Callable<Integer> {
         printer.println();
         printer.print(MarkdownReport.table(outcome.run().results()));
         printer.println();
-        printer.println("Wrote " + outcome.dir().resolve("results.json") + ", results.md" + writeHtml(outcome));
+        printer.println("Wrote " + outcome.dir().resolve(ResultsIO.FILE) + ", " + String.join(", ",
+                RunFormats.REGISTRY.all().stream().filter(f -> f.everyCell() && f != RunFormats.JSON)
+                        .map(RunFormat::fileName).toList()) + writeHtml(outcome));
         printer.flush();
         return outcome.anyFailed() ? 1 : 0;
     }
@@ -145,16 +150,24 @@ class RunCommand implements Callable<Integer> {
         return List.of("infer", "train");
     }
 
-    /** The HTML report is a convenience: a failure to draw it is reported, never fatal to a finished run. */
+    /**
+     * The files written once the run ends (the HTML report) are a convenience: a failure to draw one is reported,
+     * never fatal to a finished run.
+     */
     private String writeHtml(Orchestrator.Outcome outcome) {
-        try {
-            ResultsIO.writeAtomically(outcome.dir().resolve("report.html"),
-                    RunReport.render(outcome.run()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return " and report.html";
-        } catch (IOException | RuntimeException | LinkageError e) {
-            spec.commandLine().getErr().println("dlbench: warning: could not write report.html: " + e);
-            return "";
+        StringBuilder wrote = new StringBuilder();
+        for (RunFormat f : RunFormats.REGISTRY.all()) {
+            if (f.everyCell()) {
+                continue;
+            }
+            try {
+                RunFormats.write(f, outcome.run(), outcome.dir().resolve(f.fileName()));
+                wrote.append(" and ").append(f.fileName());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                spec.commandLine().getErr().println("dlbench: warning: could not write " + f.fileName() + ": " + e);
+            }
         }
+        return wrote.toString();
     }
 
     RunOptions options() {

@@ -9,7 +9,10 @@ import org.dlbench.core.compare.Comparison.RunInfo;
 import org.dlbench.core.compare.Comparison.Separate;
 import org.dlbench.core.result.ResultsIO;
 
-/** Renders a comparison for a terminal, as Markdown (CI job summaries, pull requests) or as JSON. */
+/**
+ * Renders a comparison for a terminal, as Markdown (CI job summaries, pull requests) or as JSON; the command line
+ * reaches these through {@link org.dlbench.core.output.ComparisonOutputs}.
+ */
 public final class ComparisonFormat {
     private ComparisonFormat() {
     }
@@ -23,15 +26,6 @@ public final class ComparisonFormat {
 
     /** Heading of the results left out for their verdicts. */
     public static final String NOT_VALID_HEADING = "Not comparable: verdict not valid";
-
-    public static String render(Comparison c, String format) {
-        return switch (format) {
-            case "table" -> table(c);
-            case "markdown" -> markdown(c);
-            case "json" -> json(c);
-            default -> throw new IllegalArgumentException("unknown format '" + format + "' (known: table, markdown, json)");
-        };
-    }
 
     public static String json(Comparison c) {
         try {

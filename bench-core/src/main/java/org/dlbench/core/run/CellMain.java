@@ -40,6 +40,8 @@ public final class CellMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // first of all: this JVM and its JMH fork must not outlive the runner, however it dies
+        ParentWatch.start("cell JVM");
         if (args.length != 3) {
             System.err.println("usage: CellMain describe|calibrate|cell REQUEST.json OUT.json");
             System.exit(2);

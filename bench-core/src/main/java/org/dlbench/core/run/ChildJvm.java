@@ -45,6 +45,11 @@ final class ChildJvm {
 
     private static volatile Process current;
 
+    static {
+        // SIGTERM, Ctrl-C or System.exit while a child runs (describing, calibrating or measuring): stop it with us
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::killCurrent, "dlbench-kill-child"));
+    }
+
     private ChildJvm() {
     }
 
@@ -82,6 +87,8 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:ErrorFile=" + log.resolveSibling(log.getFileName() + ".hs_err_%p.log"));
+        // the child (and its JMH fork) stops within a second when this runner is gone, even after kill -9
+        cmd.add(ParentWatch.jvmArg());
         cmd.addAll(jvmArgs);
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache.resolve("javacpp"));
@@ -110,6 +117,10 @@ final class ChildJvm {
             }
             return new Exit(done ? p.exitValue() : -1, !done, tail(log, 5), nativeCrash(log));
         } finally {
+            if (p.isAlive()) {
+                // interrupted or failed while waiting: never leave the child running
+                kill(p);
+            }
             current = null;
         }
     }
@@ -120,6 +131,31 @@ final class ChildJvm {
         if (p != null) {
             kill(p);
         }
+    }
+
+    /**
+     * Processes other than this one whose command line names a file under {@code dir}: cell JVMs and JMH forks that
+     * an earlier runner started for the run whose temporary directory that is.
+     */
+    static List<ProcessHandle> runningUnder(Path dir) {
+        String given = dir + java.io.File.separator;
+        String absolute = dir.toAbsolutePath().normalize() + java.io.File.separator;
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses().filter(h -> h.pid() != self).filter(h -> {
+            String cmd = h.info().commandLine().orElse("");
+            return cmd.contains(given) || cmd.contains(absolute);
+        }).toList();
+    }
+
+    /** Waits up to {@code seconds} for {@link #runningUnder} to end; returns those still running. */
+    static List<ProcessHandle> awaitNoneUnder(Path dir, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<ProcessHandle> left = runningUnder(dir);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            left = runningUnder(dir);
+        }
+        return left;
     }
 
     private static void kill(Process p) {

@@ -80,7 +80,9 @@ final class JmhCell {
                 .measurementIterations(p.measurementIterations())
                 .measurementTime(TimeValue.milliseconds(Math.round(p.measurementSeconds() * 1000)))
                 .threads(1)
-                .jvmArgsAppend("-D" + EngineState.FORK_OUT + "=" + forkFile)
+                .jvmArgsAppend("-D" + EngineState.FORK_OUT + "=" + forkFile,
+                        // the benchmark process stops when this JVM is gone (EngineState starts the watch)
+                        ParentWatch.jvmArg())
                 .shouldFailOnError(true);
         Collection<RunResult> results = new Runner(options.build()).run();
         if (results.isEmpty()) {

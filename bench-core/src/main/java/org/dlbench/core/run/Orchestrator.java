@@ -21,7 +21,6 @@ import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
 import org.dlbench.core.result.Host;
-import org.dlbench.core.result.MarkdownReport;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
@@ -29,12 +28,15 @@ import org.dlbench.core.result.Verdicts;
 import org.dlbench.core.workload.Workload;
 
 /**
- * Plans the cells of a run and measures them one at a time, each in its own child JVM, writing results.json and
- * results.md after every cell so nothing finished is ever lost.
+ * Plans the cells of a run and measures them one at a time, each in its own child JVM, writing results.json,
+ * results.md and the exports ({@link org.dlbench.core.output.RunFormats}) after every cell so nothing finished is
+ * ever lost.
  */
 public final class Orchestrator {
     /** Describing a family loads no engine, so this is generous. */
     private static final long DESCRIBE_TIMEOUT_SECONDS = 120;
+    /** How long --resume waits for a cell of an earlier runner of the same run to stop. */
+    private static final long LEFTOVER_WAIT_SECONDS = 15;
     /** Large enough to reach BLAS peak on a CPU, small enough to take seconds. */
     static final int CALIBRATION_N = 1024;
     /**
@@ -83,6 +85,13 @@ public final class Orchestrator {
                 previous = ResultsIO.read(dir);
             } catch (ResultsIO.BadResultsException e) {
                 throw new UsageException("cannot resume " + dir + ": " + e.getMessage());
+            }
+            // a cell of the killed runner stops by itself within a second (ParentWatch); never measure beside one
+            List<ProcessHandle> left = ChildJvm.awaitNoneUnder(dir.resolve("tmp"), LEFTOVER_WAIT_SECONDS);
+            if (!left.isEmpty()) {
+                throw new UsageException("cannot resume " + dir + ": process " + left.stream()
+                        .map(h -> Long.toString(h.pid())).collect(Collectors.joining(", "))
+                        + " of an earlier runner is still running a cell of this run; stop it or wait for it");
             }
         } else if (Files.exists(dir.resolve(ResultsIO.FILE))) {
             throw new UsageException("run directory " + dir + " already holds a run; use --resume to continue it"
@@ -395,10 +404,11 @@ public final class Orchestrator {
         };
     }
 
+    /** results.json, then every other file rewritten after each cell (results.md, results.csv, exports). */
     private static void save(RunResult run, Path dir) throws IOException {
-        ResultsIO.write(run, dir.resolve(ResultsIO.FILE));
-        ResultsIO.writeAtomically(dir.resolve("results.md"),
-                MarkdownReport.render(run).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String problem : org.dlbench.core.output.RunFormats.writeEveryCell(run, dir)) {
+            System.err.println("dlbench: warning: " + problem);
+        }
     }
 
     static String now() {

@@ -92,6 +92,41 @@ public final class Workloads {
         }
     }
 
+    /**
+     * The workload in the graph format, blocks expanded, every default written out: {@link #parse} of these bytes
+     * gives the same workload (same nodes, wiring, layers and tensor names), so it can cross a process boundary.
+     */
+    public static byte[] toJson(Workload workload) {
+        WorkloadSpec spec = workload.spec();
+        com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+        root.put("name", spec.name());
+        root.put("description", spec.description());
+        root.set("input", JSON.valueToTree(spec.input()));
+        root.put("inputType", spec.inputType());
+        root.put("classes", spec.classes());
+        com.fasterxml.jackson.databind.node.ArrayNode nodes = root.putArray("nodes");
+        for (Stage stage : workload.stages()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = nodes.addObject();
+            n.put("name", stage.name());
+            com.fasterxml.jackson.databind.node.ArrayNode inputs = n.putArray("inputs");
+            stage.inputs().forEach(i -> inputs.add(i < 0 ? Workload.INPUT : workload.stages().get(i).name()));
+            com.fasterxml.jackson.databind.node.ObjectNode layer = JSON.valueToTree(stage.layer());
+            n.put("type", stage.layer().type());
+            layer.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("type") && !e.getValue().isNull()) {
+                    n.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        root.set("batchSizes", JSON.valueToTree(spec.batchSizes()));
+        root.set("training", JSON.valueToTree(spec.training()));
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write workload " + workload.name() + " as JSON", e);
+        }
+    }
+
     /** The JSON path of a binding problem, each step after {@code lead} ("." or ""), or "" at the top. */
     static String path(JsonMappingException e, String lead) {
         StringBuilder sb = new StringBuilder();

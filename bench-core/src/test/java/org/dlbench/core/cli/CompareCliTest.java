@@ -218,7 +218,7 @@ class CompareCliTest {
         "huge threshold       | compare @/base @/same --threshold 100    | threshold must be at least 0% and below 100%, got '100'",
         "bad alpha            | compare @/base @/same --alpha 1.5        | alpha must be between 0 and 1 (exclusive), got 1.5",
         "alpha not a number   | compare @/base @/same --alpha x          | Invalid value for option '--alpha'",
-        "unknown format       | compare @/base @/same --format html      | unknown format 'html' (known: table, markdown, json)",
+        "unknown format       | compare @/base @/same --format xml       | unknown format 'xml' (known: table, markdown, json, html)",
         "unwritable out       | compare @/base @/same --out @/plain-file/x.md | cannot write --out @/plain-file/x.md: @/plain-file is a file, not a directory",
         "unwritable html      | compare @/base @/same --html @/plain-file/x.html | cannot write --html @/plain-file/x.html",
         "out is a directory   | compare @/base @/same --out @/nothing-here | cannot write --out @/nothing-here: it is a directory",

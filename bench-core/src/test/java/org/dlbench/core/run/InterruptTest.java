@@ -27,11 +27,16 @@ class InterruptTest {
     Path out;
 
     private Process start(String runId, String... extra) throws IOException {
+        return runner(runId, "smoke", "TestReference,TestHang", extra);
+    }
+
+    private Process runner(String runId, String profile, String engines, String... extra) throws IOException {
+        // the runner stops if this test JVM is killed (e.g. by surefire's fork timeout)
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.dlbench.core.cli.Main", "run",
-                "--profile", "smoke", "--out", out.toString(), "--run-id", runId, "--no-calibration",
+                ParentWatch.jvmArg(), "-cp", System.getProperty("java.class.path"), "org.dlbench.core.cli.Main", "run",
+                "--profile", profile, "--out", out.toString(), "--run-id", runId, "--no-calibration",
                 "--engine-classpath", "test=" + System.getProperty("java.class.path"),
-                "--engines", "TestReference,TestHang", "--workloads", "mlp", "--modes", "infer",
+                "--engines", engines, "--workloads", "mlp", "--modes", "infer",
                 "--cache", out.resolve("cache").toString(), "--child-jvm-args", "-Djmh.ignoreLock=true"));
         cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -108,8 +113,73 @@ class InterruptTest {
         RunResult partial = ResultsIO.read(dir);
         assertEquals(1, partial.results().size());
         assertEquals(Status.OK, partial.results().get(0).status());
-        // the orphaned child of the killed runner hangs by design; stop it so the test leaves nothing behind
-        ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(dir.toString()))
-                .forEach(ProcessHandle::destroyForcibly);
+        // the hanging cell JVM, orphaned by the kill, notices within a second and stops by itself
+        awaitGone(dir, 15);
+    }
+
+    /** Waits until no process names a file of the run in its command line, then asserts so. */
+    private static void awaitGone(Path runDir, long seconds) throws InterruptedException {
+        List<ProcessHandle> left = ChildJvm.awaitNoneUnder(runDir.resolve("tmp"), seconds);
+        try {
+            assertEquals(List.of(), left.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+                    .toList(), "processes of the killed run still running after " + seconds + " s");
+        } finally {
+            left.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * kill -9 of the runner while a cell is measured in its JMH benchmark process: the cell JVM and the benchmark
+     * process stop within seconds (ParentWatch), and --resume, started at once, measures the cell and finishes.
+     */
+    @Test
+    void sigkillDuringMeasurementLeavesNoProcessAndResumeCompletes() throws Exception {
+        Path dir = out.resolve("orphans");
+        // the quick profile measures in a JMH fork (smoke measures inside the cell JVM)
+        Process p = runner("orphans", "quick", "TestReference", "--batch", "32");
+        List<ProcessHandle> tree = awaitBenchmarkProcess(p);
+        p.destroyForcibly(); // SIGKILL: no shutdown hook of the runner runs
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<Long> alive = tree.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        assertEquals(List.of(), alive, "child processes of the killed runner still alive after 15 s");
+        awaitGone(dir, 1);
+        String cellLog = Files.readString(dir.resolve("logs/TestReference-mlp-infer-b32-t1-cpu.log"));
+        assertTrue(cellLog.contains("is gone; stopping PID"), "the cell JVM says why it stopped: " + cellLog);
+
+        Process resumed = runner("orphans", "quick", "TestReference", "--batch", "32", "--resume");
+        assertTrue(resumed.waitFor(150, TimeUnit.SECONDS), "--resume must finish");
+        assertEquals(0, resumed.exitValue(), "--resume exit code");
+        RunResult done = ResultsIO.read(dir);
+        assertNotNull(done.finishedAt(), "the resumed run is complete");
+        assertEquals(1, done.results().size());
+        assertEquals(Status.OK, done.results().get(0).status(), done.results().toString());
+    }
+
+    /**
+     * Waits until the runner's cell JVM runs its JMH benchmark process (runner, cell JVM, ForkedMain) for a moment;
+     * returns every descendant of the runner then.
+     */
+    private static List<ProcessHandle> awaitBenchmarkProcess(Process runner) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && runner.isAlive()) {
+            ProcessHandle fork = runner.descendants().filter(h -> h.info().commandLine().orElse("")
+                    .contains("org.openjdk.jmh.runner.ForkedMain")).findFirst().orElse(null);
+            if (fork != null) {
+                // let it get into its benchmark (warm-up or measurement) before the kill
+                Thread.sleep(1500);
+                assertTrue(fork.isAlive(), "the benchmark process ended before the kill");
+                List<ProcessHandle> tree = runner.descendants().toList();
+                assertTrue(tree.size() >= 2, "cell JVM and benchmark process: " + tree);
+                return tree;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the runner never started a JMH benchmark process (runner alive: "
+                + runner.isAlive() + ")");
     }
 }

@@ -75,6 +75,16 @@ class RunnerTest {
         assertTrue(md.contains("| TestReference | test | mlp | infer | 4 | 1 | cpu | ok |"), md);
         assertTrue(r.out().contains("[1/1] TestReference mlp infer batch=4 threads=1 ... "), r.out());
         assertTrue(Files.exists(dir.resolve("logs/TestReference-mlp-infer-b4-t1-cpu.log")));
+        // the exports sit beside results.md: one CSV row per cell, the measured cell in JMH's format
+        assertTrue(r.out().contains("results.md, results.csv, jmh-result.json, benchmark-action.json, "
+                + "benchmark-action-latency.json and report.html"), r.out());
+        assertEquals(3, Files.readString(dir.resolve("results.csv")).split("\r\n").length);
+        var jmh = ResultsIO.JSON.readTree(dir.resolve("jmh-result.json").toFile());
+        assertEquals(1, jmh.size());
+        assertEquals(infer.score(), jmh.get(0).get("primaryMetric").get("score").asDouble());
+        assertEquals(infer.samples().get(0), jmh.get(0).get("primaryMetric").get("rawData").get(0).get(0).asDouble());
+        assertTrue(ResultsIO.JSON.readTree(dir.resolve("benchmark-action.json").toFile()).isArray());
+        assertTrue(ResultsIO.JSON.readTree(dir.resolve("benchmark-action-latency.json").toFile()).isArray());
     }
 
     @Test

@@ -176,4 +176,20 @@ class WorkloadsTest {
         assertTrue(e.getMessage().startsWith("g.json: "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), what + ": " + e.getMessage());
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp", "lenet", "resnet", "mobilenet"})
+    void toJsonRoundTripsEveryBuiltIn(String name) {
+        Workload w = Workloads.resolve(name);
+        byte[] json = Workloads.toJson(w);
+        Workload back = Workloads.parse(json, "round trip");
+        assertArrayEquals(json, Workloads.toJson(back));
+        assertEquals(w.params().stream().map(ParamSpec::toString).toList(),
+                back.params().stream().map(ParamSpec::toString).toList());
+        assertEquals(w.forwardFlops(), back.forwardFlops());
+        for (int i = 0; i < w.stages().size(); i++) {
+            assertEquals(w.stages().get(i).layer(), back.stages().get(i).layer());
+            assertEquals(w.stages().get(i).inputs(), back.stages().get(i).inputs());
+        }
+    }
 }
