@@ -61,6 +61,11 @@ final class SameDiffGraphs {
         return stage.name() + ".batch_var";
     }
 
+    /** The graph variable of a stage's output on the inference or the training path: {@code infer/<node>}, ... */
+    static String output(Stage stage, boolean training) {
+        return (training ? "train/" : "infer/") + stage.name();
+    }
+
     /** Whether the workload has a batchnorm stage, so training and inference need separate paths. */
     static boolean hasBatchNorm(Workload w) {
         return w.stages().stream().anyMatch(s -> s.layer() instanceof BatchNorm);
@@ -103,7 +108,7 @@ final class SameDiffGraphs {
                 for (int i : stage.inputs()) {
                     ins.add(i < 0 ? input : outputs[i]);
                 }
-                outputs[stage.index()] = stage(stage, ins, training);
+                outputs[stage.index()] = stage(stage, ins, training).rename(output(stage, training));
             }
             return outputs[outputs.length - 1];
         }
