@@ -214,8 +214,9 @@ final class SameDiffGraphs {
                     boolean image = stage.in().length == 3;
                     int[] axes = image ? new int[] {0, 2, 3} : new int[] {0};
                     long[] broadcast = image ? new long[] {1, ch, 1, 1} : new long[] {1, ch};
-                    // the biased variance as the mean squared deviation: sd.variance(x, false, ...) in 1.0.0-M2.1
-                    // gave the bias-corrected one (training then drifted 0.2 to 5 % from the reference step)
+                    // the biased variance as the mean squared deviation: with sd.variance(x, false, true, axes) the
+                    // first step drifted 0.2 to 5 % from the reference step, as a bias-corrected variance would make
+                    // it; with the mean of squares a small graph matches the reference to about 1e-6
                     SDVariable mean = sd.mean(x, true, axes);
                     SDVariable centred = x.sub(mean);
                     SDVariable var = sd.mean(sd.math.square(centred), true, axes);
