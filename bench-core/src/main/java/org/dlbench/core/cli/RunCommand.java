@@ -15,7 +15,7 @@ import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.run.CellRequest;
 import org.dlbench.core.run.EngineFamily;
-import org.dlbench.core.run.HostProbe;
+import org.dlbench.core.host.HostProbe;
 import org.dlbench.core.run.Orchestrator;
 import org.dlbench.core.run.RunOptions;
 import org.dlbench.core.workload.Workload;

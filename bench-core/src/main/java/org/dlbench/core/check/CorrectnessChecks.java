@@ -1,4 +1,4 @@
-package org.dlbench.core.run;
+package org.dlbench.core.check;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -249,7 +249,7 @@ public final class CorrectnessChecks {
     }
 
     /** All checks of a cell, given the logits of its first inference on {@link #forwardInput}. */
-    static List<Check> all(float[] firstOutput, Session session, Workload workload, Weights weights, int batch,
+    public static List<Check> all(float[] firstOutput, Session session, Workload workload, Weights weights, int batch,
                            Mode mode) {
         List<Check> checks = new ArrayList<>();
         checks.add(forward(firstOutput, workload, weights, batch));
