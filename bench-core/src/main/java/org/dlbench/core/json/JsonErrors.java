@@ -1,6 +1,7 @@
 package org.dlbench.core.json;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,6 +37,14 @@ public final class JsonErrors {
      *     be null
      */
     public static String describe(JsonProcessingException e, JsonNode tree) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Trailing token")) {
+            JsonLocation loc = e.getLocation();
+            return TOP + ": not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column "
+                    + loc.getColumnNr()) + ": more follows the end of the document";
+        }
+        if (e instanceof InputCoercionException c) {
+            return TOP + ": expected " + expected(c.getTargetType()) + ", got a number out of its range";
+        }
         if (e instanceof JsonMappingException m && !(m.getPath().isEmpty() && syntax(m))) {
             String path = path(m);
             return path + ": " + mappingProblem(m, tree == null ? null : tree.at(pointer(m)));
@@ -80,7 +89,8 @@ public final class JsonErrors {
                 || m.getCause() instanceof JsonEOFException;
     }
 
-    private static JsonPointer pointer(JsonMappingException e) {
+    /** The JSON pointer of a mapping error's path, to look the bad value up in the document's tree. */
+    public static JsonPointer pointer(JsonMappingException e) {
         JsonPointer p = JsonPointer.empty();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
@@ -109,6 +119,10 @@ public final class JsonErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root instanceof InputCoercionException c) {
+            return "expected " + expected(c.getTargetType()) + ", got a number out of its range"
+                    + (found == null || found.isMissingNode() ? "" : " (" + found.asText() + ")");
+        }
         if (root instanceof IllegalArgumentException && root.getMessage() != null) {
             return firstLine(root.getMessage());
         }
@@ -135,7 +149,8 @@ public final class JsonErrors {
         }
         JsonLocation loc = p.getLocation();
         String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        String why = p instanceof JsonEOFException ? "the file ends early (truncated?)"
+        String why = p instanceof JsonEOFException || String.valueOf(p.getOriginalMessage())
+                .startsWith("Unexpected end-of-input") ? "the file ends early (truncated?)"
                 : firstLine(p.getOriginalMessage());
         return where + ": not valid JSON" + at + ": " + why;
     }

@@ -89,8 +89,10 @@ public record CellResult(
                          @JsonProperty(required = true) boolean searched, Double capacity, List<Double> capacityWindows, Boolean capacitySteady, String reason,
                          List<ServerTrial> trials) {
         public Server {
-            capacityWindows = capacityWindows == null ? List.of() : List.copyOf(capacityWindows);
-            trials = trials == null ? List.of() : List.copyOf(trials);
+            // null elements are kept for validation to name (List.copyOf would fail without saying where)
+            capacityWindows = capacityWindows == null ? List.of()
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(capacityWindows));
+            trials = trials == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(trials));
         }
 
         /** The number of confirming (full-length) runs. */
@@ -206,6 +208,7 @@ public record CellResult(
             FieldError.noNulls(c.crossCheck().bareLoopAfter(), at(path, "cross_check.bare_loop_after"));
         }
         if (c.server() != null) {
+            FieldError.noNulls(c.server().capacityWindows(), at(path, "server.capacity_windows"));
             FieldError.each(c.server().trials(), at(path, "server.trials"),
                     (t, p) -> FieldError.requiredText(t.kind(), at(p, "kind")));
         }

@@ -59,8 +59,10 @@ public record Host(
                               @JsonProperty(required = true) double gflops,
                               Double minGflops, Double maxGflops, List<Double> samples, List<String> usedBy) {
         public Calibration {
-            samples = samples == null ? List.of() : List.copyOf(samples);
-            usedBy = usedBy == null || usedBy.isEmpty() ? List.of(engine) : List.copyOf(usedBy);
+            // null elements are kept for validation to name (List.copyOf would fail without saying where)
+            samples = samples == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(samples));
+            usedBy = usedBy == null || usedBy.isEmpty() ? (engine == null ? List.of() : List.of(engine))
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(usedBy));
         }
 
         /** A single reading (no spread known). */
@@ -113,6 +115,8 @@ public record Host(
             FieldError.atLeast(c.threads(), 1, at(p, "threads"));
             FieldError.atLeast(c.n(), 1, at(p, "n"));
             FieldError.atLeast(c.gflops(), 0.0, at(p, "gflops"));
+            FieldError.noNulls(c.samples(), at(p, "samples"));
+            FieldError.noNulls(c.usedBy(), at(p, "used_by"));
         });
     }
 

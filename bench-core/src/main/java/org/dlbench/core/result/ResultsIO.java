@@ -21,7 +21,7 @@ public final class ResultsIO {
 
     /**
      * Shared mapper: snake_case fields, nulls left out, unknown fields tolerated within a schema version; a null for a
-     * number or a flag, or anything after the document, is an error.
+     * number or a flag, a number for a name (status), or anything after the document, is an error.
      */
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -29,6 +29,7 @@ public final class ResultsIO {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ResultsIO() {

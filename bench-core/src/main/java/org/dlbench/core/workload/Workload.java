@@ -49,7 +49,7 @@ public final class Workload {
                     + spec.input());
         }
         for (int i = 0; i < spec.input().size(); i++) {
-            positive(spec.input().get(i), "input[" + i + "]");
+            element(spec.input().get(i), "input[" + i + "]");
         }
         if (spec.classes() == null) {
             throw new WorkloadException("classes: missing");
@@ -62,7 +62,7 @@ public final class Workload {
         }
         for (int i = 0; i < spec.batchSizes().size(); i++) {
             Integer b = spec.batchSizes().get(i);
-            positive(b, "batchSizes[" + i + "]");
+            element(b, "batchSizes[" + i + "]");
             if (b > MAX_BATCH) {
                 throw new WorkloadException("batchSizes[" + i + "]: " + b + " is larger than dlbench allows ("
                         + MAX_BATCH + ")");
@@ -179,6 +179,13 @@ public final class Workload {
         if (v <= 0) {
             throw new WorkloadException(path + ": must be a positive integer, got " + v);
         }
+    }
+
+    private static void element(Integer v, String path) {
+        if (v == null) {
+            throw new WorkloadException(path + ": null");
+        }
+        positive(v, path);
     }
 
     /** The values of one sample at a layer must be countable with an int, as every engine indexes them. */

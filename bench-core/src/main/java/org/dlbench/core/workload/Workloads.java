@@ -100,8 +100,11 @@ public final class Workloads {
             tree = JSON.readTree(json);
             spec = JSON.treeToValue(tree, WorkloadSpec.class);
         } catch (InvalidTypeIdException e) {
-            throw new WorkloadException(source + ": " + JsonErrors.path(e) + (e.getTypeId() == null
-                    ? ".type: missing" : ".type: unknown layer type '" + e.getTypeId() + "'") + " (known: "
+            JsonNode type = tree == null ? null : tree.at(JsonErrors.pointer(e)).get("type");
+            String why = e.getTypeId() == null || type == null ? "missing"
+                    : type.isTextual() ? "unknown layer type '" + e.getTypeId() + "'"
+                    : "expected a layer type, got " + JsonErrors.describe(type);
+            throw new WorkloadException(source + ": " + JsonErrors.path(e) + ".type: " + why + " (known: "
                     + Layer.KNOWN_TYPES + ")", e);
         } catch (JsonProcessingException e) {
             throw new WorkloadException(source + ": " + JsonErrors.describe(e, tree), e);
