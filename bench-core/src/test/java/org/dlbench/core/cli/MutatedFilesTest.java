@@ -132,7 +132,7 @@ class MutatedFilesTest {
         List<Mutation> all = new ArrayList<>(structural(validResults));
         // a setting's value is text: a null there is as bad as a null list element
         all.addAll(treeMutations(valid, required, path -> path.matches("results\\[\\d+]\\.settings\\..+"),
-                120, 30, 40));
+                90, 30, 30));
         // values out of range and values no reader can use
         all.add(edit(valid, "batch 0 of a measured cell", n -> cell(n, 0).put("batch", 0), true));
         all.add(edit(valid, "negative batch", n -> cell(n, 2).put("batch", -1), true));
@@ -257,7 +257,7 @@ class MutatedFilesTest {
     }
 
     /** Mutated runs per {@code history} call. */
-    private static final int HISTORY_BATCH = 12;
+    private static final int HISTORY_BATCH = 20;
 
     // ---------------------------------------------------------------------------------------------------------------
     // workload files
