@@ -1,10 +1,10 @@
 package org.dlbench.core.json;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -179,6 +179,9 @@ public final class JsonErrors {
     }
 
     private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another value";
+        }
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class
                 || type == short.class || type == Short.class) {
             return "an integer";
