@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.dlbench.core.json.JsonErrors;
 
 /**
  * A validated workload: the definition plus what follows from it. Immutable; build with {@link #of}.
@@ -19,66 +20,88 @@ public final class Workload {
         this.stages = stages;
     }
 
-    /** Validates a definition; a {@link WorkloadException} names the field and the reason. */
+    /** The largest batch size dlbench measures. */
+    public static final int MAX_BATCH = 65536;
+    /** The most values one sample may have at any layer, and the most elements of one parameter tensor. */
+    static final long MAX_VALUES = Integer.MAX_VALUE;
+
+    /**
+     * Validates a definition; a {@link WorkloadException} names the field by its JSON path (e.g.
+     * {@code layers[2].units: must be a positive integer, got 0}) and the reason.
+     */
     public static Workload of(WorkloadSpec spec) {
-        String where = "workload '" + spec.name() + "'";
+        if (spec == null) {
+            throw new WorkloadException(JsonErrors.TOP + ": null; a workload is an object with name, input, classes "
+                    + "and layers");
+        }
         if (spec.name() == null || spec.name().isBlank()) {
-            throw new WorkloadException("workload: field 'name' is missing");
+            throw new WorkloadException("name: missing");
         }
         if (!spec.name().matches("[A-Za-z0-9_.-]+")) {
-            throw new WorkloadException(where + ": field 'name' may only hold letters, digits, '_', '.' and '-'");
+            throw new WorkloadException("name: may only hold letters, digits, '_', '.' and '-', got '" + spec.name()
+                    + "'");
         }
         if (spec.input() == null || spec.input().isEmpty()) {
-            throw new WorkloadException(where + ": field 'input' is missing (give [features] or [channels, height, width])");
+            throw new WorkloadException("input: missing (give [features] or [channels, height, width])");
         }
         if (spec.input().size() != 1 && spec.input().size() != 3) {
-            throw new WorkloadException(where + ": field 'input' must be [features] or [channels, height, width], got "
+            throw new WorkloadException("input: must be [features] or [channels, height, width], got "
                     + spec.input());
         }
-        if (spec.input().stream().anyMatch(d -> d == null || d <= 0)) {
-            throw new WorkloadException(where + ": field 'input' needs positive sizes, got " + spec.input());
+        for (int i = 0; i < spec.input().size(); i++) {
+            element(spec.input().get(i), "input[" + i + "]");
         }
-        if (spec.classes() == null || spec.classes() < 2) {
-            throw new WorkloadException(where + ": field 'classes' must be at least 2, got " + spec.classes());
+        if (spec.classes() == null) {
+            throw new WorkloadException("classes: missing");
+        }
+        if (spec.classes() < 2) {
+            throw new WorkloadException("classes: must be at least 2, got " + spec.classes());
         }
         if (spec.layers() == null || spec.layers().isEmpty()) {
-            throw new WorkloadException(where + ": field 'layers' is missing or empty");
+            throw new WorkloadException("layers: missing or empty");
         }
-        for (Integer b : spec.batchSizes()) {
-            if (b == null || b <= 0) {
-                throw new WorkloadException(where + ": field 'batchSizes' needs positive sizes, got " + spec.batchSizes());
+        for (int i = 0; i < spec.batchSizes().size(); i++) {
+            Integer b = spec.batchSizes().get(i);
+            element(b, "batchSizes[" + i + "]");
+            if (b > MAX_BATCH) {
+                throw new WorkloadException("batchSizes[" + i + "]: " + b + " is larger than dlbench allows ("
+                        + MAX_BATCH + ")");
             }
         }
         if (!"sgd".equals(spec.training().optimizer())) {
-            throw new WorkloadException(where + ": training.optimizer '" + spec.training().optimizer()
+            throw new WorkloadException("training.optimizer: '" + spec.training().optimizer()
                     + "' is not supported (known: sgd)");
         }
         if (!"softmax_cross_entropy".equals(spec.training().loss())) {
-            throw new WorkloadException(where + ": training.loss '" + spec.training().loss()
+            throw new WorkloadException("training.loss: '" + spec.training().loss()
                     + "' is not supported (known: softmax_cross_entropy)");
         }
-        if (!(spec.training().learningRate() > 0)) {
-            throw new WorkloadException(where + ": training.learningRate must be positive");
+        double lr = spec.training().learningRate();
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new WorkloadException("training.learningRate: must be a positive finite number, got " + lr);
         }
 
         int[] shape = spec.input().stream().mapToInt(Integer::intValue).toArray();
+        values(shape, "input");
         int[] inputShape = shape.clone();
         List<Stage> stages = new ArrayList<>();
         boolean gradientNeeded = false; // no input gradient until the first trainable layer
         for (int i = 0; i < spec.layers().size(); i++) {
             Layer layer = spec.layers().get(i);
-            String at = where + ": layer " + i + " (" + (layer == null ? "null" : layer.type()) + ")";
+            String at = "layers[" + i + "]";
             if (layer == null) {
-                throw new WorkloadException(at + " is empty");
+                throw new WorkloadException(at + ": null");
             }
             Stage stage = place(i, layer, shape, gradientNeeded, at);
             gradientNeeded |= !stage.params().isEmpty();
+            values(stage.out(), at);
             stages.add(stage);
             shape = stage.out();
         }
         if (shape.length != 1 || shape[0] != spec.classes()) {
-            throw new WorkloadException(where + ": the last layer outputs " + Arrays.toString(shape)
-                    + " but 'classes' is " + spec.classes() + "; end with a dense layer of " + spec.classes() + " units");
+            throw new WorkloadException("layers[" + (spec.layers().size() - 1) + "]: the last layer outputs "
+                    + Arrays.toString(shape) + " but classes is " + spec.classes() + "; end with a dense layer of "
+                    + spec.classes() + " units");
         }
         return new Workload(spec, inputShape, Collections.unmodifiableList(stages));
     }
@@ -86,12 +109,13 @@ public final class Workload {
     private static Stage place(int i, Layer layer, int[] in, boolean gradientNeeded, String at) {
         if (layer instanceof Layer.Dense d) {
                 if (in.length != 1) {
-                    throw new WorkloadException(at + " needs a flat input but gets " + Arrays.toString(in)
+                    throw new WorkloadException(at + ": dense needs a flat input but gets " + Arrays.toString(in)
                             + "; put a flatten layer before it");
                 }
-                positive(d.units(), "units", at);
+                positive(d.units(), at + ".units");
                 long n = in[0];
                 long m = d.units();
+                tensor(m * n, at + ".units");
                 long fwd = 2 * n * m + m + actFlops(d.activation(), m);
                 long bwd = 2 * n * m + m + actFlops(d.activation(), m) + (gradientNeeded ? 2 * n * m : 0);
                 return new Stage(i, layer, in, new int[] {d.units()},
@@ -100,15 +124,16 @@ public final class Workload {
                         fwd, bwd);
         }
         if (layer instanceof Layer.Conv2d c) {
-                needImage(in, at);
-                positive(c.filters(), "filters", at);
-                positive(c.kernel(), "kernel", at);
-                positive(c.stride(), "stride", at);
+                needImage(in, at, "conv2d");
+                positive(c.filters(), at + ".filters");
+                positive(c.kernel(), at + ".kernel");
+                positive(c.stride(), at + ".stride");
                 if (c.padding() < 0) {
-                    throw new WorkloadException(at + ": field 'padding' must be 0 or more, got " + c.padding());
+                    throw new WorkloadException(at + ".padding: must be 0 or more, got " + c.padding());
                 }
                 int oh = outSize(in[1], c.kernel(), c.stride(), c.padding(), at);
                 int ow = outSize(in[2], c.kernel(), c.stride(), c.padding(), at);
+                tensor((long) c.filters() * in[0] * c.kernel() * c.kernel(), at + ".filters");
                 long outputs = (long) c.filters() * oh * ow;
                 long macs = outputs * in[0] * c.kernel() * c.kernel();
                 long fwd = 2 * macs + outputs + actFlops(c.activation(), outputs);
@@ -127,9 +152,9 @@ public final class Workload {
     }
 
     private static Stage pool(int i, Layer layer, Layer.Pool p, int[] in, boolean gradientNeeded, String at) {
-        needImage(in, at);
-        positive(p.kernel(), "kernel", at);
-        positive(p.stride(), "stride", at);
+        needImage(in, at, layer.type());
+        positive(p.kernel(), at + ".kernel");
+        positive(p.stride(), at + ".stride");
         int oh = outSize(in[1], p.kernel(), p.stride(), 0, at);
         int ow = outSize(in[2], p.kernel(), p.stride(), 0, at);
         long flops = (long) in[0] * oh * ow * p.kernel() * p.kernel();
@@ -140,28 +165,59 @@ public final class Workload {
         return a == Activation.NONE ? 0 : n;
     }
 
-    private static void needImage(int[] in, String at) {
+    private static void needImage(int[] in, String at, String type) {
         if (in.length != 3) {
-            throw new WorkloadException(at + " needs a [channels, height, width] input but gets " + Arrays.toString(in));
+            throw new WorkloadException(at + ": " + type + " needs a [channels, height, width] input but gets "
+                    + Arrays.toString(in));
         }
     }
 
-    private static void positive(Integer v, String field, String at) {
+    private static void positive(Integer v, String path) {
         if (v == null) {
-            throw new WorkloadException(at + ": field '" + field + "' is missing");
+            throw new WorkloadException(path + ": missing");
         }
         if (v <= 0) {
-            throw new WorkloadException(at + ": field '" + field + "' must be a positive integer, got " + v);
+            throw new WorkloadException(path + ": must be a positive integer, got " + v);
+        }
+    }
+
+    private static void element(Integer v, String path) {
+        if (v == null) {
+            throw new WorkloadException(path + ": null");
+        }
+        positive(v, path);
+    }
+
+    /** The values of one sample at a layer must be countable with an int, as every engine indexes them. */
+    private static void values(int[] shape, String path) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+            if (n > MAX_VALUES) {
+                throw new WorkloadException(path + ": " + Arrays.toString(shape) + " holds more values per sample "
+                        + "than dlbench allows (" + MAX_VALUES + ")");
+            }
+        }
+    }
+
+    private static void tensor(long elements, String path) {
+        if (elements > MAX_VALUES) {
+            throw new WorkloadException(path + ": the weight tensor would hold " + elements
+                    + " values, more than dlbench allows (" + MAX_VALUES + ")");
         }
     }
 
     private static int outSize(int size, int kernel, int stride, int padding, String at) {
-        int span = size + 2 * padding - kernel;
+        long span = size + 2L * padding - kernel;
         if (span < 0) {
-            throw new WorkloadException(at + ": kernel " + kernel + " is larger than its input " + size
+            throw new WorkloadException(at + ".kernel: " + kernel + " is larger than its input " + size
                     + (padding > 0 ? " plus padding " + padding : "") + " (impossible shape)");
         }
-        return span / stride + 1;
+        long out = span / stride + 1;
+        if (out > MAX_VALUES) {
+            throw new WorkloadException(at + ".padding: " + padding + " makes an output larger than dlbench allows");
+        }
+        return (int) out;
     }
 
     public String name() {

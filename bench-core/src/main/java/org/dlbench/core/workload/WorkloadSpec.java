@@ -1,5 +1,7 @@
 package org.dlbench.core.workload;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,7 +22,9 @@ public record WorkloadSpec(
 
     public WorkloadSpec {
         description = description == null ? "" : description;
-        batchSizes = batchSizes == null || batchSizes.isEmpty() ? List.of(32) : List.copyOf(batchSizes);
+        // a null element is kept for Workload.of to name (List.copyOf would fail without saying where)
+        batchSizes = batchSizes == null || batchSizes.isEmpty() ? List.of(32)
+                : Collections.unmodifiableList(new ArrayList<>(batchSizes));
         training = training == null ? Training.defaults() : training;
     }
 }

@@ -2,28 +2,31 @@ package org.dlbench.core.workload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import org.dlbench.core.json.JsonErrors;
 
 /** Finds and parses workloads: the built-in ones shipped as JSON resources, or a user's file. */
 public final class Workloads {
     private static final String BUILT_IN_DIR = "/org/dlbench/core/workloads/";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private Workloads() {
     }
@@ -66,70 +69,56 @@ public final class Workloads {
                 + String.join(", ", builtInNames()) + "; or give the path of a workload .json file)");
     }
 
+    /** Reads and validates a workload file; problems are one line, {@code FILE: PATH: problem}. */
     public static Workload load(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new WorkloadException(file + ": cannot read: no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new WorkloadException(file + ": cannot read: permission denied", e);
         } catch (IOException e) {
-            throw new WorkloadException("cannot read workload file " + file + ": " + e.getMessage(), e);
+            throw new WorkloadException(file + ": cannot read: " + (Files.isDirectory(file) ? "it is a directory"
+                    : e.getMessage()), e);
         }
-        return parse(bytes, "workload file " + file);
+        return parse(bytes, file.toString());
     }
 
-    /** Parses and validates; every problem becomes one {@link WorkloadException} line naming the source. */
+    /**
+     * Parses and validates; every problem becomes one {@link WorkloadException} line {@code SOURCE: PATH: problem},
+     * e.g. {@code w.json: layers[2].units: missing}.
+     */
     public static Workload parse(byte[] json, String source) {
+        if (new String(json, StandardCharsets.UTF_8).isBlank()) {
+            throw new WorkloadException(source + ": " + JsonErrors.TOP + ": empty file; a workload is an object with "
+                    + "name, input, classes and layers");
+        }
+        JsonNode tree = null;
         WorkloadSpec spec;
         try {
-            spec = JSON.readValue(json, WorkloadSpec.class);
+            tree = JSON.readTree(json);
+            spec = JSON.treeToValue(tree, WorkloadSpec.class);
         } catch (InvalidTypeIdException e) {
-            throw new WorkloadException(source + ": at " + path(e) + ": unknown layer type '" + e.getTypeId()
-                    + "' (known: " + Layer.KNOWN_TYPES + ")", e);
-        } catch (UnrecognizedPropertyException e) {
-            throw new WorkloadException(source + ": at " + path(e, 1) + ": unknown field '" + e.getPropertyName()
-                    + "' (known: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                    .collect(Collectors.joining(", ")) + ")", e);
-        } catch (JsonMappingException e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            String why = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
-            throw new WorkloadException(source + ": at " + path(e) + ": " + firstLine(why), e);
+            JsonNode type = tree == null ? null : tree.at(JsonErrors.pointer(e)).get("type");
+            String why = e.getTypeId() == null || type == null ? "missing"
+                    : type.isTextual() ? "unknown layer type '" + e.getTypeId() + "'"
+                    : "expected a layer type, got " + JsonErrors.describe(type);
+            throw new WorkloadException(source + ": " + JsonErrors.path(e) + ".type: " + why + " (known: "
+                    + Layer.KNOWN_TYPES + ")", e);
         } catch (JsonProcessingException e) {
-            throw new WorkloadException(source + ": not valid JSON (line " + e.getLocation().getLineNr() + "): "
-                    + firstLine(e.getOriginalMessage()), e);
+            throw new WorkloadException(source + ": " + JsonErrors.describe(e, tree), e);
         } catch (IOException e) {
-            throw new WorkloadException(source + ": " + e.getMessage(), e);
+            throw new WorkloadException(source + ": cannot read: " + e.getMessage(), e);
+        }
+        if (spec == null) {
+            throw new WorkloadException(source + ": " + JsonErrors.TOP + ": null; a workload is an object with name, "
+                    + "input, classes and layers");
         }
         try {
             return Workload.of(spec);
         } catch (WorkloadException e) {
             throw new WorkloadException(source + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        return path(e, 0);
-    }
-
-    /** The JSON path of the problem, leaving out the last {@code drop} steps. */
-    private static String path(JsonMappingException e, int drop) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath().subList(0, Math.max(0, e.getPath().size() - drop))) {
-            if (ref.getFieldName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.length() == 0 ? "top level" : sb.toString();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "invalid value";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
