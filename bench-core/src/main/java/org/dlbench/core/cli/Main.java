@@ -35,7 +35,8 @@ public final class Main {
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserError) {
-                err.println("dlbench: " + ex.getMessage());
+                // one line, whatever a message quoted from a file holds
+                err.println("dlbench: " + String.valueOf(ex.getMessage()).replaceAll("\\R", " "));
                 return USAGE;
             }
             err.println("dlbench: internal error: " + ex);
