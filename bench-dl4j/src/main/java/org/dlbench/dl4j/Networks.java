@@ -173,22 +173,25 @@ final class Networks {
             @Override
             public String batchNorm(BatchNorm b) {
                 // useLogStd(false): the variance itself is the "var" parameter (the default stores log10 of the std);
-                // DL4J's decay is the weight of the old running value
+                // DL4J's decay is the weight of the old running value. BatchNormalization ignores its activation
+                // (M2.1: a relu there changed neither output nor loss), so the activation is a layer of its own
                 int channels = BatchNorm.channels(stage.in());
-                return layer(name, new BatchNormalization.Builder().nIn(channels).nOut(channels).useLogStd(false)
-                        .eps(b.epsilon()).decay(1 - b.momentum()).activation(activation(b.activation())).build(),
-                        inputs);
+                String bn = layer(name, new BatchNormalization.Builder().nIn(channels).nOut(channels).useLogStd(false)
+                        .eps(b.epsilon()).decay(1 - b.momentum())
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), inputs);
+                return activated(bn, b.activation());
+            }
+
+            /** An {@link ActivationLayer} after the vertex unless the activation is none. */
+            private String activated(String vertex, Activation a) {
+                return a == Activation.NONE ? vertex : layer(name + "#act",
+                        new ActivationLayer.Builder().activation(activation(a)).build(), vertex);
             }
 
             @Override
             public String add(Add a) {
-                if (a.activation() == Activation.NONE) {
-                    vertices.add(new Vertex(name, null, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs));
-                    return name;
-                }
-                String sum = name + "#sum";
-                vertices.add(new Vertex(sum, null, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs));
-                return layer(name, new ActivationLayer.Builder().activation(activation(a.activation())).build(), sum);
+                vertices.add(new Vertex(name, null, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs));
+                return activated(name, a.activation());
             }
         });
     }
