@@ -96,7 +96,7 @@ class Dl4jWorkloadsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"DL4J, MultiLayerNetwork", "DL4J-SameDiff, SameDiff"})
+    @CsvSource({"DL4J, ComputationGraph", "DL4J-SameDiff, SameDiff"})
     void recordsItsSettings(String engine, String network) throws Exception {
         Workload w = TestWorkloads.load("mlp");
         try (Session s = open(engine, w, 4, 1, Mode.TRAIN)) {
