@@ -265,7 +265,7 @@ class RunCommand implements Callable<Integer> {
         if (cellTimeout != null && cellTimeout <= 0) {
             throw new Main.UserError("--cell-timeout must be a positive number of seconds, got " + cellTimeout);
         }
-        String id = runId != null ? runId : Orchestrator.newRunId(HostProbe.probe().hostname());
+        String id = runId != null ? runId : org.dlbench.core.result.RunResult.newRunId(HostProbe.probe().hostname());
         if (!id.matches("[A-Za-z0-9_.-]+")) {
             throw new Main.UserError("--run-id may only hold letters, digits, '_', '.' and '-'");
         }

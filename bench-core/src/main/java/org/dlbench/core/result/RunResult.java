@@ -48,4 +48,11 @@ public record RunResult(
     public RunResult finished(String at) {
         return new RunResult(schemaVersion, runId, startedAt, at, harnessVersion, gitCommit, host, profile, results);
     }
+
+    /** A run id that sorts by time and says where it ran: {@code 20261126-193000-hostname}. */
+    public static String newRunId(String hostname) {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        return stamp + "-" + hostname.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
 }

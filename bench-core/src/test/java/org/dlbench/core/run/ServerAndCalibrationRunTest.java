@@ -49,7 +49,7 @@ class ServerAndCalibrationRunTest {
         List<Host.Calibration> calibration = run.host().calibration();
         assertFalse(calibration.isEmpty(), "the test engine calibrates");
         for (Host.Calibration c : calibration) {
-            assertEquals(Orchestrator.CALIBRATION_SAMPLES, c.samples().size(), c.toString());
+            assertEquals(ChildRequests.CALIBRATION_SAMPLES, c.samples().size(), c.toString());
             assertTrue(c.minGflops() <= c.gflops() && c.gflops() <= c.maxGflops(), c.toString());
         }
 

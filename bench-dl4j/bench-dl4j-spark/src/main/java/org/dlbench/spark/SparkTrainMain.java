@@ -125,7 +125,7 @@ public final class SparkTrainMain implements Callable<Integer> {
             throw new IllegalArgumentException(w.name() + ": " + reason);
         }
         String started = now();
-        String id = runId != null ? runId : org.dlbench.core.run.Orchestrator.newRunId(HostProbe.probe().hostname());
+        String id = runId != null ? runId : org.dlbench.core.result.RunResult.newRunId(HostProbe.probe().hostname());
         Path dir = out.resolve(id);
         Files.createDirectories(dir);
         log.printf(Locale.ROOT, "DL4J-Spark %s: master %s, %d workers, batch %d per worker, averaging every %d"
