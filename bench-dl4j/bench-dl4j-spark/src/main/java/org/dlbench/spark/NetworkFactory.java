@@ -60,8 +60,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *   <li>flatten: a CNN-to-dense preprocessor vertex (C, H, W order); on flat input nothing;</li>
  *   <li>batchnorm: BatchNormalization with {@code useLogStd(false)} (it stores the variance), the stage's epsilon and
  *       decay {@code 1 - momentum}; gamma, beta, mean, var hold {@code gamma}, {@code beta}, {@code running_mean},
- *       {@code running_var};</li>
- *   <li>add: ElementWiseVertex Add, then an ActivationLayer named after the stage when it has an activation.</li>
+ *       {@code running_var}; its activation is an ActivationLayer {@code <stage>/act} after it (DL4J's
+ *       BatchNormalization layer ignores a configured activation);</li>
+ *   <li>add: ElementWiseVertex Add, then an ActivationLayer {@code <stage>/act} when it has an activation.</li>
  * </ul>
  */
 final class NetworkFactory {
@@ -223,21 +224,27 @@ final class NetworkFactory {
                 @Override
                 public Void batchNorm(BatchNorm b) {
                     g.addLayer(name, new BatchNormalization.Builder().useLogStd(false).eps(b.epsilon())
-                            .decay(1 - b.momentum()).activation(activation(b.activation())).build(), in);
+                            .decay(1 - b.momentum()).activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                            .build(), in);
+                    // DL4J's BatchNormalization layer does not apply its configured activation (a relu there is lost)
+                    activationAfter(b.activation());
                     return null;
                 }
 
                 @Override
                 public Void add(Add a) {
-                    if (a.activation() == Activation.NONE) {
-                        g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), in);
-                    } else {
-                        String sum = name + "/sum";
-                        g.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), in);
-                        g.addLayer(name, new ActivationLayer.Builder().activation(activation(a.activation())).build(),
-                                sum);
-                    }
+                    g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), in);
+                    activationAfter(a.activation());
                     return null;
+                }
+
+                /** An ActivationLayer {@code <name>/act} after the stage's vertex, which it then stands for. */
+                private void activationAfter(Activation a) {
+                    if (a != Activation.NONE) {
+                        String act = name + "/act";
+                        g.addLayer(act, new ActivationLayer.Builder().activation(activation(a)).build(), name);
+                        vertexOf[stage.index()] = act;
+                    }
                 }
             });
         }
