@@ -9,7 +9,10 @@ import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
 import org.dlbench.core.workload.Workload;
 
-/** Deeplearning4j through its layer API, {@code MultiLayerNetwork}: how most DL4J users build and train models. */
+/**
+ * Deeplearning4j through its layer API, as a {@code ComputationGraph} (the layer API's graph form, needed for
+ * residual joins): how most DL4J users build and train models.
+ */
 public final class Dl4jAdapter implements EngineAdapter {
 
     /** The engine's name in results. */
@@ -20,7 +23,7 @@ public final class Dl4jAdapter implements EngineAdapter {
         return NAME;
     }
 
-    /** Every layer type and activation of the workload language maps to a DL4J layer, in both modes. */
+    /** Every layer type and activation maps to a DL4J layer or vertex, in both modes, except grouped convolutions other than depthwise. */
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
         Support layers = Support.forStages(workload, Networks::whyNot);

@@ -3,7 +3,7 @@ package org.dlbench.dl4j;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * A workload as a DL4J {@link MultiLayerNetwork}: inference is {@code output()}, a training step is one
- * {@code fit(DataSet)}, as DL4J's own examples do it.
+ * A workload as a DL4J {@link ComputationGraph} (a graph, so residual joins can be expressed; a chain is a graph
+ * too): inference is {@code output()}, a training step is one {@code fit(DataSet)}, as DL4J's own examples do it.
  */
 final class Dl4jSession implements Session {
     /** Input and label arrays reused by every call, refilled in place (see {@link Arrays4j.Reused}). */
@@ -21,12 +21,12 @@ final class Dl4jSession implements Session {
     private final Arrays4j.Reused labels = new Arrays4j.Reused();
     private final Workload workload;
     private final Networks.Plan plan;
-    private final MultiLayerNetwork logits;
-    private final MultiLayerNetwork training;
+    private final ComputationGraph logits;
+    private final ComputationGraph training;
     private final Map<String, String> settings;
     private boolean closed;
 
-    private Dl4jSession(Workload workload, Networks.Plan plan, MultiLayerNetwork logits, MultiLayerNetwork training,
+    private Dl4jSession(Workload workload, Networks.Plan plan, ComputationGraph logits, ComputationGraph training,
                         Map<String, String> settings) {
         this.workload = workload;
         this.plan = plan;
@@ -40,19 +40,19 @@ final class Dl4jSession implements Session {
         Workload w = spec.workload();
         Networks.Plan plan = Networks.plan(w);
 
-        MultiLayerNetwork training = new MultiLayerNetwork(Networks.configuration(w, plan, true));
+        ComputationGraph training = new ComputationGraph(Networks.configuration(w, plan, true));
         training.init();
         Networks.load(training, w, plan, spec.weights());
-        // the logits network uses the training network's parameter array itself (no clone): every SGD update
+        // the logits graph uses the training graph's parameter array itself (no clone): every SGD update
         // fit() makes in place is what the next output() sees
-        MultiLayerNetwork logits = new MultiLayerNetwork(Networks.configuration(w, plan, false));
+        ComputationGraph logits = new ComputationGraph(Networks.configuration(w, plan, false));
         logits.init(training.params(), false);
 
         Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());
-        s.put("network", "MultiLayerNetwork");
-        s.put("workspace_mode", "training=" + training.getLayerWiseConfigurations().getTrainingWorkspaceMode()
-                + ",inference=" + logits.getLayerWiseConfigurations().getInferenceWorkspaceMode());
-        s.put("cache_mode", logits.getLayerWiseConfigurations().getCacheMode().name());
+        s.put("network", "ComputationGraph");
+        s.put("workspace_mode", "training=" + training.getConfiguration().getTrainingWorkspaceMode()
+                + ",inference=" + logits.getConfiguration().getInferenceWorkspaceMode());
+        s.put("cache_mode", logits.getConfiguration().getCacheMode().name());
         s.put("convolution_mode", Networks.CONVOLUTION_MODE.name());
         s.put("loss", "LossLayer(softmax, MCXENT softmaxClipEps=" + Networks.SOFTMAX_CLIP_EPS + ")");
         s.put("updater", "Sgd(" + w.learningRate() + ")");
@@ -71,7 +71,7 @@ final class Dl4jSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
-        INDArray out = logits.output(inputs.features(workload, features), false);
+        INDArray out = logits.outputSingle(false, inputs.features(workload, features));
         return Arrays4j.toFloats(out);
     }
 
@@ -95,12 +95,12 @@ final class Dl4jSession implements Session {
     }
 
     /** For tests: the network {@code infer} runs (its parameters are the training network's). */
-    MultiLayerNetwork logitsNetwork() {
+    ComputationGraph logitsNetwork() {
         return logits;
     }
 
     /** For tests: the network {@code trainStep} fits. */
-    MultiLayerNetwork trainingNetwork() {
+    ComputationGraph trainingNetwork() {
         return training;
     }
 

@@ -8,9 +8,12 @@ import java.util.Map;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
-import org.dlbench.core.workload.layer.Dense;
+import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Conv2d;
+import org.dlbench.core.workload.layer.Dense;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -35,6 +38,10 @@ final class SameDiffSession implements Session {
     private final Workload workload;
     private final SameDiff sd;
     private final List<String> variables;
+    /** The batchnorm stages, whose running statistics each training step updates. */
+    private final List<Stage> batchNorms;
+    /** What a training step asks the graph for: the loss, then each batchnorm's batch mean and variance. */
+    private final List<String> outputs;
     private final Map<String, GradientUpdater> updaters;
     private final Map<String, String> settings;
     private int iteration;
@@ -46,6 +53,12 @@ final class SameDiffSession implements Session {
         this.settings = settings;
         this.variables = new ArrayList<>();
         this.updaters = new LinkedHashMap<>();
+        this.batchNorms = workload.stages().stream().filter(st -> st.layer() instanceof BatchNorm).toList();
+        this.outputs = new ArrayList<>(List.of(SameDiffGraphs.LOSS));
+        for (Stage st : batchNorms) {
+            outputs.add(SameDiffGraphs.batchMean(st));
+            outputs.add(SameDiffGraphs.batchVar(st));
+        }
         Sgd sgd = new Sgd(workload.learningRate());
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
@@ -64,6 +77,10 @@ final class SameDiffSession implements Session {
         s.put("conv_weights_format", "YXIO");
         s.put("dense_op", "mmul+bias_add");
         s.put("loss", "softmaxCrossEntropy(mean)");
+        if (SameDiffGraphs.hasBatchNorm(w)) {
+            s.put("batchnorm", "infer: nn.batchNorm on running statistics; train: batch mean/variance ops, running"
+                    + " statistics updated after each step");
+        }
         s.put("train_step", "calculateGradientsAndOutputs+Sgd(" + w.learningRate() + ")");
         return new SameDiffSession(w, sd, Collections.unmodifiableMap(s));
     }
@@ -85,13 +102,17 @@ final class SameDiffSession implements Session {
         return Arrays4j.toFloats(out);
     }
 
-    /** One forward and backward pass, then {@code w -= lr * dL/dw} for every variable; returns the mean loss before. */
+    /**
+     * One forward and backward pass, then {@code w -= lr * dL/dw} for every variable; returns the mean loss before.
+     * Batchnorm's running statistics then move towards the batch's as {@link BatchNorm} defines (momentum = weight of
+     * the batch; the unbiased batch variance for {@code running_var}), from the batch statistics the same pass output.
+     */
     @Override
     public float trainStep(Batch batch) {
         Map<String, INDArray> placeholders = Map.of(
                 SameDiffGraphs.INPUT, inputs.features(workload, batch.features()),
                 SameDiffGraphs.LABELS, labels.fill(batch.oneHot(), new long[] {batch.size(), batch.classes()}));
-        OutAndGrad result = sd.calculateGradientsAndOutputs(placeholders, List.of(SameDiffGraphs.LOSS), variables);
+        OutAndGrad result = sd.calculateGradientsAndOutputs(placeholders, outputs, variables);
         float loss = result.getOutputs().get(SameDiffGraphs.LOSS).getFloat(0);
         Map<String, INDArray> gradients = result.getGradients();
         for (String name : variables) {
@@ -99,30 +120,61 @@ final class SameDiffSession implements Session {
             updaters.get(name).applyUpdater(g, iteration, 0); // g *= lr, in place
             sd.getVariable(name).getArr().subi(g);
         }
+        for (Stage stage : batchNorms) {
+            BatchNorm b = (BatchNorm) stage.layer();
+            double momentum = b.momentum();
+            long n = (long) batch.size() * (stage.in().length == 3 ? (long) stage.in()[1] * stage.in()[2] : 1);
+            double unbiased = n > 1 ? (double) n / (n - 1) : 1.0;
+            INDArray mean = result.getOutputs().get(SameDiffGraphs.batchMean(stage));
+            INDArray var = result.getOutputs().get(SameDiffGraphs.batchVar(stage));
+            INDArray runningMean = sd.getVariable(stage.param("running_mean").name()).getArr();
+            INDArray runningVar = sd.getVariable(stage.param("running_var").name()).getArr();
+            runningMean.muli(1 - momentum).addi(mean.mul(momentum));
+            runningVar.muli(1 - momentum).addi(var.mul(momentum * unbiased));
+        }
         iteration++;
         return loss;
     }
 
     /**
-     * The graph's variables in canonical names and layouts: dense weights are stored [in, out] (x W + b) and are
-     * transposed back to [out, in]; conv weights are stored YXIO [kH, kW, in, out] and are permuted back to
-     * [out, in, kH, kW]; biases are [n] already.
+     * The graph's trainable variables in canonical names and layouts: dense weights are stored [in, out] (x W + b)
+     * and are transposed back to [out, in]; conv weights are stored YXIO [kH, kW, in, out] and are permuted back to
+     * [out, in, kH, kW]; depthwise weights are stored [kH, kW, C, mult] and go back to [C * mult, 1, kH, kW]; biases,
+     * gamma and beta are [n] already.
      */
     @Override
     public Map<String, float[]> parameters() {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Stage stage : workload.stages()) {
-            if (stage.params().isEmpty()) {
-                continue;
+            for (ParamSpec p : stage.params()) {
+                if (!p.trainable()) {
+                    continue;
+                }
+                INDArray a = sd.getVariable(p.name()).getArr();
+                INDArray canonical;
+                if (!p.role().equals("weight")) {
+                    canonical = a;
+                } else if (stage.layer() instanceof Dense) {
+                    canonical = a.transpose();
+                } else if (((Conv2d) stage.layer()).groups() == 1) {
+                    canonical = a.permute(3, 2, 0, 1);
+                } else {
+                    canonical = a.permute(2, 3, 0, 1); // [C, mult, kH, kW], the order of [C * mult, 1, kH, kW]
+                }
+                out.put(p.name(), Arrays4j.toFloats(canonical));
             }
-            String weight = stage.params().get(0).name();
-            String bias = stage.params().get(1).name();
-            INDArray w = sd.getVariable(weight).getArr();
-            INDArray canonical = stage.layer() instanceof Dense
-                    ? w.transpose()
-                    : w.permute(3, 2, 0, 1);
-            out.put(weight, Arrays4j.toFloats(canonical));
-            out.put(bias, Arrays4j.toFloats(sd.getVariable(bias).getArr()));
+        }
+        return out;
+    }
+
+    /** For tests: the running statistics (state) of every batchnorm stage, by canonical name. */
+    Map<String, float[]> state() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Stage stage : batchNorms) {
+            for (String role : List.of("running_mean", "running_var")) {
+                String name = stage.param(role).name();
+                out.put(name, Arrays4j.toFloats(sd.getVariable(name).getArr()));
+            }
         }
         return out;
     }

@@ -10,7 +10,7 @@ import org.dlbench.core.data.Weights;
 import org.dlbench.core.reference.ReferenceModel;
 import org.dlbench.core.reference.Tolerance;
 import org.dlbench.core.result.Check;
-import org.dlbench.core.run.CorrectnessChecks;
+import org.dlbench.core.check.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

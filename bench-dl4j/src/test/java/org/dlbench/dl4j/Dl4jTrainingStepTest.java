@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.SyntheticData;
@@ -31,9 +31,9 @@ class Dl4jTrainingStepTest {
         Workload w = TestWorkloads.load(name);
         Batch batch = new SyntheticData(w).batch(3, BATCH);
         try (Dl4jSession s = (Dl4jSession) Dl4jWorkloadsTest.open(Dl4jWorkloadsTest.MLN, w, BATCH, 1, Mode.TRAIN)) {
-            MultiLayerNetwork net = s.logitsNetwork();
+            ComputationGraph net = s.logitsNetwork();
             INDArray before = net.params().dup();
-            MultiLayerNetwork exact = net.convertDataType(DataType.DOUBLE);
+            ComputationGraph exact = net.convertDataType(DataType.DOUBLE);
             INDArray x = Arrays4j.features(w, batch.features()).castTo(DataType.DOUBLE);
             double lossBefore = meanCrossEntropy(exact, x, batch.labels());
 
@@ -61,12 +61,13 @@ class Dl4jTrainingStepTest {
     }
 
     /** Some parameters of every layer: both ends of its slice (weights and biases) and a few inside. */
-    private static List<Long> coordinates(MultiLayerNetwork net) {
+    private static List<Long> coordinates(ComputationGraph net) {
         Random random = new Random(11);
         List<Long> picks = new ArrayList<>();
         long offset = 0;
-        for (int l = 0; l < net.getnLayers(); l++) {
-            long n = net.getLayer(l).numParams();
+        // the graph's layers come in the order of its flattened parameter array (topological order)
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            long n = layer.numParams();
             for (long k = 0; k < Math.min(n, 3); k++) {
                 picks.add(offset + k);
                 picks.add(offset + n - 1 - k);
@@ -80,8 +81,8 @@ class Dl4jTrainingStepTest {
     }
 
     /** Mean softmax cross-entropy of the network's logits, with a log-sum-exp in double. */
-    static double meanCrossEntropy(MultiLayerNetwork net, INDArray x, int[] labels) {
-        INDArray logits = net.output(x, false);
+    static double meanCrossEntropy(ComputationGraph net, INDArray x, int[] labels) {
+        INDArray logits = net.outputSingle(false, x);
         double total = 0;
         for (int r = 0; r < labels.length; r++) {
             double max = Double.NEGATIVE_INFINITY;

@@ -20,7 +20,7 @@ import org.dlbench.core.reference.Metrics;
 import org.dlbench.core.reference.ReferenceModel;
 import org.dlbench.core.reference.Tolerance;
 import org.dlbench.core.result.Check;
-import org.dlbench.core.run.CorrectnessChecks;
+import org.dlbench.core.check.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -96,7 +96,7 @@ class Dl4jWorkloadsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"DL4J, MultiLayerNetwork", "DL4J-SameDiff, SameDiff"})
+    @CsvSource({"DL4J, ComputationGraph", "DL4J-SameDiff, SameDiff"})
     void recordsItsSettings(String engine, String network) throws Exception {
         Workload w = TestWorkloads.load("mlp");
         try (Session s = open(engine, w, 4, 1, Mode.TRAIN)) {

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The SameDiff adapter trains exactly like the MultiLayerNetwork one, whose step is checked against finite
- * differences in {@link Dl4jTrainingStepTest}: same losses step by step, same logits afterwards. The first loss is
- * also the reference model's mean cross-entropy, so it is the loss before the update.
+ * The SameDiff adapter trains exactly like the layer-API one (a ComputationGraph since issue 12), whose step is
+ * checked against finite differences in {@link Dl4jTrainingStepTest}: same losses step by step, same logits
+ * afterwards. The first loss is also the reference model's mean cross-entropy, so it is the loss before the update.
  */
 class SameDiffAgreesWithMultiLayerNetworkTest {
     private static final int BATCH = 8;

@@ -7,6 +7,7 @@ package org.dlbench.core.adapter;
 public record Device(String kind, int index) {
     public static final Device CPU = new Device("cpu", 0);
 
+    /** Parses {@code cpu}, {@code gpu} or {@code gpu:N}; anything else is an {@link IllegalArgumentException}. */
     public static Device parse(String s) {
         String t = s.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.equals("cpu")) {
@@ -16,7 +17,12 @@ public record Device(String kind, int index) {
             return new Device("gpu", 0);
         }
         if (t.matches("gpu:\\d+")) {
-            return new Device("gpu", Integer.parseInt(t.substring(4)));
+            try {
+                return new Device("gpu", Integer.parseInt(t.substring(4)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("device '" + s + "': GPU index " + t.substring(4)
+                        + " is out of range (0 to " + Integer.MAX_VALUE + ")");
+            }
         }
         throw new IllegalArgumentException("unknown device '" + s + "' (known: cpu, gpu, gpu:N)");
     }

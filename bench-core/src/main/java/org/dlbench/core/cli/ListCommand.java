@@ -19,11 +19,13 @@ final class ListCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("Workloads (use a name, or the path of your own .json file):");
         for (Workload w : Workloads.builtIn().values()) {
-            out.printf(Locale.ROOT, "  %-8s %,10d params  %8.3f MFLOP/sample forward  %8.3f MFLOP/sample train (batch %d)"
-                            + "  batches %s  %s%n",
+            out.printf(Locale.ROOT, "  %-10s %,10d params  %9.3f MFLOP/sample forward  %9.3f MFLOP/sample train (batch %d)"
+                            + "  %d nodes (%s)  input %s  batches %s%n      %s%n",
                     w.name(), w.paramCount(), w.forwardFlops() / 1e6,
                     w.trainFlopsPerSample(w.defaultBatchSizes().get(0)) / 1e6, w.defaultBatchSizes().get(0),
-                    w.defaultBatchSizes(), w.description());
+                    w.stages().size(), w.stages().stream().map(s -> s.layer().type()).distinct()
+                            .collect(java.util.stream.Collectors.joining(", ")),
+                    java.util.Arrays.toString(w.inputShape()), w.defaultBatchSizes(), w.description());
         }
         out.println("Engines are listed at the start of 'dlbench run'; each engine module answers for itself.");
         return 0;

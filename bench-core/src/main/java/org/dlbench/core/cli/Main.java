@@ -1,5 +1,7 @@
 package org.dlbench.core.cli;
 
+import org.dlbench.core.process.ParentWatch;
+import org.dlbench.core.host.HarnessInfo;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +18,7 @@ public final class Main {
 
     public static void main(String[] args) {
         // only when asked (-Ddlbench.parent.pid, as tests do): a runner normally outlives the shell that started it
-        org.dlbench.core.run.ParentWatch.startIfAsked("runner");
+        org.dlbench.core.process.ParentWatch.startIfAsked("runner");
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -33,7 +35,8 @@ public final class Main {
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserError) {
-                err.println("dlbench: " + ex.getMessage());
+                // one line, whatever a message quoted from a file holds
+                err.println("dlbench: " + String.valueOf(ex.getMessage()).replaceAll("\\R", " "));
                 return USAGE;
             }
             err.println("dlbench: internal error: " + ex);
@@ -53,7 +56,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"dlbench " + org.dlbench.core.run.HarnessInfo.version()};
+            return new String[] {"dlbench " + org.dlbench.core.host.HarnessInfo.version()};
         }
     }
 }

@@ -15,7 +15,7 @@ import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.run.CellRequest;
 import org.dlbench.core.run.EngineFamily;
-import org.dlbench.core.run.HostProbe;
+import org.dlbench.core.host.HostProbe;
 import org.dlbench.core.run.Orchestrator;
 import org.dlbench.core.run.RunOptions;
 import org.dlbench.core.workload.Workload;
@@ -210,8 +210,9 @@ class RunCommand implements Callable<Integer> {
             if (b <= 0) {
                 throw new Main.UserError("batch size must be a positive integer, got " + b);
             }
-            if (b > 65536) {
-                throw new Main.UserError("batch size " + b + " is larger than dlbench allows (65536)");
+            if (b > Workload.MAX_BATCH) {
+                throw new Main.UserError("batch size " + b + " is larger than dlbench allows (" + Workload.MAX_BATCH
+                        + ")");
             }
         }
         HostProbe.Topology topology = HostProbe.topology();
@@ -228,9 +229,13 @@ class RunCommand implements Callable<Integer> {
         Profile prof;
         try {
             dev = Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--device: " + e.getMessage());
+        }
+        try {
             prof = Profile.named(profile);
         } catch (IllegalArgumentException e) {
-            throw new Main.UserError(e.getMessage());
+            throw new Main.UserError("--profile: " + e.getMessage());
         }
         Path homeDir = (home != null ? home : Path.of(System.getProperty("dlbench.home", "."))).toAbsolutePath()
                 .normalize();

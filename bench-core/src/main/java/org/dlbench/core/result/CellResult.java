@@ -1,7 +1,11 @@
 package org.dlbench.core.result;
 
+import static org.dlbench.core.json.FieldError.at;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import org.dlbench.core.json.FieldError;
 
 /**
  * One measured (engine, workload, mode, batch, threads, device) cell.
@@ -27,14 +31,14 @@ import java.util.Map;
  * @param seconds wall time the whole cell took, checks and JVM starts included
  */
 public record CellResult(
-        String engine,
+        @JsonProperty(required = true) String engine,
         String engineVersion,
-        String workload,
-        String mode,
-        int batch,
-        int threads,
-        String device,
-        Status status,
+        @JsonProperty(required = true) String workload,
+        @JsonProperty(required = true) String mode,
+        @JsonProperty(required = true) int batch,
+        @JsonProperty(required = true) int threads,
+        @JsonProperty(required = true) String device,
+        @JsonProperty(required = true) Status status,
         String reason,
         Double score,
         Double scoreError,
@@ -58,8 +62,10 @@ public record CellResult(
     public static final String UNIT = "samples/s";
 
     /** Latency percentiles in milliseconds from an HdrHistogram of every timed call. */
-    public record Latency(long count, double meanMs, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
-                          double maxMs, double seconds) {
+    public record Latency(@JsonProperty(required = true) long count, @JsonProperty(required = true) double meanMs, @JsonProperty(required = true) double p50Ms,
+                          @JsonProperty(required = true) double p90Ms, @JsonProperty(required = true) double p99Ms,
+                          @JsonProperty(required = true) double p999Ms, @JsonProperty(required = true) double maxMs,
+                          @JsonProperty(required = true) double seconds) {
     }
 
     /**
@@ -78,12 +84,15 @@ public record CellResult(
      * @param reason why no rate is reported as meeting the bound (null when one is)
      * @param trials every trial in order: probes, confirming runs, or the single fixed-rate run
      */
-    public record Server(double targetRate, double achievedRate, double boundMs, boolean boundMet, boolean searched,
-                         Double capacity, List<Double> capacityWindows, Boolean capacitySteady, String reason,
+    public record Server(@JsonProperty(required = true) double targetRate, @JsonProperty(required = true) double achievedRate,
+                         @JsonProperty(required = true) double boundMs, @JsonProperty(required = true) boolean boundMet,
+                         @JsonProperty(required = true) boolean searched, Double capacity, List<Double> capacityWindows, Boolean capacitySteady, String reason,
                          List<ServerTrial> trials) {
         public Server {
-            capacityWindows = capacityWindows == null ? List.of() : List.copyOf(capacityWindows);
-            trials = trials == null ? List.of() : List.copyOf(trials);
+            // null elements are kept for validation to name (List.copyOf would fail without saying where)
+            capacityWindows = capacityWindows == null ? List.of()
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(capacityWindows));
+            trials = trials == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(trials));
         }
 
         /** The number of confirming (full-length) runs. */
@@ -103,8 +112,9 @@ public record CellResult(
      * @param met whether {@code p99Ms} stayed within the bound
      * @param seconds how long the trial ran
      */
-    public record ServerTrial(String kind, double targetRate, double achievedRate, double p99Ms, boolean met,
-                              double seconds) {
+    public record ServerTrial(@JsonProperty(required = true) String kind, @JsonProperty(required = true) double targetRate,
+                              @JsonProperty(required = true) double achievedRate, @JsonProperty(required = true) double p99Ms,
+                              @JsonProperty(required = true) boolean met, @JsonProperty(required = true) double seconds) {
         public static final String PROBE = "probe";
         public static final String CONFIRM = "confirm";
         public static final String FIXED = "fixed";
@@ -121,18 +131,21 @@ public record CellResult(
      * @param bestGflops that median
      * @param percentOfBest the result's GFLOP/s as a percentage of {@code bestGflops}
      */
-    public record Peak(String engine, double gflops, String basis, String bestEngine, double bestGflops,
-                       Double percentOfBest) {
+    public record Peak(@JsonProperty(required = true) String engine, @JsonProperty(required = true) double gflops,
+                       @JsonProperty(required = true) String basis, @JsonProperty(required = true) String bestEngine,
+                       @JsonProperty(required = true) double bestGflops, Double percentOfBest) {
         public static final String OWN = "own";
         public static final String BEST = "best";
     }
 
     /** Time to first result: loading the engine, building the model with its weights, the first inference. */
-    public record Startup(Double engineLoadMs, double modelBuildMs, double firstInferenceMs) {
+    public record Startup(Double engineLoadMs, @JsonProperty(required = true) double modelBuildMs,
+                          @JsonProperty(required = true) double firstInferenceMs) {
     }
 
     /** Peak resident set (native memory included) and peak Java heap of the process that ran the benchmark. */
-    public record Memory(long peakRssBytes, long peakHeapBytes, String measuredIn) {
+    public record Memory(@JsonProperty(required = true) long peakRssBytes, @JsonProperty(required = true) long peakHeapBytes,
+                         String measuredIn) {
     }
 
     /**
@@ -168,6 +181,42 @@ public record CellResult(
      */
     public record Execution(Double effectiveParallelism, Double bareLoopParallelism, Double minorFaultsPerCall,
                             Double warmupSeconds, Boolean steadyState, Integer forks) {
+    }
+
+    /**
+     * Checks a cell read from a file; {@code path} is where it sits, e.g. {@code results[3]}. A measured ({@code ok})
+     * cell needs a score, a batch and a thread count; the record of an engine module that could not start has batch
+     * and threads 0.
+     */
+    static void validate(CellResult c, String path) {
+        FieldError.requiredText(c.engine(), at(path, "engine"));
+        FieldError.requiredText(c.workload(), at(path, "workload"));
+        FieldError.requiredText(c.mode(), at(path, "mode"));
+        FieldError.requiredText(c.device(), at(path, "device"));
+        FieldError.required(c.status(), at(path, "status"));
+        boolean ok = c.status() == Status.OK;
+        FieldError.atLeast(c.batch(), ok ? 1 : 0, at(path, "batch"));
+        FieldError.atLeast(c.threads(), ok ? 1 : 0, at(path, "threads"));
+        if (ok) {
+            FieldError.atLeast(FieldError.required(c.score(), at(path, "score")), 0.0, at(path, "score"));
+        }
+        FieldError.noNulls(c.samples(), at(path, "samples"));
+        FieldError.each(c.checks(), at(path, "checks"), Check::validate);
+        FieldError.noNullValues(c.settings(), at(path, "settings"));
+        if (c.crossCheck() != null) {
+            FieldError.noNulls(c.crossCheck().bareLoopBefore(), at(path, "cross_check.bare_loop_before"));
+            FieldError.noNulls(c.crossCheck().bareLoopAfter(), at(path, "cross_check.bare_loop_after"));
+        }
+        if (c.server() != null) {
+            FieldError.noNulls(c.server().capacityWindows(), at(path, "server.capacity_windows"));
+            FieldError.each(c.server().trials(), at(path, "server.trials"),
+                    (t, p) -> FieldError.requiredText(t.kind(), at(p, "kind")));
+        }
+        if (c.peak() != null) {
+            FieldError.requiredText(c.peak().engine(), at(path, "peak.engine"));
+            FieldError.requiredText(c.peak().bestEngine(), at(path, "peak.best_engine"));
+            FieldError.requiredText(c.peak().basis(), at(path, "peak.basis"));
+        }
     }
 
     /** Identity of a cell: what makes two results comparable. */

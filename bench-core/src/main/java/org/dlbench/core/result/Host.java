@@ -1,6 +1,10 @@
 package org.dlbench.core.result;
 
+import static org.dlbench.core.json.FieldError.at;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import org.dlbench.core.json.FieldError;
 
 /**
  * The machine a run was made on, as read at its start.
@@ -17,11 +21,11 @@ import java.util.List;
  *     fallback with its reason; null in older results
  */
 public record Host(
-        String hostname,
-        String cpuModel,
+        @JsonProperty(required = true) String hostname,
+        @JsonProperty(required = true) String cpuModel,
         List<String> cpuFlags,
-        int cores,
-        long memoryBytes,
+        @JsonProperty(required = true) int cores,
+        @JsonProperty(required = true) long memoryBytes,
         String os,
         String kernel,
         String jvm,
@@ -49,11 +53,16 @@ public record Host(
      * @param usedBy every engine whose % of peak is measured against this calibration: {@code engine} itself and
      *     the engines that compute with the same library
      */
-    public record Calibration(String engine, int threads, int n, double gflops, Double minGflops, Double maxGflops,
-                              List<Double> samples, List<String> usedBy) {
+    public record Calibration(@JsonProperty(required = true) String engine,
+                              @JsonProperty(required = true) int threads,
+                              @JsonProperty(required = true) int n,
+                              @JsonProperty(required = true) double gflops,
+                              Double minGflops, Double maxGflops, List<Double> samples, List<String> usedBy) {
         public Calibration {
-            samples = samples == null ? List.of() : List.copyOf(samples);
-            usedBy = usedBy == null || usedBy.isEmpty() ? List.of(engine) : List.copyOf(usedBy);
+            // null elements are kept for validation to name (List.copyOf would fail without saying where)
+            samples = samples == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(samples));
+            usedBy = usedBy == null || usedBy.isEmpty() ? (engine == null ? List.of() : List.of(engine))
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(usedBy));
         }
 
         /** A single reading (no spread known). */
@@ -85,6 +94,30 @@ public record Host(
         public boolean isUsedBy(String e) {
             return engine.equals(e) || usedBy.contains(e);
         }
+    }
+
+    /** Checks a host read from a file; {@code path} is where it sits, e.g. {@code host}. */
+    void validate(String path) {
+        FieldError.required(hostname, at(path, "hostname"));
+        FieldError.required(cpuModel, at(path, "cpu_model"));
+        FieldError.atLeast(cores, 1, at(path, "cores"));
+        FieldError.atLeast(memoryBytes, 0, at(path, "memory_bytes"));
+        FieldError.noNulls(cpuFlags, at(path, "cpu_flags"));
+        FieldError.noNulls(jvmArgs, at(path, "jvm_args"));
+        if (physicalCores != null) {
+            FieldError.atLeast(physicalCores, 1, at(path, "physical_cores"));
+        }
+        if (logicalCpus != null) {
+            FieldError.atLeast(logicalCpus, 1, at(path, "logical_cpus"));
+        }
+        FieldError.each(calibration, at(path, "calibration"), (c, p) -> {
+            FieldError.requiredText(c.engine(), at(p, "engine"));
+            FieldError.atLeast(c.threads(), 1, at(p, "threads"));
+            FieldError.atLeast(c.n(), 1, at(p, "n"));
+            FieldError.atLeast(c.gflops(), 0.0, at(p, "gflops"));
+            FieldError.noNulls(c.samples(), at(p, "samples"));
+            FieldError.noNulls(c.usedBy(), at(p, "used_by"));
+        });
     }
 
     /** The middle value, or the mean of the two middle values of an even count. */

@@ -1,14 +1,24 @@
 package org.dlbench.core.result;
 
+import static org.dlbench.core.json.FieldError.at;
+import static org.dlbench.core.json.FieldError.atLeast;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Locale;
+import org.dlbench.core.json.FieldError;
 
 /**
  * How long and how often each cell is measured, recorded with the run. {@code quick} is the default run,
  * {@code thorough} the one to publish, {@code smoke} only proves the plumbing (tests).
  */
-public record Profile(String name, int forks, int warmupIterations, double warmupSeconds,
-                      int measurementIterations, double measurementSeconds, double latencySeconds,
-                      int cellTimeoutSeconds) {
+public record Profile(@JsonProperty(required = true) String name,
+                      @JsonProperty(required = true) int forks,
+                      @JsonProperty(required = true) int warmupIterations,
+                      @JsonProperty(required = true) double warmupSeconds,
+                      @JsonProperty(required = true) int measurementIterations,
+                      @JsonProperty(required = true) double measurementSeconds,
+                      @JsonProperty(required = true) double latencySeconds,
+                      @JsonProperty(required = true) int cellTimeoutSeconds) {
 
     /** Ten short iterations rather than five long ones: the same time, but a confidence interval 2.5x narrower. */
     public static final Profile QUICK = new Profile("quick", 1, 3, 1.0, 10, 0.5, 3.0, 300);
@@ -22,5 +32,17 @@ public record Profile(String name, int forks, int warmupIterations, double warmu
             case "smoke" -> SMOKE;
             default -> throw new IllegalArgumentException("unknown profile '" + name + "' (known: quick, thorough, smoke)");
         };
+    }
+
+    /** Checks a profile read from a file; {@code path} is where it sits, e.g. {@code profile}. */
+    void validate(String path) {
+        FieldError.requiredText(name, at(path, "name"));
+        atLeast(forks, 0, at(path, "forks"));
+        atLeast(warmupIterations, 0, at(path, "warmup_iterations"));
+        atLeast(warmupSeconds, 0.0, at(path, "warmup_seconds"));
+        atLeast(measurementIterations, 1, at(path, "measurement_iterations"));
+        FieldError.positive(measurementSeconds, at(path, "measurement_seconds"));
+        atLeast(latencySeconds, 0.0, at(path, "latency_seconds"));
+        atLeast(cellTimeoutSeconds, 1, at(path, "cell_timeout_seconds"));
     }
 }

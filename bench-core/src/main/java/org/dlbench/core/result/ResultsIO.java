@@ -12,17 +12,25 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.dlbench.core.json.FieldError;
+import org.dlbench.core.json.JsonErrors;
 
 /** Reads and writes {@code results.json}; writes are atomic (temporary file, then rename). */
 public final class ResultsIO {
     public static final String FILE = "results.json";
 
-    /** Shared mapper: snake_case fields, nulls left out, unknown fields tolerated within a schema version. */
+    /**
+     * Shared mapper: snake_case fields, nulls left out, unknown fields tolerated within a schema version; a null for a
+     * number or a flag, a number for a name (status), or anything after the document, is an error.
+     */
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ResultsIO() {
     }
@@ -34,35 +42,63 @@ public final class ResultsIO {
         }
     }
 
-    /** Reads a results.json, or the one inside a run directory. */
+    /**
+     * Reads a results.json, or the one inside a run directory, and validates it: every problem is one
+     * {@link BadResultsException} line {@code FILE: PATH: problem}, e.g. {@code r/results.json: results[3].status:
+     * missing}. A run read here has every field its readers rely on (see {@link RunResult#validate()}).
+     */
     public static RunResult read(Path fileOrDir) {
         Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE) : fileOrDir;
         if (!Files.isRegularFile(file)) {
             throw new BadResultsException("no results file at " + file, null);
         }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BadResultsException(file + ": cannot read: " + (e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied" : e.getMessage()), e);
+        }
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new BadResultsException(file + ": " + JsonErrors.TOP + ": empty file, not a dlbench results file",
+                    null);
+        }
         JsonNode tree;
         try {
-            tree = JSON.readTree(file.toFile());
+            tree = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new BadResultsException(file + " is not valid JSON (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage(), e);
+            throw new BadResultsException(file + ": " + JsonErrors.describe(e, null), e);
         } catch (IOException e) {
-            throw new BadResultsException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new BadResultsException(file + ": cannot read: " + e.getMessage(), e);
         }
-        JsonNode version = tree == null ? null : tree.get("schema_version");
-        if (version == null || !version.isInt()) {
-            throw new BadResultsException(file + " is not a dlbench results file (no schema_version)", null);
+        if (tree == null || !tree.isObject()) {
+            throw new BadResultsException(file + ": " + JsonErrors.TOP + ": expected an object, got "
+                    + JsonErrors.describe(tree) + "; not a dlbench results file", null);
+        }
+        JsonNode version = tree.get("schema_version");
+        if (version == null) {
+            throw new BadResultsException(file + ": schema_version: missing; not a dlbench results file", null);
+        }
+        if (!version.isInt()) {
+            throw new BadResultsException(file + ": schema_version: expected an integer, got "
+                    + JsonErrors.describe(version), null);
         }
         if (version.asInt() != RunResult.SCHEMA_VERSION) {
-            throw new BadResultsException(file + " has schema_version " + version.asInt() + "; this dlbench reads "
+            throw new BadResultsException(file + ": schema_version: " + version.asInt() + "; this dlbench reads "
                     + RunResult.SCHEMA_VERSION, null);
         }
+        RunResult run;
         try {
-            return JSON.treeToValue(tree, RunResult.class);
+            run = JSON.treeToValue(tree, RunResult.class);
         } catch (JsonProcessingException e) {
-            throw new BadResultsException(file + " does not match schema " + RunResult.SCHEMA_VERSION + ": "
-                    + e.getOriginalMessage(), e);
+            throw new BadResultsException(file + ": " + JsonErrors.describe(e, tree), e);
         }
+        try {
+            run.validate();
+        } catch (FieldError e) {
+            throw new BadResultsException(file + ": " + e.getMessage(), e);
+        }
+        return run;
     }
 
     public static void write(RunResult run, Path file) throws IOException {

@@ -1,23 +1,41 @@
 package org.dlbench.core.result;
 
+import static org.dlbench.core.json.FieldError.required;
+import static org.dlbench.core.json.FieldError.requiredText;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
+import org.dlbench.core.json.FieldError;
 
 /**
- * A whole run as written to {@code results.json}. Readers check {@link #schemaVersion} first.
+ * A whole run as written to {@code results.json}. Readers check {@link #schemaVersion} first. Fields marked required
+ * must be present in the file; {@link #validate()} checks the rest of what readers rely on.
  */
 public record RunResult(
-        int schemaVersion,
-        String runId,
-        String startedAt,
+        @JsonProperty(required = true) int schemaVersion,
+        @JsonProperty(required = true) String runId,
+        @JsonProperty(required = true) String startedAt,
         String finishedAt,
         String harnessVersion,
         String gitCommit,
-        Host host,
-        Profile profile,
-        List<CellResult> results) {
+        @JsonProperty(required = true) Host host,
+        @JsonProperty(required = true) Profile profile,
+        @JsonProperty(required = true) List<CellResult> results) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * Checks, after binding, every field that reports, comparisons, the history and {@code --resume} rely on: present,
+     * not null, in range. Fails with the JSON path of the first bad field, e.g. {@code results[3].status: missing}.
+     */
+    public void validate() {
+        requiredText(runId, "run_id");
+        requiredText(startedAt, "started_at");
+        required(host, "host").validate("host");
+        required(profile, "profile").validate("profile");
+        FieldError.each(required(results, "results"), "results", CellResult::validate);
+    }
 
     public RunResult withResult(CellResult r) {
         List<CellResult> next = new ArrayList<>(results);

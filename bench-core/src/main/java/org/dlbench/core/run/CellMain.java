@@ -1,5 +1,9 @@
 package org.dlbench.core.run;
 
+import org.dlbench.core.bench.Latencies;
+import org.dlbench.core.process.ParentWatch;
+import org.dlbench.core.process.MemoryProbe;
+import org.dlbench.core.check.CorrectnessChecks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

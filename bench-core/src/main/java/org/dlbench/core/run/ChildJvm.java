@@ -1,5 +1,6 @@
 package org.dlbench.core.run;
 
+import org.dlbench.core.process.ParentWatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

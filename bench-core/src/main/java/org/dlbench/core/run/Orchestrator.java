@@ -1,5 +1,8 @@
 package org.dlbench.core.run;
 
+import org.dlbench.core.process.ParentWatch;
+import org.dlbench.core.host.HarnessInfo;
+import org.dlbench.core.host.HostProbe;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package org.dlbench.core.run;
 
+import org.dlbench.core.bench.Latencies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

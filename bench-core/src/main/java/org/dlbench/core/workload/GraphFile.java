@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.dlbench.core.json.JsonErrors;
 import org.dlbench.core.workload.layer.Layer;
 
 /**
@@ -51,15 +52,16 @@ final class GraphFile {
     /** The spec of a parsed file; a {@link WorkloadException} names the field (a JSON path) and the reason. */
     static WorkloadSpec read(ObjectMapper json, JsonNode root) {
         if (root == null || root.isNull() || root.isMissingNode()) {
-            throw new WorkloadException("the file holds no workload (it is empty or null)");
+            throw new WorkloadException(JsonErrors.TOP + ": null; a workload is an object with name, input, classes "
+                    + "and layers (or nodes)");
         }
         if (!root.isObject()) {
-            throw new WorkloadException("top level: expected a JSON object, got " + kind(root));
+            throw new WorkloadException(JsonErrors.TOP + ": expected a workload object, got " + kind(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!TOP_FIELDS.contains(f)) {
-                throw new WorkloadException("unknown field '" + f + "' (known: "
+                throw new WorkloadException(f + ": unknown field (known: "
                         + TOP_FIELDS.stream().sorted().collect(Collectors.joining(", ")) + ")");
             }
         }
@@ -67,11 +69,11 @@ final class GraphFile {
         boolean hasLayers = present(root, "layers");
         boolean hasNodes = present(root, "nodes");
         if (hasLayers && hasNodes) {
-            throw new WorkloadException("fields 'layers' and 'nodes': give one of them (layers: a chain; nodes: a graph)");
+            throw new WorkloadException("nodes: give 'layers' (a chain) or 'nodes' (a graph), not both");
         }
         if (present(root, "blocks")) {
             if (!hasNodes) {
-                throw new WorkloadException("field 'blocks' needs the graph format: use 'nodes' instead of 'layers'");
+                throw new WorkloadException("blocks: blocks need the graph format: use 'nodes' instead of 'layers'");
             }
             JsonNode b = root.get("blocks");
             if (!b.isObject()) {
@@ -117,7 +119,7 @@ final class GraphFile {
                 }
             }
             String name = "layer" + i;
-            nodes.add(new Node(name, List.of(previous), layer(l, at), at));
+            nodes.add(new Node(name, List.of(previous), layer(l, at, ""), at, ""));
             names.add(name);
             previous = name;
         }
@@ -132,64 +134,67 @@ final class GraphFile {
      * @param local local name to full name, for this list
      */
     private String expand(JsonNode list, String path, String prefix, String input, Map<String, JsonNode> args,
-                          Map<String, String> local, int depth, boolean topLevel, String origin) {
+                          Map<String, String> local, int depth, boolean topLevel, String context) {
+        String ctx = context.isEmpty() ? "" : " (" + context + ")";
         String previous = input;
         for (int i = 0; i < list.size(); i++) {
             String at = path + "[" + i + "]";
             JsonNode raw = list.get(i);
             if (raw == null || !raw.isObject()) {
-                throw new WorkloadException(at + ": expected a node object, got " + kind(raw));
+                throw new WorkloadException(at + ": expected a node object, got " + kind(raw) + ctx);
             }
-            ObjectNode node = (ObjectNode) substitute(raw, args, at);
+            ObjectNode node = (ObjectNode) substitute(raw, args, at, ctx);
             String name = node.has("name") ? node.get("name").asText(null) : "layer" + i;
             if (node.has("name") && !node.get("name").isTextual()) {
-                throw new WorkloadException(at + ".name: expected a string, got " + kind(node.get("name")));
+                throw new WorkloadException(at + ".name: expected a string, got " + kind(node.get("name")) + ctx);
             }
-            at = at + " '" + name + "'";
-            List<String> inputs = inputs(node, at, input, previous, local, topLevel);
+            List<String> inputs = inputs(node, at, ctx, input, previous, local, topLevel);
             if (node.has("block")) {
                 if (node.has("type")) {
-                    throw new WorkloadException(at + ": give 'type' (a layer) or 'block' (a block use), not both");
+                    throw new WorkloadException(at + ".block: give 'type' (a layer) or 'block' (a block use), not both"
+                            + ctx);
                 }
-                previous = useBlock(node, origin.isEmpty() ? at : origin + " > " + at, prefix + name, inputs, depth);
+                String use = (context.isEmpty() ? "" : context + " > ") + "in " + at + " '" + name + "'";
+                previous = useBlock(node, at, ctx, use, prefix + name, inputs, depth);
                 local.put(name, previous);
                 continue;
             }
             for (String f : List.of("args", "repeat")) {
                 if (node.has(f)) {
-                    throw new WorkloadException(at + "." + f + ": only a block use ('block') takes '" + f + "'");
+                    throw new WorkloadException(at + "." + f + ": only a block use ('block') takes '" + f + "'" + ctx);
                 }
             }
             String full = prefix + name;
             if (!names.add(full)) {
-                throw new WorkloadException(at + ".name: another node is already called '" + full + "'");
+                throw new WorkloadException(at + ".name: another node is already called '" + full + "'" + ctx);
             }
             if (names.size() > MAX_NODES) {
-                throw new WorkloadException(at + ": the graph expands to more than " + MAX_NODES + " nodes");
+                throw new WorkloadException(at + ": the graph expands to more than " + MAX_NODES + " nodes" + ctx);
             }
             ObjectNode layerJson = node.deepCopy();
             layerJson.remove(List.of("name", "inputs"));
-            nodes.add(new Node(full, inputs, layer(layerJson, at), origin.isEmpty() ? at : origin + " > " + at));
+            nodes.add(new Node(full, inputs, layer(layerJson, at, ctx), at, context));
             local.put(name, full);
             previous = full;
         }
         return previous;
     }
 
-    private List<String> inputs(ObjectNode node, String at, String input, String previous,
+    private List<String> inputs(ObjectNode node, String at, String ctx, String input, String previous,
                                 Map<String, String> local, boolean topLevel) {
         if (!node.has("inputs")) {
             return List.of(previous);
         }
         JsonNode in = node.get("inputs");
         if (!in.isArray() || in.isEmpty()) {
-            throw new WorkloadException(at + ".inputs: expected a non-empty array of node names, got " + kind(in));
+            throw new WorkloadException(at + ".inputs: expected a non-empty array of node names, got " + kind(in)
+                    + ctx);
         }
         List<String> out = new ArrayList<>();
         for (int j = 0; j < in.size(); j++) {
             JsonNode v = in.get(j);
             if (!v.isTextual()) {
-                throw new WorkloadException(at + ".inputs[" + j + "]: expected a node name, got " + kind(v));
+                throw new WorkloadException(at + ".inputs[" + j + "]: expected a node name, got " + kind(v) + ctx);
             }
             String ref = v.asText();
             if (ref.equals("$input") || (topLevel && ref.equals(Workload.INPUT))) {
@@ -200,31 +205,32 @@ final class GraphFile {
                 out.add(ref); // a node inside an earlier block use, by its full name
             } else {
                 throw new WorkloadException(at + ".inputs[" + j + "]: '" + ref + "' is not "
-                        + (topLevel ? "'input' or an earlier node" : "'$input' or an earlier node of the block"));
+                        + (topLevel ? "'input' or an earlier node" : "'$input' or an earlier node of the block") + ctx);
             }
         }
         return out;
     }
 
-    private String useBlock(ObjectNode node, String at, String fullName, List<String> inputs, int depth) {
+    private String useBlock(ObjectNode node, String at, String ctx, String use, String fullName, List<String> inputs,
+                            int depth) {
         String blockName = node.get("block").asText("");
         JsonNode def = blocks.get(blockName);
         if (def == null) {
             throw new WorkloadException(at + ".block: unknown block '" + blockName + "' (defined: "
-                    + (blocks.isEmpty() ? "none" : String.join(", ", blocks.keySet())) + ")");
+                    + (blocks.isEmpty() ? "none" : String.join(", ", blocks.keySet())) + ")" + ctx);
         }
         if (depth >= MAX_DEPTH) {
             throw new WorkloadException(at + ".block: blocks nest deeper than " + MAX_DEPTH + " (a block that uses "
-                    + "itself?)");
+                    + "itself?)" + ctx);
         }
         if (inputs.size() != 1) {
-            throw new WorkloadException(at + ".inputs: a block takes one input, got " + inputs.size());
+            throw new WorkloadException(at + ".inputs: a block takes one input, got " + inputs.size() + ctx);
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!NODE_FIELDS.contains(f)) {
-                throw new WorkloadException(at + ": unknown field '" + f + "' for a block use (known: "
-                        + NODE_FIELDS.stream().sorted().collect(Collectors.joining(", ")) + ")");
+                throw new WorkloadException(at + "." + f + ": unknown field for a block use (known: "
+                        + NODE_FIELDS.stream().sorted().collect(Collectors.joining(", ")) + ")" + ctx);
             }
         }
         String defAt = "blocks." + blockName;
@@ -234,16 +240,16 @@ final class GraphFile {
         for (Iterator<String> it = def.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("args", "nodes", "output", "description").contains(f)) {
-                throw new WorkloadException(defAt + ": unknown field '" + f + "' (known: args, description, nodes, "
+                throw new WorkloadException(defAt + "." + f + ": unknown field (known: args, description, nodes, "
                         + "output)");
             }
         }
-        Map<String, JsonNode> args = arguments(def, defAt, node, at);
+        Map<String, JsonNode> args = arguments(def, defAt, node, at, ctx);
         int repeat = 1;
         if (node.has("repeat")) {
             JsonNode r = node.get("repeat");
             if (!r.isInt() || r.asInt() < 1 || r.asInt() > 1000) {
-                throw new WorkloadException(at + ".repeat: expected an integer from 1 to 1000, got " + r);
+                throw new WorkloadException(at + ".repeat: expected an integer from 1 to 1000, got " + r + ctx);
             }
             repeat = r.asInt();
         }
@@ -252,11 +258,11 @@ final class GraphFile {
             String instance = repeat == 1 ? fullName : fullName + "." + r;
             Map<String, String> inner = new HashMap<>();
             String out = expand(def.get("nodes"), defAt + ".nodes", instance + ".", in, args, inner, depth + 1, false,
-                    at + (repeat == 1 ? "" : " #" + r));
+                    use + (repeat == 1 ? "" : " #" + r));
             if (def.has("output")) {
                 String o = def.get("output").asText("");
                 if (!inner.containsKey(o)) {
-                    throw new WorkloadException(defAt + ".output: '" + o + "' is not a node of the block");
+                    throw new WorkloadException(defAt + ".output: '" + o + "' is not a node of the block (" + use + ")");
                 }
                 out = inner.get(o);
             }
@@ -265,7 +271,7 @@ final class GraphFile {
         return in;
     }
 
-    private static Map<String, JsonNode> arguments(JsonNode def, String defAt, ObjectNode use, String at) {
+    private static Map<String, JsonNode> arguments(JsonNode def, String defAt, ObjectNode use, String at, String ctx) {
         Map<String, JsonNode> declared = new LinkedHashMap<>();
         if (def.has("args")) {
             JsonNode a = def.get("args");
@@ -281,7 +287,7 @@ final class GraphFile {
         if (use.has("args")) {
             JsonNode a = use.get("args");
             if (!a.isObject()) {
-                throw new WorkloadException(at + ".args: expected an object of argument values, got " + kind(a));
+                throw new WorkloadException(at + ".args: expected an object of argument values, got " + kind(a) + ctx);
             }
             a.fields().forEachRemaining(e -> given.put(e.getKey(), e.getValue()));
         }
@@ -290,14 +296,14 @@ final class GraphFile {
             if (!declared.containsKey(k)) {
                 throw new WorkloadException(at + ".args." + k + ": block '" + use.get("block").asText()
                         + "' has no argument '" + k + "' (declared: "
-                        + (declared.isEmpty() ? "none" : String.join(", ", declared.keySet())) + ")");
+                        + (declared.isEmpty() ? "none" : String.join(", ", declared.keySet())) + ")" + ctx);
             }
         }
         for (Map.Entry<String, JsonNode> d : declared.entrySet()) {
             JsonNode v = given.containsKey(d.getKey()) ? given.get(d.getKey()) : d.getValue();
             if (v == null || v.isNull()) {
                 throw new WorkloadException(at + ".args." + d.getKey() + ": missing (block '"
-                        + use.get("block").asText() + "' needs it)");
+                        + use.get("block").asText() + "' needs it)" + ctx);
             }
             out.put(d.getKey(), v);
         }
@@ -305,14 +311,15 @@ final class GraphFile {
     }
 
     /** A copy with every string value {@code "$name"} (other than {@code "$input"}) replaced by its argument. */
-    private static JsonNode substitute(JsonNode node, Map<String, JsonNode> args, String at) {
+    private static JsonNode substitute(JsonNode node, Map<String, JsonNode> args, String at, String ctx) {
         if (node.isTextual()) {
             String t = node.asText();
             if (t.startsWith("$") && !t.equals("$input")) {
                 JsonNode v = args.get(t.substring(1));
                 if (v == null) {
                     throw new WorkloadException(at + ": '" + t + "' names no argument of the enclosing block"
-                            + (args.isEmpty() ? " (there is none)" : " (arguments: " + String.join(", ", args.keySet()) + ")"));
+                            + (args.isEmpty() ? " (there is none)" : " (arguments: " + String.join(", ", args.keySet()) + ")")
+                            + ctx);
                 }
                 return v.deepCopy();
             }
@@ -320,39 +327,39 @@ final class GraphFile {
         }
         if (node.isObject()) {
             ObjectNode copy = ((ObjectNode) node).objectNode();
-            node.fields().forEachRemaining(e -> copy.set(e.getKey(), substitute(e.getValue(), args, at)));
+            node.fields().forEachRemaining(e -> copy.set(e.getKey(), substitute(e.getValue(), args, at, ctx)));
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = ((ArrayNode) node).arrayNode();
-            node.forEach(e -> copy.add(substitute(e, args, at)));
+            node.forEach(e -> copy.add(substitute(e, args, at, ctx)));
             return copy;
         }
         return node;
     }
 
-    private Layer layer(JsonNode l, String at) {
+    private Layer layer(JsonNode l, String at, String ctx) {
         if (!l.has("type")) {
-            throw new WorkloadException(at + ".type: missing (known: " + Layer.KNOWN_TYPES + ")");
+            throw new WorkloadException(at + ".type: missing (known: " + Layer.KNOWN_TYPES + ")" + ctx);
         }
         try {
             Layer layer = json.treeToValue(l, Layer.class);
             if (layer == null) {
-                throw new WorkloadException(at + ": empty layer");
+                throw new WorkloadException(at + ": empty layer" + ctx);
             }
             return layer;
         } catch (InvalidTypeIdException e) {
             throw new WorkloadException(at + ".type: unknown layer type '" + e.getTypeId() + "' (known: "
-                    + Layer.KNOWN_TYPES + ")", e);
+                    + Layer.KNOWN_TYPES + ")" + ctx, e);
         } catch (UnrecognizedPropertyException e) {
-            throw new WorkloadException(at + ": unknown field '" + e.getPropertyName() + "' for a "
+            throw new WorkloadException(at + "." + e.getPropertyName() + ": unknown field for a "
                     + l.get("type").asText() + " layer (known: " + e.getKnownPropertyIds().stream()
                     .map(String::valueOf).filter(s -> !s.equals("type")).sorted()
-                    .collect(Collectors.joining(", ")) + ")", e);
+                    .collect(Collectors.joining(", ")) + ")" + ctx, e);
         } catch (JsonMappingException e) {
-            throw new WorkloadException(at + Workloads.path(e, "." ) + ": " + Workloads.reason(e), e);
+            throw new WorkloadException(at + Workloads.path(e, ".") + ": " + Workloads.reason(e) + ctx, e);
         } catch (JsonProcessingException e) {
-            throw new WorkloadException(at + ": " + Workloads.firstLine(e.getOriginalMessage()), e);
+            throw new WorkloadException(at + ": " + Workloads.firstLine(e.getOriginalMessage()) + ctx, e);
         }
     }
 

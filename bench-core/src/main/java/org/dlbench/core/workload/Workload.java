@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlbench.core.json.JsonErrors;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.LayerException;
 import org.dlbench.core.workload.layer.Shapes;
@@ -26,86 +27,103 @@ public final class Workload {
 
     /** The name nodes use to read the model input. */
     public static final String INPUT = "input";
+    /** The largest batch size dlbench measures. */
+    public static final int MAX_BATCH = 65536;
+    /** The most values one sample may have at any node, and the most elements of one tensor. */
+    static final long MAX_VALUES = Integer.MAX_VALUE;
 
-    /** Validates a definition; a {@link WorkloadException} names the field (or node and field) and the reason. */
+    /**
+     * Validates a definition; a {@link WorkloadException} names the field by its JSON path and the reason, e.g.
+     * {@code layers[2].units: must be a positive integer, got 0}, or for a node inside a block
+     * {@code blocks.basic.nodes[0].groups: ... (in nodes[2] 'stage1' #0)}.
+     */
     public static Workload of(WorkloadSpec spec) {
         if (spec == null) {
-            throw new WorkloadException("workload: the file holds no workload object");
+            throw new WorkloadException(JsonErrors.TOP + ": null; a workload is an object with name, input, classes "
+                    + "and layers (or nodes)");
         }
-        String where = "workload '" + spec.name() + "'";
         if (spec.name() == null || spec.name().isBlank()) {
-            throw new WorkloadException("workload: field 'name' is missing");
+            throw new WorkloadException("name: missing");
         }
         if (!spec.name().matches("[A-Za-z0-9_.-]+")) {
-            throw new WorkloadException(where + ": field 'name' may only hold letters, digits, '_', '.' and '-'");
+            throw new WorkloadException("name: may only hold letters, digits, '_', '.' and '-', got '" + spec.name()
+                    + "'");
         }
         if (spec.input() == null || spec.input().isEmpty()) {
-            throw new WorkloadException(where + ": field 'input' is missing (give [features] or [channels, height, width])");
+            throw new WorkloadException("input: missing (give [features] or [channels, height, width])");
         }
         if (spec.input().size() != 1 && spec.input().size() != 3) {
-            throw new WorkloadException(where + ": field 'input' must be [features] or [channels, height, width], got "
-                    + spec.input());
+            throw new WorkloadException("input: must be [features] or [channels, height, width], got " + spec.input());
         }
-        if (spec.input().stream().anyMatch(d -> d == null || d <= 0)) {
-            throw new WorkloadException(where + ": field 'input' needs positive sizes, got " + spec.input());
+        for (int i = 0; i < spec.input().size(); i++) {
+            element(spec.input().get(i), "input[" + i + "]");
         }
         if (!"float32".equals(spec.inputType())) {
-            throw new WorkloadException(where + ": field 'inputType' '" + spec.inputType()
-                    + "' is not supported (known: float32)");
+            throw new WorkloadException("inputType: '" + spec.inputType() + "' is not supported (known: float32)");
         }
-        if (spec.classes() == null || spec.classes() < 2) {
-            throw new WorkloadException(where + ": field 'classes' must be at least 2, got " + spec.classes());
+        if (spec.classes() == null) {
+            throw new WorkloadException("classes: missing");
+        }
+        if (spec.classes() < 2) {
+            throw new WorkloadException("classes: must be at least 2, got " + spec.classes());
         }
         if (spec.nodes() == null || spec.nodes().isEmpty()) {
-            throw new WorkloadException(where + ": field 'layers' (or 'nodes') is missing or empty");
+            throw new WorkloadException("layers: missing or empty (give 'layers', a chain, or 'nodes', a graph)");
         }
-        for (Integer b : spec.batchSizes()) {
-            if (b == null || b <= 0) {
-                throw new WorkloadException(where + ": field 'batchSizes' needs positive sizes, got " + spec.batchSizes());
+        for (int i = 0; i < spec.batchSizes().size(); i++) {
+            Integer b = spec.batchSizes().get(i);
+            element(b, "batchSizes[" + i + "]");
+            if (b > MAX_BATCH) {
+                throw new WorkloadException("batchSizes[" + i + "]: " + b + " is larger than dlbench allows ("
+                        + MAX_BATCH + ")");
             }
         }
         if (!"sgd".equals(spec.training().optimizer())) {
-            throw new WorkloadException(where + ": training.optimizer '" + spec.training().optimizer()
+            throw new WorkloadException("training.optimizer: '" + spec.training().optimizer()
                     + "' is not supported (known: sgd)");
         }
         if (!"softmax_cross_entropy".equals(spec.training().loss())) {
-            throw new WorkloadException(where + ": training.loss '" + spec.training().loss()
+            throw new WorkloadException("training.loss: '" + spec.training().loss()
                     + "' is not supported (known: softmax_cross_entropy)");
         }
-        if (!(spec.training().learningRate() > 0)) {
-            throw new WorkloadException(where + ": training.learningRate must be positive");
+        double lr = spec.training().learningRate();
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new WorkloadException("training.learningRate: must be a positive finite number, got " + lr);
         }
 
         int[] inputShape = spec.input().stream().mapToInt(Integer::intValue).toArray();
+        values(inputShape, "input");
         List<Stage> stages = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         List<Boolean> needsGradient = new ArrayList<>(); // a stage whose output depends on some trainable tensor
         for (int i = 0; i < spec.nodes().size(); i++) {
             Node node = spec.nodes().get(i);
             if (node == null || node.layer() == null) {
-                throw new WorkloadException(where + ": node " + i + " is empty");
+                throw new WorkloadException((node == null ? "nodes[" + i + "]" : node.origin()) + ": null");
             }
-            String at = where + ": " + node.origin() + " (" + node.layer().type() + ")";
+            String at = node.origin();
+            String context = node.context().isEmpty() ? "" : " (" + node.context() + ")";
             if (node.name() == null || node.name().isBlank() || node.name().equals(INPUT)
                     || !node.name().matches("[A-Za-z0-9_.]+")) {
-                throw new WorkloadException(where + ": node " + i + ": field 'name' must be letters, digits, '_' or "
-                        + "'.' and not '" + INPUT + "', got '" + node.name() + "'");
+                throw new WorkloadException(at + ".name: must be letters, digits, '_' or '.' and not '" + INPUT
+                        + "', got '" + node.name() + "'" + context);
             }
             if (index.containsKey(node.name())) {
-                throw new WorkloadException(at + ": field 'name': another node is already called '" + node.name() + "'");
+                throw new WorkloadException(at + ".name: another node is already called '" + node.name() + "'"
+                        + context);
             }
             Layer layer = node.layer();
             if (node.inputs().size() < layer.minInputs() || node.inputs().size() > layer.maxInputs()) {
-                throw new WorkloadException(at + ": field 'inputs' needs " + (layer.maxInputs() == layer.minInputs()
-                        ? String.valueOf(layer.minInputs()) : layer.minInputs() + " or more") + " input"
-                        + (layer.maxInputs() == 1 ? "" : "s") + ", got " + node.inputs());
+                throw new WorkloadException(at + ".inputs: " + layer.type() + " needs " + (layer.maxInputs()
+                        == layer.minInputs() ? String.valueOf(layer.minInputs()) : layer.minInputs() + " or more")
+                        + " input" + (layer.maxInputs() == 1 ? "" : "s") + ", got " + node.inputs() + context);
             }
             List<Integer> inputs = new ArrayList<>();
             List<int[]> ins = new ArrayList<>();
             boolean inputGradient = false;
             for (String from : node.inputs()) {
                 if (from == null) {
-                    throw new WorkloadException(at + ": field 'inputs' holds null");
+                    throw new WorkloadException(at + ".inputs: holds null" + context);
                 }
                 if (from.equals(INPUT)) {
                     inputs.add(-1);
@@ -114,8 +132,8 @@ public final class Workload {
                 }
                 Integer source = index.get(from);
                 if (source == null) {
-                    throw new WorkloadException(at + ": field 'inputs' names '" + from + "', which is not '" + INPUT
-                            + "' or an earlier node");
+                    throw new WorkloadException(at + ".inputs: '" + from + "' is not '" + INPUT
+                            + "' or an earlier node" + context);
                 }
                 inputs.add(source);
                 ins.add(stages.get(source).out());
@@ -125,13 +143,25 @@ public final class Workload {
             try {
                 out = layer.outputShape(ins);
             } catch (LayerException e) {
-                throw new WorkloadException(at + ": " + e.getMessage(), e);
+                throw new WorkloadException((e.field() == null ? at + ": " + layer.type() + " "
+                        : at + "." + e.field() + ": ") + e.getMessage() + context, e);
             }
+            values(out, at);
             Shapes shapes = new Shapes(List.copyOf(ins), out);
             List<ParamSpec> params = layer.params(shapes).stream()
                     .map(p -> new ParamSpec(Stage.paramName(node.name(), p.role()), p.role(), p.shape(), p.init(),
                             p.trainable()))
                     .toList();
+            for (ParamSpec p : params) {
+                long n = 1;
+                for (int d : p.shape()) {
+                    n *= d;
+                }
+                if (n > MAX_VALUES) {
+                    throw new WorkloadException(at + ": the " + p.role() + " tensor would hold " + n
+                            + " values, more than dlbench allows (" + MAX_VALUES + ")" + context);
+                }
+            }
             boolean trainable = params.stream().anyMatch(ParamSpec::trainable);
             stages.add(new Stage(i, node.name(), layer, List.copyOf(inputs), List.copyOf(ins), out, params,
                     layer.forwardFlops(shapes), layer.backwardFlops(shapes, inputGradient)));
@@ -142,8 +172,10 @@ public final class Workload {
         used[stages.size() - 1] = true;
         for (int i = stages.size() - 1; i >= 0; i--) {
             if (!used[i]) {
-                throw new WorkloadException(where + ": node '" + stages.get(i).name() + "' is not used: no path leads "
-                        + "from it to the output (the last node, '" + stages.get(stages.size() - 1).name() + "')");
+                Node node = spec.nodes().get(i);
+                throw new WorkloadException(node.origin() + ": node '" + node.name() + "' is not used: no path leads "
+                        + "from it to the output (the last node, '" + stages.get(stages.size() - 1).name() + "')"
+                        + (node.context().isEmpty() ? "" : " (" + node.context() + ")"));
             }
             for (int from : stages.get(i).inputs()) {
                 if (from >= 0) {
@@ -153,10 +185,32 @@ public final class Workload {
         }
         int[] shape = stages.get(stages.size() - 1).out();
         if (shape.length != 1 || shape[0] != spec.classes()) {
-            throw new WorkloadException(where + ": the last node outputs " + Arrays.toString(shape)
-                    + " but 'classes' is " + spec.classes() + "; end with a dense layer of " + spec.classes() + " units");
+            Node last = spec.nodes().get(spec.nodes().size() - 1);
+            throw new WorkloadException(last.origin() + ": the last node outputs " + Arrays.toString(shape)
+                    + " but classes is " + spec.classes() + "; end with a dense layer of " + spec.classes() + " units");
         }
         return new Workload(spec, inputShape, Collections.unmodifiableList(stages));
+    }
+
+    private static void element(Integer v, String path) {
+        if (v == null) {
+            throw new WorkloadException(path + ": null");
+        }
+        if (v <= 0) {
+            throw new WorkloadException(path + ": must be a positive integer, got " + v);
+        }
+    }
+
+    /** The values of one sample at a node must be countable with an int, as every engine indexes them. */
+    private static void values(int[] shape, String path) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+            if (n > MAX_VALUES) {
+                throw new WorkloadException(path + ": " + Arrays.toString(shape) + " holds more values per sample "
+                        + "than dlbench allows (" + MAX_VALUES + ")");
+            }
+        }
     }
 
     public String name() {

@@ -25,7 +25,9 @@ public record WorkloadSpec(
     public WorkloadSpec {
         description = description == null ? "" : description;
         inputType = inputType == null ? "float32" : inputType;
-        batchSizes = batchSizes == null || batchSizes.isEmpty() ? List.of(32) : List.copyOf(batchSizes);
+        // a null element is kept for Workload.of to name (List.copyOf would fail without saying where)
+        batchSizes = batchSizes == null || batchSizes.isEmpty() ? List.of(32)
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(batchSizes));
         training = training == null ? Training.defaults() : training;
     }
 }

@@ -15,13 +15,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlbench.core.json.JsonErrors;
 
 /** Finds and parses workloads: the built-in ones shipped as JSON resources, or a user's file. */
 public final class Workloads {
     private static final String BUILT_IN_DIR = "/org/dlbench/core/workloads/";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private Workloads() {
     }
@@ -64,26 +67,35 @@ public final class Workloads {
                 + String.join(", ", builtInNames()) + "; or give the path of a workload .json file)");
     }
 
+    /** Reads and validates a workload file; problems are one line, {@code FILE: PATH: problem}. */
     public static Workload load(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new WorkloadException(file + ": cannot read: no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new WorkloadException(file + ": cannot read: permission denied", e);
         } catch (IOException e) {
-            throw new WorkloadException("cannot read workload file " + file + ": " + e.getMessage(), e);
+            throw new WorkloadException(file + ": cannot read: " + (Files.isDirectory(file) ? "it is a directory"
+                    : e.getMessage()), e);
         }
-        return parse(bytes, "workload file " + file);
+        return parse(bytes, file.toString());
     }
 
     /** Parses and validates; every problem becomes one {@link WorkloadException} line naming the source. */
     public static Workload parse(byte[] json, String source) {
+        if (new String(json, StandardCharsets.UTF_8).isBlank()) {
+            throw new WorkloadException(source + ": " + JsonErrors.TOP + ": empty file; a workload is an object with "
+                    + "name, input, classes and layers (or nodes)");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new WorkloadException(source + ": not valid JSON (line " + e.getLocation().getLineNr() + "): "
-                    + firstLine(e.getOriginalMessage()), e);
+            throw new WorkloadException(source + ": " + JsonErrors.describe(e, null), e);
         } catch (IOException e) {
-            throw new WorkloadException(source + ": " + e.getMessage(), e);
+            throw new WorkloadException(source + ": cannot read: " + e.getMessage(), e);
         }
         try {
             return Workload.of(GraphFile.read(JSON, root));

@@ -208,9 +208,9 @@ class CompareCliTest {
     @CsvSource(delimiter = '|', value = {
         "missing baseline     | compare @/none @/same                    | baseline: no results file at @/none",
         "missing candidate    | compare @/base @/none.json               | candidate: no results file at @/none.json",
-        "corrupt candidate    | compare @/base @/corrupt.json            | candidate: @/corrupt.json is not valid JSON (line 1)",
-        "foreign baseline     | compare @/foreign.json @/base            | baseline: @/foreign.json is not a dlbench results file",
-        "wrong schema         | compare @/base @/future.json             | has schema_version 99; this dlbench reads 1",
+        "corrupt candidate    | compare @/base @/corrupt.json            | candidate: @/corrupt.json: results: not valid JSON at line 1, column 35: the file ends early (truncated?)",
+        "foreign baseline     | compare @/foreign.json @/base            | baseline: @/foreign.json: schema_version: missing; not a dlbench results file",
+        "wrong schema         | compare @/base @/future.json             | candidate: @/future.json: schema_version: 99; this dlbench reads 1",
         "empty runs           | compare @/empty @/empty                  | no result could be compared: the runs hold no results",
         "one side empty       | compare @/base @/empty                   | no result could be compared: only in baseline (2)",
         "bad threshold        | compare @/base @/same --threshold abc    | threshold must be a percentage such as 5% or 2.5%, got 'abc'",

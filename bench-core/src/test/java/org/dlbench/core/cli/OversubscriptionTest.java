@@ -3,7 +3,7 @@ package org.dlbench.core.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import org.dlbench.core.run.HostProbe;
+import org.dlbench.core.host.HostProbe;
 import org.junit.jupiter.api.Test;
 
 class OversubscriptionTest {

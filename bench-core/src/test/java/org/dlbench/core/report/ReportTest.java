@@ -147,7 +147,7 @@ class ReportTest {
         History.Scan scan = History.scan(dir);
         assertEquals(4, scan.runs().size());
         assertEquals(1, scan.skipped().size());
-        assertTrue(scan.skipped().get(0).why().contains("is not valid JSON"), scan.skipped().get(0).why());
+        assertTrue(scan.skipped().get(0).why().contains("broken/results.json: results: not valid JSON"), scan.skipped().get(0).why());
         History.write(scan);
 
         String index = Files.readString(dir.resolve(History.INDEX));

@@ -50,13 +50,13 @@ class ResultsIOTest {
     void rejectsForeignCorruptAndNewerFiles(@TempDir Path dir) throws Exception {
         Path corrupt = Files.writeString(dir.resolve("a.json"), "{\"schema_version\": 1, \"results\": [");
         assertTrue(assertThrows(ResultsIO.BadResultsException.class, () -> ResultsIO.read(corrupt)).getMessage()
-                .contains("is not valid JSON"));
+                .contains("a.json: results: not valid JSON at line 1"));
         Path foreign = Files.writeString(dir.resolve("b.json"), "{\"name\": \"x\"}");
         assertTrue(assertThrows(ResultsIO.BadResultsException.class, () -> ResultsIO.read(foreign)).getMessage()
-                .contains("is not a dlbench results file"));
+                .endsWith("b.json: schema_version: missing; not a dlbench results file"));
         Path newer = Files.writeString(dir.resolve("c.json"), "{\"schema_version\": 99}");
         assertTrue(assertThrows(ResultsIO.BadResultsException.class, () -> ResultsIO.read(newer)).getMessage()
-                .contains("has schema_version 99; this dlbench reads 1"));
+                .endsWith("c.json: schema_version: 99; this dlbench reads 1"));
         assertTrue(assertThrows(ResultsIO.BadResultsException.class, () -> ResultsIO.read(dir.resolve("none.json")))
                 .getMessage().startsWith("no results file at"));
     }

@@ -1,5 +1,6 @@
 package org.dlbench.core.run;
 
+import org.dlbench.core.process.ParentWatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

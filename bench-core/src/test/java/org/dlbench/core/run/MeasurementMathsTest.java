@@ -1,5 +1,6 @@
 package org.dlbench.core.run;
 
+import org.dlbench.core.bench.Latencies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -19,7 +19,7 @@ import org.dlbench.core.reference.Metrics;
 import org.dlbench.core.reference.ReferenceModel;
 import org.dlbench.core.reference.Tolerance;
 import org.dlbench.core.result.Check;
-import org.dlbench.core.run.CorrectnessChecks;
+import org.dlbench.core.check.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -36,7 +35,7 @@ final class BlockSession implements Session {
     private final int batch;
     private final Shape inputShape;
     private final Model model;
-    private final SequentialBlock block;
+    private final GraphBlock block;
     private final Trainer trainer;
     private final Loss loss;
     private final NDManager manager;

@@ -18,7 +18,7 @@ import org.dlbench.core.adapter.Support;
 import org.dlbench.core.workload.Workload;
 
 /**
- * A DJL engine driven through the Block API: the workload becomes a {@code SequentialBlock}, inference calls
+ * A DJL engine driven through the Block API: the workload becomes a graph block, inference calls
  * {@code forward} directly and training uses DJL's {@code Trainer} with plain SGD and
  * {@code SoftmaxCrossEntropyLoss}. The engine is always picked by its DJL name, never DJL's default engine (with
  * several engines on one classpath that default is not PyTorch). Subclasses say how their engine takes threads.

@@ -8,7 +8,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
@@ -16,6 +15,7 @@ import ai.djl.training.initializer.Initializer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.layer.Add;
 import org.dlbench.core.workload.layer.AvgPool2d;
@@ -29,7 +29,10 @@ import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 
-/** Builds a workload as a DJL {@link SequentialBlock}; pure Java, no engine is touched until initialisation. */
+/**
+ * Builds a workload as a DJL {@link GraphBlock}, one child block per stage; pure Java, no engine is touched until
+ * initialisation. Every layer type translates (see {@link #whyNot}); both DJL engines run and train all of them.
+ */
 final class WorkloadBlocks {
     private WorkloadBlocks() {
     }
@@ -39,71 +42,79 @@ final class WorkloadBlocks {
      * canonical names as the engine initialises them, so the caller can check that nothing was left at DJL's default;
      * {@code bound} receives each block parameter under its canonical name, for reading the values back.
      */
-    static SequentialBlock build(Workload workload, Weights weights, Set<String> loaded, Map<String, Parameter> bound) {
-        SequentialBlock seq = new SequentialBlock();
+    static GraphBlock build(Workload workload, Weights weights, Set<String> loaded, Map<String, Parameter> bound) {
+        GraphBlock graph = new GraphBlock();
         for (Stage stage : workload.stages()) {
             stage.layer().accept(new Layer.Visitor<Void>() {
                 @Override
                 public Void dense(Dense d) {
-                    seq.add(bind(Linear.builder().setUnits(d.units()).build(), stage, weights, loaded, bound));
-                    addActivation(seq, d.activation());
-                    return null;
+                    return add(Linear.builder().setUnits(d.units()).build(), d.activation());
                 }
 
                 @Override
                 public Void conv2d(org.dlbench.core.workload.layer.Conv2d c) {
-                    Block conv = Conv2d.builder()
+                    return add(Conv2d.builder()
                             .setFilters(c.filters())
                             .setKernelShape(square(c.kernel()))
                             .optStride(square(c.stride()))
                             .optPadding(square(c.padding()))
                             .optGroups(c.groups())
-                            .build();
-                    seq.add(bind(conv, stage, weights, loaded, bound));
-                    addActivation(seq, c.activation());
-                    return null;
+                            .build(), c.activation());
                 }
 
                 @Override
                 public Void maxPool2d(MaxPool2d p) {
                     // no padding, floor rounding: the workload's own output-size rule
-                    seq.add(Pool.maxPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false));
-                    return null;
+                    return add(Pool.maxPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false),
+                            org.dlbench.core.workload.layer.Activation.NONE);
                 }
 
                 @Override
                 public Void avgPool2d(AvgPool2d p) {
-                    seq.add(Pool.avgPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false));
-                    return null;
+                    return add(Pool.avgPool2dBlock(square(p.kernel()), square(p.stride()), square(0), false),
+                            org.dlbench.core.workload.layer.Activation.NONE);
                 }
 
                 @Override
                 public Void flatten(Flatten f) {
                     // NCHW row-major flatten keeps C, H, W order, as the workload defines it
-                    seq.add(Blocks.batchFlattenBlock());
-                    return null;
+                    return add(Blocks.batchFlattenBlock(), org.dlbench.core.workload.layer.Activation.NONE);
                 }
 
                 @Override
                 public Void globalAvgPool(GlobalAvgPool g) {
-                    throw new UnsupportedOperationException(whyNot(stage));
+                    // [N, C, H, W] to [N, C]
+                    return add(Pool.globalAvgPool2dBlock(), org.dlbench.core.workload.layer.Activation.NONE);
                 }
 
                 @Override
                 public Void batchNorm(BatchNorm b) {
-                    throw new UnsupportedOperationException(whyNot(stage));
+                    // DJL's momentum is the fraction of the running statistics kept (MXNet's convention; DJL passes
+                    // 1 - momentum to PyTorch); the layer's momentum is the weight of the new batch
+                    return add(ai.djl.nn.norm.BatchNorm.builder()
+                            .optAxis(1)
+                            .optEpsilon(b.epsilon().floatValue())
+                            .optMomentum((float) (1.0 - b.momentum()))
+                            .build(), b.activation());
                 }
 
                 @Override
                 public Void add(Add a) {
-                    throw new UnsupportedOperationException(whyNot(stage));
+                    graph.addSum(stage.inputs(), activation(a.activation()), stage.out());
+                    return null;
+                }
+
+                private Void add(Block block, org.dlbench.core.workload.layer.Activation activation) {
+                    graph.addStage(stage.name(), bind(block, stage, weights, loaded, bound), stage.inputs(),
+                            activation(activation), stage.out());
+                    return null;
                 }
             });
         }
-        return seq;
+        return graph;
     }
 
-    /** Why this translation cannot build a stage yet, or null when it can (see {@link #build}). */
+    /** Why this translation cannot build a stage, or null when it can (see {@link #build}): every layer builds. */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
@@ -133,17 +144,17 @@ final class WorkloadBlocks {
 
             @Override
             public String globalAvgPool(GlobalAvgPool g) {
-                return "not translated to a DJL block yet";
+                return null;
             }
 
             @Override
             public String batchNorm(BatchNorm b) {
-                return "not translated to a DJL block yet";
+                return null;
             }
 
             @Override
             public String add(Add a) {
-                return "not translated to a DJL block yet (a residual join needs a graph block)";
+                return null;
             }
         });
     }
@@ -159,25 +170,25 @@ final class WorkloadBlocks {
         return new Shape(dims);
     }
 
-    private static void addActivation(SequentialBlock seq, org.dlbench.core.workload.layer.Activation a) {
-        switch (a) {
-            case NONE -> { }
-            case RELU -> seq.add(Activation.reluBlock());
-            case RELU6 -> seq.add(Activation.relu6Block());
-            case TANH -> seq.add(Activation.tanhBlock());
-            case SIGMOID -> seq.add(Activation.sigmoidBlock());
-        }
+    private static UnaryOperator<NDArray> activation(org.dlbench.core.workload.layer.Activation a) {
+        return switch (a) {
+            case NONE -> x -> x;
+            case RELU -> Activation::relu;
+            case RELU6 -> Activation::relu6;
+            case TANH -> Activation::tanh;
+            case SIGMOID -> Activation::sigmoid;
+        };
     }
 
     private static Shape square(int n) {
         return new Shape(n, n);
     }
 
-    /** Points the block's "weight" and "bias" at the stage's canonical tensors. */
+    /** Points each of the block's parameters at the stage's canonical tensor of the same role. */
     private static Block bind(Block block, Stage stage, Weights weights, Set<String> loaded,
                               Map<String, Parameter> bound) {
         for (ParamSpec spec : stage.params()) {
-            String local = spec.name().substring(spec.name().lastIndexOf('.') + 1);
+            String local = djlName(spec.role());
             Parameter p = block.getParameters().get(local);
             if (p == null) {
                 throw new IllegalStateException("DJL block " + block.getClass().getSimpleName() + " has no parameter '"
@@ -186,7 +197,21 @@ final class WorkloadBlocks {
             p.setInitializer(new SharedWeight(spec, weights, loaded));
             bound.put(spec.name(), p);
         }
+        if (block.getParameters().size() != stage.params().size()) {
+            throw new IllegalStateException("DJL block " + block.getClass().getSimpleName() + " for " + stage.name()
+                    + " has parameters " + block.getParameters().keys() + " but the workload gives it "
+                    + stage.params());
+        }
         return block;
+    }
+
+    /** DJL's name of a parameter role inside one layer block (Linear, Conv2d, BatchNorm). */
+    private static String djlName(String role) {
+        return switch (role) {
+            case "running_mean" -> "runningMean";
+            case "running_var" -> "runningVar";
+            default -> role; // weight, bias, gamma, beta
+        };
     }
 
     /** Hands the engine the shared tensor, after checking that DJL expects the canonical layout. */

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.dlbench.core.adapter.TrainingRound;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.result.Check;
-import org.dlbench.core.run.CorrectnessChecks;
+import org.dlbench.core.check.CorrectnessChecks;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -39,10 +39,10 @@ public record BatchNorm(Double epsilon, Double momentum, Activation activation) 
                     + java.util.Arrays.toString(x));
         }
         if (!(epsilon > 0)) {
-            throw new LayerException("epsilon", "field 'epsilon' must be positive, got " + epsilon);
+            throw new LayerException("epsilon", "must be positive, got " + epsilon);
         }
         if (!(momentum > 0 && momentum <= 1)) {
-            throw new LayerException("momentum", "field 'momentum' must be in (0, 1], got " + momentum);
+            throw new LayerException("momentum", "must be in (0, 1], got " + momentum);
         }
         return x.clone();
     }

@@ -40,11 +40,11 @@ public record Conv2d(Integer filters, Integer kernel, Integer stride, Integer pa
         LayerException.positive(stride, "stride");
         LayerException.positive(groups, "groups");
         if (padding < 0) {
-            throw new LayerException("padding", "field 'padding' must be 0 or more, got " + padding);
+            throw new LayerException("padding", "must be 0 or more, got " + padding);
         }
         if (x[0] % groups != 0 || filters % groups != 0) {
-            throw new LayerException("groups", "field 'groups' (" + groups + ") must divide both the input channels ("
-                    + x[0] + ") and 'filters' (" + filters + ")");
+            throw new LayerException("groups", groups + " must divide both the input channels ("
+                    + x[0] + ") and filters (" + filters + ")");
         }
         return new int[] {filters, Pooling.outSize(x[1], kernel, stride, padding),
             Pooling.outSize(x[2], kernel, stride, padding)};

@@ -19,10 +19,10 @@ public final class LayerException extends RuntimeException {
     /** A required positive integer field. */
     static int positive(Integer value, String field) {
         if (value == null) {
-            throw new LayerException(field, "field '" + field + "' is missing");
+            throw new LayerException(field, "missing");
         }
         if (value <= 0) {
-            throw new LayerException(field, "field '" + field + "' must be a positive integer, got " + value);
+            throw new LayerException(field, "must be a positive integer, got " + value);
         }
         return value;
     }

@@ -19,12 +19,16 @@ final class Pooling {
     }
 
     static int outSize(int size, int kernel, int stride, int padding) {
-        int span = size + 2 * padding - kernel;
+        long span = size + 2L * padding - kernel;
         if (span < 0) {
-            throw new LayerException("kernel", "kernel " + kernel + " is larger than its input " + size
+            throw new LayerException("kernel", kernel + " is larger than its input " + size
                     + (padding > 0 ? " plus padding " + padding : "") + " (impossible shape)");
         }
-        return span / stride + 1;
+        long out = span / stride + 1;
+        if (out > Integer.MAX_VALUE) {
+            throw new LayerException("padding", padding + " makes an output larger than dlbench allows");
+        }
+        return (int) out;
     }
 
     static int[] outputShape(List<int[]> in, Integer kernel, Integer stride) {

@@ -1,4 +1,4 @@
-package org.dlbench.core.run;
+package org.dlbench.core.host;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

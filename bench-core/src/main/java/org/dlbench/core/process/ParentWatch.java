@@ -1,4 +1,4 @@
-package org.dlbench.core.run;
+package org.dlbench.core.process;
 
 import java.util.Optional;
 

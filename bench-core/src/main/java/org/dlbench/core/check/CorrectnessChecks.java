@@ -1,4 +1,4 @@
-package org.dlbench.core.run;
+package org.dlbench.core.check;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +33,18 @@ public final class CorrectnessChecks {
      * update by 1, a sign error by 2; float32 engines land around 1e-6 to 1e-4.
      */
     public static final double STEP_TOLERANCE = 1e-2;
+    /**
+     * The same, per parameter tensor: looser than {@link #STEP_TOLERANCE}, which holds for the whole update, because
+     * in a deep network a float32 engine may land on the other side of a ReLU kink that the double reference puts
+     * within 1e-7 of zero, which moves the few tensors that unit feeds by a percent or two (seen on resnet). A missing
+     * or frozen tensor still misses by 1.
+     */
+    public static final double TENSOR_TOLERANCE = 5e-2;
+    /**
+     * Float32 noise allowed per element of an update whose gradient is mathematically zero (a conv bias just before
+     * a batchnorm): learning rate x this, far below any real update.
+     */
+    static final double ZERO_GRADIENT_NOISE = 1e-5;
     /** How far the loss a step returns may be from the reference loss: absolute plus relative to the loss. */
     public static final Tolerance LOSS_TOLERANCE = new Tolerance(1e-5, 1e-4);
     /** How far the parameters read back before the step may be from the shared weights the session was given. */
@@ -143,6 +155,10 @@ public final class CorrectnessChecks {
         double worstShare = -1;
         String worstDetail = "";
         List<String> failed = new ArrayList<>();
+        double noise = ZERO_GRADIENT_NOISE * workload.learningRate();
+        double totalDiff2 = 0;
+        double totalRef2 = 0;
+        double totalSlack2 = 0;
         for (ParamSpec p : workload.trainableParams()) {
             float[] b = before.get(p.name());
             float[] a = after.get(p.name());
@@ -168,7 +184,11 @@ public final class CorrectnessChecks {
             }
             double diff = Math.sqrt(diff2);
             double refNorm = Math.sqrt(refNorm2);
-            double allowed = STEP_TOLERANCE * refNorm + Math.sqrt(rounding2);
+            double slack2 = rounding2 + noise * noise * a.length;
+            double allowed = TENSOR_TOLERANCE * refNorm + Math.sqrt(slack2);
+            totalDiff2 += diff2;
+            totalRef2 += refNorm2;
+            totalSlack2 += slack2;
             boolean ok = diff <= allowed;
             if (!ok) {
                 failed.add(p.name());
@@ -183,22 +203,27 @@ public final class CorrectnessChecks {
                         + " largest element error %.3g at %d)", error, diff, refNorm, maxElement, maxIndex);
             }
         }
+        double totalDiff = Math.sqrt(totalDiff2);
+        double totalAllowed = STEP_TOLERANCE * Math.sqrt(totalRef2) + Math.sqrt(totalSlack2);
+        boolean totalOk = totalDiff <= totalAllowed;
         double lossError = Math.abs(loss - expected.loss());
         boolean lossOk = lossError <= LOSS_TOLERANCE.absolute() + LOSS_TOLERANCE.relative() * Math.abs(expected.loss());
         String what = round.workers().size() == 1 && round.workers().get(0).size() == 1
                 ? "one SGD step on a batch of " + round.samples()
                 : "one averaging round of " + round.workers().size() + " worker(s) x "
                         + round.workers().get(0).size() + " batch(es), " + round.samples() + " samples";
-        String detail = String.format(Locale.ROOT, "%s: %s %s; loss %.6f vs reference %.6f (%s); tolerance %.0e of"
-                        + " each tensor's update, loss %.0e + %.0e*|ref|",
-                what, failed.isEmpty() ? "worst parameter" : failed.size() + " parameter(s) off, worst",
+        String detail = String.format(Locale.ROOT, "%s: whole update error %.3g of the reference update (%s); %s %s;"
+                        + " loss %.6f vs reference %.6f (%s); tolerance %.0e of the whole update, %.0e of each"
+                        + " tensor's, loss %.0e + %.0e*|ref|",
+                what, totalRef2 > 0 ? totalDiff / Math.sqrt(totalRef2) : totalDiff, totalOk ? "ok" : "OFF",
+                failed.isEmpty() ? "worst parameter" : failed.size() + " parameter(s) off, worst",
                 worst + " " + worstDetail, loss, expected.loss(), lossOk ? "ok" : "OFF by " + String.format(Locale.ROOT,
                         "%.3g", lossError),
-                STEP_TOLERANCE, LOSS_TOLERANCE.absolute(), LOSS_TOLERANCE.relative());
+                STEP_TOLERANCE, TENSOR_TOLERANCE, LOSS_TOLERANCE.absolute(), LOSS_TOLERANCE.relative());
         if (!failed.isEmpty()) {
             detail += "; off: " + String.join(", ", failed);
         }
-        return new Check(TRAINING_STEP, failed.isEmpty() && lossOk, detail);
+        return new Check(TRAINING_STEP, failed.isEmpty() && totalOk && lossOk, detail);
     }
 
     private static String missingParameters(Workload workload, Map<String, float[]> values, String when) {
@@ -224,7 +249,7 @@ public final class CorrectnessChecks {
     }
 
     /** All checks of a cell, given the logits of its first inference on {@link #forwardInput}. */
-    static List<Check> all(float[] firstOutput, Session session, Workload workload, Weights weights, int batch,
+    public static List<Check> all(float[] firstOutput, Session session, Workload workload, Weights weights, int batch,
                            Mode mode) {
         List<Check> checks = new ArrayList<>();
         checks.add(forward(firstOutput, workload, weights, batch));

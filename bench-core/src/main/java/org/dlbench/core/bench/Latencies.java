@@ -1,4 +1,4 @@
-package org.dlbench.core.run;
+package org.dlbench.core.bench;
 
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
@@ -10,18 +10,18 @@ public final class Latencies {
     private long started = -1;
     private long ended;
 
-    void record(long nanos) {
+    public void record(long nanos) {
         histogram.recordValue(Math.max(0, Math.min(nanos, histogram.getHighestTrackableValue())));
     }
 
-    void span(long startNanos, long endNanos) {
+    public void span(long startNanos, long endNanos) {
         if (started < 0) {
             started = startNanos;
         }
         ended = endNanos;
     }
 
-    long count() {
+    public long count() {
         return histogram.getTotalCount();
     }
 
