@@ -148,9 +148,14 @@ final class NetworkFactory {
     }
 
     static ComputationGraphConfiguration configuration(Workload w) {
+        return configuration(w, DataType.FLOAT);
+    }
+
+    /** The graph in another data type (tests tell float rounding from translation errors in double). */
+    static ComputationGraphConfiguration configuration(Workload w, DataType type) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(42)
-                .dataType(DataType.FLOAT)
+                .dataType(type)
                 .updater(new Sgd(w.learningRate()))
                 .graphBuilder()
                 .addInputs(INPUT);
@@ -347,7 +352,12 @@ final class NetworkFactory {
 
     /** A graph initialised with the shared weights, every tensor (state included) by canonical name. */
     static ComputationGraph build(Workload w, Weights weights) {
-        ComputationGraph net = new ComputationGraph(configuration(w));
+        return build(w, weights, DataType.FLOAT);
+    }
+
+    /** {@link #build} in another data type (tests). */
+    static ComputationGraph build(Workload w, Weights weights, DataType type) {
+        ComputationGraph net = new ComputationGraph(configuration(w, type));
         net.init();
         for (Stage stage : w.stages()) {
             for (ParamSpec p : stage.params()) {
