@@ -1,13 +1,15 @@
 package org.dlbench.spark;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlbench.core.adapter.Support;
 import org.dlbench.core.data.Batch;
 import org.dlbench.core.data.Weights;
-import org.dlbench.core.adapter.Support;
+import org.dlbench.core.workload.ParamSpec;
+import org.dlbench.core.workload.Stage;
+import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.layer.Activation;
 import org.dlbench.core.workload.layer.Add;
 import org.dlbench.core.workload.layer.AvgPool2d;
@@ -18,29 +20,50 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
-import org.dlbench.core.workload.Stage;
-import org.dlbench.core.workload.Workload;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * Builds a workload as a DL4J {@link MultiLayerNetwork} with the shared initial weights: plain SGD at the workload's
- * learning rate, the last dense layer as a softmax + cross-entropy output layer (mean over the minibatch), NCHW input.
- * A workload {@code flatten} becomes DL4J's automatic CNN-to-dense preprocessor, which flattens in C, H, W order.
+ * Builds a workload as a DL4J {@link ComputationGraph} with the shared initial weights: one vertex per stage, named
+ * after the stage and fed by the vertices of {@link Stage#inputs()} (the graph input is {@value #INPUT}); plain SGD at
+ * the workload's learning rate; the last stage (dense) is a softmax + cross-entropy output layer (mean over the
+ * minibatch); NCHW input. Translations, through one {@link Layer.Visitor}:
+ * <ul>
+ *   <li>dense: DenseLayer, W [in, out] (the canonical [out, in] transposed);</li>
+ *   <li>conv2d: ConvolutionLayer (W [out, in, k, k] as canonical); with {@code groups} equal to the input channels
+ *       DepthwiseConvolution2D, depth multiplier {@code filters / channels}, W [k, k, channels, multiplier] where
+ *       {@code W[ky, kx, c, m]} is the canonical {@code weight[c * multiplier + m, 0, ky, kx]}; other group counts are
+ *       unsupported (DL4J's convolution layers have no groups);</li>
+ *   <li>maxpool2d / avgpool2d: SubsamplingLayer; globalavgpool: GlobalPoolingLayer AVG ([batch, channels]);</li>
+ *   <li>flatten: a CNN-to-dense preprocessor vertex (C, H, W order); on flat input nothing;</li>
+ *   <li>batchnorm: BatchNormalization with {@code useLogStd(false)} (it stores the variance), the stage's epsilon and
+ *       decay {@code 1 - momentum}; gamma, beta, mean, var hold {@code gamma}, {@code beta}, {@code running_mean},
+ *       {@code running_var}; its activation is an ActivationLayer {@code <stage>/act} after it (DL4J's
+ *       BatchNormalization layer ignores a configured activation);</li>
+ *   <li>add: ElementWiseVertex Add, then an ActivationLayer {@code <stage>/act} when it has an activation.</li>
+ * </ul>
  */
 final class NetworkFactory {
     /**
@@ -49,6 +72,9 @@ final class NetworkFactory {
      * 1e-30 keeps the score exact up to a sample loss of 69 and finite when a probability underflows to 0.
      */
     static final double SOFTMAX_CLIP_EPS = 1e-30;
+    /** The graph's input vertex. */
+    static final String INPUT = "input";
+
     private NetworkFactory() {
     }
 
@@ -68,74 +94,7 @@ final class NetworkFactory {
         return null;
     }
 
-    static MultiLayerConfiguration configuration(Workload w) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(42)
-                .dataType(DataType.FLOAT)
-                .updater(new Sgd(w.learningRate()))
-                .list();
-        List<Stage> stages = w.stages();
-        int index = 0;
-        for (int i = 0; i < stages.size(); i++) {
-            boolean last = i == stages.size() - 1;
-            Stage stage = stages.get(i);
-            org.deeplearning4j.nn.conf.layers.Layer built = stage.layer().accept(
-                    new Layer.Visitor<org.deeplearning4j.nn.conf.layers.Layer>() {
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer dense(Dense d) {
-                    return last
-                            ? new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null)).nOut(d.units())
-                                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
-                            : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build();
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer conv2d(Conv2d c) {
-                    return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.filters())
-                            .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
-                            .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation())).build();
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer maxPool2d(MaxPool2d p) {
-                    return pool(PoolingType.MAX, p.kernel(), p.stride());
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer avgPool2d(AvgPool2d p) {
-                    return pool(PoolingType.AVG, p.kernel(), p.stride());
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer flatten(Flatten f) {
-                    return null; // DL4J inserts its CNN-to-dense preprocessor from the input type
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer globalAvgPool(GlobalAvgPool g) {
-                    throw new UnsupportedOperationException(whyNot(stage));
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer batchNorm(BatchNorm b) {
-                    throw new UnsupportedOperationException(whyNot(stage));
-                }
-
-                @Override
-                public org.deeplearning4j.nn.conf.layers.Layer add(Add a) {
-                    throw new UnsupportedOperationException(whyNot(stage));
-                }
-            });
-            if (built != null) {
-                list.layer(index++, built);
-            }
-        }
-        int[] in = w.inputShape();
-        list.setInputType(in.length == 1 ? InputType.feedForward(in[0]) : InputType.convolutional(in[1], in[2], in[0]));
-        return list.build();
-    }
-
-    /** Why this translation cannot build a stage yet, or null when it can. */
+    /** Why this translation cannot build a stage, or null when it can. */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
@@ -145,7 +104,10 @@ final class NetworkFactory {
 
             @Override
             public String conv2d(Conv2d c) {
-                return c.groups() == 1 ? null : "grouped convolution is not translated to DL4J on Spark yet";
+                return c.groups() == 1 || depthwise(c, stage) ? null
+                        : "grouped convolution with " + c.groups() + " groups over " + stage.in()[0]
+                                + " input channels: DL4J's ConvolutionLayer has no groups and DepthwiseConvolution2D"
+                                + " needs groups = input channels";
             }
 
             @Override
@@ -165,19 +127,137 @@ final class NetworkFactory {
 
             @Override
             public String globalAvgPool(GlobalAvgPool g) {
-                return "not translated to DL4J on Spark yet";
+                return null;
             }
 
             @Override
             public String batchNorm(BatchNorm b) {
-                return "not translated to DL4J on Spark yet";
+                return null;
             }
 
             @Override
             public String add(Add a) {
-                return "not translated to DL4J on Spark yet (a residual join needs SparkComputationGraph)";
+                return null;
             }
         });
+    }
+
+    /** A grouped convolution DL4J runs as DepthwiseConvolution2D: one group per input channel. */
+    private static boolean depthwise(Conv2d c, Stage stage) {
+        return c.groups() > 1 && c.groups() == stage.in()[0];
+    }
+
+    static ComputationGraphConfiguration configuration(Workload w) {
+        return configuration(w, DataType.FLOAT);
+    }
+
+    /** The graph in another data type (tests tell float rounding from translation errors in double). */
+    static ComputationGraphConfiguration configuration(Workload w, DataType type) {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(42)
+                .dataType(type)
+                .updater(new Sgd(w.learningRate()))
+                .graphBuilder()
+                .addInputs(INPUT);
+        List<Stage> stages = w.stages();
+        String[] vertexOf = new String[stages.size()];
+        for (Stage stage : stages) {
+            boolean last = stage.index() == stages.size() - 1;
+            String name = stage.name();
+            String[] in = stage.inputs().stream().map(i -> i < 0 ? INPUT : vertexOf[i]).toArray(String[]::new);
+            vertexOf[stage.index()] = name;
+            stage.layer().accept(new Layer.Visitor<Void>() {
+                @Override
+                public Void dense(Dense d) {
+                    g.addLayer(name, last
+                            ? new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null)).nOut(d.units())
+                                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
+                            : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build(),
+                            in);
+                    return null;
+                }
+
+                @Override
+                public Void conv2d(Conv2d c) {
+                    if (depthwise(c, stage)) {
+                        g.addLayer(name, new DepthwiseConvolution2D.Builder(c.kernel(), c.kernel())
+                                .depthMultiplier(c.filters() / c.groups())
+                                .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
+                                .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation()))
+                                .build(), in);
+                    } else if (c.groups() == 1) {
+                        g.addLayer(name, new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.filters())
+                                .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
+                                .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation()))
+                                .build(), in);
+                    } else {
+                        throw new UnsupportedOperationException(whyNot(stage));
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void maxPool2d(MaxPool2d p) {
+                    g.addLayer(name, pool(PoolingType.MAX, p.kernel(), p.stride()), in);
+                    return null;
+                }
+
+                @Override
+                public Void avgPool2d(AvgPool2d p) {
+                    g.addLayer(name, pool(PoolingType.AVG, p.kernel(), p.stride()), in);
+                    return null;
+                }
+
+                @Override
+                public Void flatten(Flatten f) {
+                    int[] x = stage.in();
+                    if (x.length == 3) {
+                        g.addVertex(name, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(x[1], x[2], x[0])),
+                                in);
+                    } else {
+                        vertexOf[stage.index()] = in[0]; // already flat: the stage is its input
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void globalAvgPool(GlobalAvgPool p) {
+                    g.addLayer(name, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), in);
+                    return null;
+                }
+
+                @Override
+                public Void batchNorm(BatchNorm b) {
+                    g.addLayer(name, new BatchNormalization.Builder().useLogStd(false).eps(b.epsilon())
+                            .decay(1 - b.momentum()).activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                            .build(), in);
+                    // DL4J's BatchNormalization layer does not apply its configured activation (a relu there is lost)
+                    activationAfter(b.activation());
+                    return null;
+                }
+
+                @Override
+                public Void add(Add a) {
+                    g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), in);
+                    activationAfter(a.activation());
+                    return null;
+                }
+
+                /** An ActivationLayer {@code <name>/act} after the stage's vertex, which it then stands for. */
+                private void activationAfter(Activation a) {
+                    if (a != Activation.NONE) {
+                        String act = name + "/act";
+                        g.addLayer(act, new ActivationLayer.Builder().activation(activation(a)).build(), name);
+                        vertexOf[stage.index()] = act;
+                    }
+                }
+            });
+        }
+        int[] shape = w.inputShape();
+        g.setInputTypes(shape.length == 1 ? InputType.feedForward(shape[0])
+                : InputType.convolutional(shape[1], shape[2], shape[0]));
+        g.setOutputs(vertexOf[stages.size() - 1]);
+        return g.build();
     }
 
     private static SubsamplingLayer pool(PoolingType type, int kernel, int stride) {
@@ -195,47 +275,155 @@ final class NetworkFactory {
         };
     }
 
-    /** A network initialised with the shared weights (dense weights transposed to DL4J's [in, out]). */
-    static MultiLayerNetwork build(Workload w, Weights weights) {
-        MultiLayerNetwork net = new MultiLayerNetwork(configuration(w));
-        net.init();
-        int index = 0;
-        for (Stage stage : w.stages()) {
-            if (stage.params().isEmpty()) {
-                if (!(stage.layer() instanceof Flatten)) {
-                    index++;
-                }
-                continue;
+    /**
+     * Where one canonical tensor lives in the graph: the DL4J parameter key of the stage's layer, and how the
+     * canonical layout maps to DL4J's.
+     */
+    private enum Layout {
+        AS_IS, DENSE_TRANSPOSED, DEPTHWISE
+    }
+
+    private record Binding(String key, Layout layout) {
+    }
+
+    /** The DL4J parameter holding a stage's tensor of a role. */
+    private static Binding binding(Stage stage, String role) {
+        Binding b = stage.layer().accept(new Layer.Visitor<Binding>() {
+            @Override
+            public Binding dense(Dense d) {
+                return switch (role) {
+                    case "weight" -> new Binding("W", Layout.DENSE_TRANSPOSED);
+                    case "bias" -> new Binding("b", Layout.AS_IS);
+                    default -> null;
+                };
             }
-            String weight = "layer" + stage.index() + ".weight";
-            String bias = "layer" + stage.index() + ".bias";
-            float[] wData = stage.layer() instanceof Dense ? weights.transposed(weight) : weights.get(weight);
-            copyInto(net.getLayer(index).getParam("W"), wData, weight);
-            copyInto(net.getLayer(index).getParam("b"), weights.get(bias), bias);
-            index++;
+
+            @Override
+            public Binding conv2d(Conv2d c) {
+                return switch (role) {
+                    case "weight" -> new Binding("W", depthwise(c, stage) ? Layout.DEPTHWISE : Layout.AS_IS);
+                    case "bias" -> new Binding("b", Layout.AS_IS);
+                    default -> null;
+                };
+            }
+
+            @Override
+            public Binding maxPool2d(MaxPool2d p) {
+                return null;
+            }
+
+            @Override
+            public Binding avgPool2d(AvgPool2d p) {
+                return null;
+            }
+
+            @Override
+            public Binding flatten(Flatten f) {
+                return null;
+            }
+
+            @Override
+            public Binding globalAvgPool(GlobalAvgPool g) {
+                return null;
+            }
+
+            @Override
+            public Binding batchNorm(BatchNorm n) {
+                return switch (role) {
+                    case "gamma" -> new Binding("gamma", Layout.AS_IS);
+                    case "beta" -> new Binding("beta", Layout.AS_IS);
+                    case "running_mean" -> new Binding("mean", Layout.AS_IS);
+                    case "running_var" -> new Binding("var", Layout.AS_IS);
+                    default -> null;
+                };
+            }
+
+            @Override
+            public Binding add(Add a) {
+                return null;
+            }
+        });
+        if (b == null) {
+            throw new IllegalStateException(stage.name() + " (" + stage.layer().type() + "): no DL4J parameter for role "
+                    + role);
+        }
+        return b;
+    }
+
+    /** A graph initialised with the shared weights, every tensor (state included) by canonical name. */
+    static ComputationGraph build(Workload w, Weights weights) {
+        return build(w, weights, DataType.FLOAT);
+    }
+
+    /** {@link #build} in another data type (tests). */
+    static ComputationGraph build(Workload w, Weights weights, DataType type) {
+        ComputationGraph net = new ComputationGraph(configuration(w, type));
+        net.init();
+        for (Stage stage : w.stages()) {
+            for (ParamSpec p : stage.params()) {
+                Binding b = binding(stage, p.role());
+                INDArray target = net.getLayer(stage.name()).getParam(b.key());
+                float[] data = switch (b.layout()) {
+                    case AS_IS -> weights.get(p.name());
+                    case DENSE_TRANSPOSED -> weights.transposed(p.name());
+                    case DEPTHWISE -> depthwiseToDl4j(weights.get(p.name()), p.shape(), stage.in()[0]);
+                };
+                copyInto(target, data, p.name());
+            }
         }
         return net;
     }
 
     /**
-     * The network's parameters by canonical name in canonical layout, the inverse of {@link #build}: dense and output
-     * layer W [in, out] transposed back to [out, in], conv W [out, in, k, k] as it is, biases flattened.
+     * The graph's tensors by canonical name in canonical layout (running statistics included), the inverse of
+     * {@link #build}.
      */
-    static Map<String, float[]> read(MultiLayerNetwork net, Workload w) {
+    static Map<String, float[]> read(ComputationGraph net, Workload w) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        int index = 0;
         for (Stage stage : w.stages()) {
-            if (stage.params().isEmpty()) {
-                if (!(stage.layer() instanceof Flatten)) {
-                    index++;
-                }
-                continue;
+            for (ParamSpec p : stage.params()) {
+                Binding b = binding(stage, p.role());
+                INDArray v = net.getLayer(stage.name()).getParam(b.key());
+                out.put(p.name(), switch (b.layout()) {
+                    case AS_IS -> floats(v);
+                    case DENSE_TRANSPOSED -> floats(v.transpose());
+                    case DEPTHWISE -> depthwiseFromDl4j(floats(v), p.shape(), stage.in()[0]);
+                });
             }
-            INDArray weight = net.getLayer(index).getParam("W");
-            out.put(stage.params().get(0).name(),
-                    floats(stage.layer() instanceof Dense ? weight.transpose() : weight));
-            out.put(stage.params().get(1).name(), floats(net.getLayer(index).getParam("b")));
-            index++;
+        }
+        return out;
+    }
+
+    /** Canonical [C * mult, 1, k, k] (output channel c * mult + m) to DL4J's [k, k, C, mult], row-major. */
+    static float[] depthwiseToDl4j(float[] canonical, int[] shape, int channels) {
+        int mult = shape[0] / channels;
+        int k = shape[2];
+        float[] out = new float[canonical.length];
+        for (int c = 0; c < channels; c++) {
+            for (int m = 0; m < mult; m++) {
+                for (int y = 0; y < k; y++) {
+                    for (int x = 0; x < k; x++) {
+                        out[((y * k + x) * channels + c) * mult + m] = canonical[((c * mult + m) * k + y) * k + x];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #depthwiseToDl4j}. */
+    static float[] depthwiseFromDl4j(float[] dl4j, int[] shape, int channels) {
+        int mult = shape[0] / channels;
+        int k = shape[2];
+        float[] out = new float[dl4j.length];
+        for (int c = 0; c < channels; c++) {
+            for (int m = 0; m < mult; m++) {
+                for (int y = 0; y < k; y++) {
+                    for (int x = 0; x < k; x++) {
+                        out[((c * mult + m) * k + y) * k + x] = dl4j[((y * k + x) * channels + c) * mult + m];
+                    }
+                }
+            }
         }
         return out;
     }
@@ -268,24 +456,33 @@ final class NetworkFactory {
                 Nd4j.create(b.oneHot(), new long[] {b.size(), b.classes()}, 'c'));
     }
 
+    /** The same minibatch as the graph's training input (one features array, one labels array). */
+    static MultiDataSet multiDataSet(Batch b) {
+        DataSet d = dataSet(b);
+        return new MultiDataSet(d.getFeatures(), d.getLabels());
+    }
+
     /**
      * Logits [batch, classes]: the output layer's input times its weights plus bias. DL4J's output applies softmax,
-     * which only fixes logits up to a shift, so the last affine step is done here.
+     * which only fixes logits up to a shift, so the last affine step is done here (inference mode: batchnorm on its
+     * running statistics).
      */
-    static float[] logits(MultiLayerNetwork net, INDArray input) {
-        int outIndex = net.getnLayers() - 1;
+    static float[] logits(ComputationGraph net, INDArray input) {
+        ComputationGraphConfiguration conf = net.getConfiguration();
+        String output = conf.getNetworkOutputs().get(0);
+        String before = conf.getVertexInputs().get(output).get(0);
         INDArray x;
-        if (outIndex == 0) {
+        if (before.equals(INPUT)) {
             x = input;
         } else {
-            List<INDArray> acts = new ArrayList<>(net.feedForwardToLayer(outIndex - 1, input, false));
-            x = acts.get(acts.size() - 1);
+            Map<String, INDArray> acts = net.feedForward(input, false);
+            x = acts.get(before);
         }
         if (x.rank() > 2) {
             x = x.reshape('c', x.size(0), x.length() / x.size(0));
         }
-        INDArray w = net.getLayer(outIndex).getParam("W");
-        INDArray b = net.getLayer(outIndex).getParam("b");
+        INDArray w = net.getLayer(output).getParam("W");
+        INDArray b = net.getLayer(output).getParam("b");
         // mmul may answer in 'f' order: copy to row-major before reading the buffer
         return x.castTo(DataType.FLOAT).mmul(w).addiRowVector(b).dup('c').data().asFloat();
     }

@@ -9,7 +9,8 @@ import org.dlbench.core.adapter.Support;
 import org.dlbench.core.workload.Workload;
 
 /**
- * Deeplearning4j data-parallel training on Apache Spark: {@code SparkDl4jMultiLayer} with parameter averaging.
+ * Deeplearning4j data-parallel training on Apache Spark: {@code SparkComputationGraph} (every workload is built as a
+ * ComputationGraph) with parameter averaging.
  * The harness's threads column is the number of Spark workers ({@code local[threads]} unless
  * {@code DLBENCH_SPARK_MASTER} names another master); each worker trains with one intra-op thread.
  */

@@ -30,7 +30,7 @@ import org.dlbench.core.host.HostProbe;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.WorkloadException;
 import org.dlbench.core.workload.Workloads;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -247,7 +247,7 @@ public final class SparkTrainMain implements Callable<Integer> {
 
     /** The same network and epoch trained by plain DL4J in this JVM (one thread), in samples/s over timed epochs. */
     private double singleProcess(Workload w, Weights weights, SparkOptions options) {
-        MultiLayerNetwork net = NetworkFactory.build(w, weights);
+        ComputationGraph net = NetworkFactory.build(w, weights);
         SyntheticData data = new SyntheticData(w);
         int n = options.roundsPerEpoch(batch) * options.workers() * options.averagingFrequency();
         List<DataSet> epoch = new ArrayList<>(n);

@@ -24,17 +24,18 @@ import org.dlbench.core.result.ScalingReport;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.Workload;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Data-parallel training of one workload with DL4J's {@link ParameterAveragingTrainingMaster} on Spark.
  *
- * <p>One {@link #trainStep} is one averaging round: {@code SparkDl4jMultiLayer.fit} over an RDD of
+ * <p>One {@link #trainStep} is one averaging round: {@code SparkComputationGraph.fitMultiDataSet} over an RDD of
  * {@code workers x averagingFrequency} minibatches of the session's batch size, one partition per worker; each
  * worker trains its copy of the network on its {@code averagingFrequency} minibatches with plain SGD, then the
  * driver averages the parameters. The data is the session's synthetic epoch (bench-core's {@link SyntheticData}),
@@ -63,8 +64,8 @@ public final class SparkTrainingSession implements Session {
     private final ExecutorService driver;
     private final Map<String, String> threadSettings;
     private JavaSparkContext sc;
-    private SparkDl4jMultiLayer sparkNet;
-    private final List<JavaRDD<DataSet>> rounds = new ArrayList<>();
+    private SparkComputationGraph sparkNet;
+    private final List<JavaRDD<MultiDataSet>> rounds = new ArrayList<>();
     private SyntheticData data;
     private int next;
 
@@ -93,7 +94,7 @@ public final class SparkTrainingSession implements Session {
     }
 
     private void start(Weights weights) {
-        MultiLayerNetwork net = NetworkFactory.build(workload, weights);
+        ComputationGraph net = NetworkFactory.build(workload, weights);
         SparkConf conf = new SparkConf().setMaster(options.master()).setAppName("dlbench DL4J-Spark " + workload.name())
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false");
@@ -117,7 +118,7 @@ public final class SparkTrainingSession implements Session {
                 .rngSeed(42)
                 .trainingHooks(new OneThreadPerWorker())
                 .build();
-        sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+        sparkNet = new SparkComputationGraph(sc, net, tm);
         data = new SyntheticData(workload, SyntheticData.DEFAULT_SEED);
         SyntheticMinibatches make = new SyntheticMinibatches(workload, SyntheticData.DEFAULT_SEED, batch);
         int perRound = options.workers() * options.averagingFrequency();
@@ -134,7 +135,7 @@ public final class SparkTrainingSession implements Session {
             rounds.add(sc.parallelize(indices, options.workers()).map(make).persist(STORAGE));
         }
         for (int r = 0; r < n; r++) {
-            JavaRDD<DataSet> rdd = rounds.get(r);
+            JavaRDD<MultiDataSet> rdd = rounds.get(r);
             withTimeout("caching the synthetic epoch (round " + (r + 1) + " of " + n + ")", rdd::count);
         }
     }
@@ -187,7 +188,7 @@ public final class SparkTrainingSession implements Session {
      * round's RDD is laid out and trained: {@code parallelize} slices the round's list into {@code workers}
      * contiguous partitions of {@code f} minibatches; the training master neither splits (the round is exactly one
      * split of {@code workers x f x batch} samples) nor repartitions it (Repartition.Never); each worker fits its
-     * partition's minibatches one by one (one DataSet of {@code batch} samples is one minibatch); the driver's score is
+     * partition's minibatches one by one (one MultiDataSet of {@code batch} samples is one minibatch); the driver's score is
      * the mean of the workers' scores, each the loss of its last minibatch before that minibatch's update. Plain SGD
      * keeps no updater state, so averaging the updater changes nothing.
      */
@@ -215,8 +216,8 @@ public final class SparkTrainingSession implements Session {
     public float trainStep(Batch ignored) {
         int r = next;
         next = (next + 1) % rounds.size();
-        JavaRDD<DataSet> round = rounds.get(r);
-        withTimeout("averaging round " + (r + 1) + " of " + rounds.size(), () -> sparkNet.fit(round));
+        JavaRDD<MultiDataSet> round = rounds.get(r);
+        withTimeout("averaging round " + (r + 1) + " of " + rounds.size(), () -> sparkNet.fitMultiDataSet(round));
         return (float) sparkNet.getScore();
     }
 
@@ -247,17 +248,20 @@ public final class SparkTrainingSession implements Session {
     }
 
     /** The parameters of the driver's network, for tests. */
-    MultiLayerNetwork network() {
+    ComputationGraph network() {
         return sparkNet.getNetwork();
     }
 
-    /** Fits an arbitrary RDD with this session's training master, under the job time limit (tests). */
+    /**
+     * Fits an arbitrary RDD with this session's training master, under the job time limit (tests; DL4J maps it to
+     * MultiDataSets and caches that copy for the call).
+     */
     void fit(String what, JavaRDD<DataSet> data) {
         withTimeout(what, () -> sparkNet.fit(data));
     }
 
     /** The cached RDD of round {@code r} (tests). */
-    JavaRDD<DataSet> round(int r) {
+    JavaRDD<MultiDataSet> round(int r) {
         return rounds.get(r);
     }
 
@@ -319,7 +323,7 @@ public final class SparkTrainingSession implements Session {
 
     /** The DL4J version on the classpath, from its Maven metadata. */
     static String dl4jVersion() {
-        try (InputStream in = MultiLayerNetwork.class.getResourceAsStream(
+        try (InputStream in = ComputationGraph.class.getResourceAsStream(
                 "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
             if (in != null) {
                 Properties p = new Properties();
@@ -329,7 +333,7 @@ public final class SparkTrainingSession implements Session {
         } catch (java.io.IOException e) {
             // fall through
         }
-        String v = MultiLayerNetwork.class.getPackage().getImplementationVersion();
+        String v = ComputationGraph.class.getPackage().getImplementationVersion();
         return v == null ? "unknown" : v;
     }
 }

@@ -4,7 +4,7 @@ import org.apache.spark.api.java.function.Function;
 import org.dlbench.core.data.SyntheticData;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Makes minibatch number {@code i} of a workload's {@link SyntheticData} where it runs, so a Spark executor builds its
@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * seed and the batch size, about a kilobyte), never the samples. The same index gives the same minibatch on the
  * driver and on every executor, so the reference can redo what the workers trained.
  */
-final class SyntheticMinibatches implements Function<Long, DataSet> {
+final class SyntheticMinibatches implements Function<Long, MultiDataSet> {
     private static final long serialVersionUID = 1L;
 
     private final String name;
@@ -42,10 +42,10 @@ final class SyntheticMinibatches implements Function<Long, DataSet> {
     }
 
     @Override
-    public DataSet call(Long index) {
+    public MultiDataSet call(Long index) {
         if (data == null) {
             data = new SyntheticData(workload(), seed);
         }
-        return NetworkFactory.dataSet(data.batch(index, batch));
+        return NetworkFactory.multiDataSet(data.batch(index, batch));
     }
 }

@@ -26,6 +26,7 @@ import org.dlbench.core.workload.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import scala.reflect.ClassTag$;
 
 /**
@@ -80,7 +81,7 @@ class SparkLargeBatchCnnTest {
             }
             System.out.println("DL4J-Spark local[2] cnn32 batch 256 round losses " + losses + ", " + seconds);
 
-            JavaRDD<DataSet> round = s.round(0);
+            JavaRDD<MultiDataSet> round = s.round(0);
             for (Partition p : round.partitions()) {
                 long bytes = SparkEnv.get().closureSerializer().newInstance()
                         .serialize(p, ClassTag$.MODULE$.apply(Partition.class)).remaining();
@@ -91,10 +92,10 @@ class SparkLargeBatchCnnTest {
             assertEquals(2, info.numCachedPartitions(), "both workers' partitions of round 1 stay cached");
 
             // what the executors made is the driver's synthetic data: worker 1's minibatch of round 1 is batch 1
-            DataSet made = round.collect().get(1);
+            MultiDataSet made = round.collect().get(1);
             DataSet expected = NetworkFactory.dataSet(new SyntheticData(w).batch(1, BATCH));
-            assertEquals(expected.getFeatures(), made.getFeatures());
-            assertEquals(expected.getLabels(), made.getLabels());
+            assertEquals(expected.getFeatures(), made.getFeatures(0));
+            assertEquals(expected.getLabels(), made.getLabels(0));
         } finally {
             taskSetManager.removeAppender(warnings);
             warnings.stop();
