@@ -22,6 +22,7 @@ import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.Workloads;
 import org.dlbench.core.run.CellPlan.Planned;
 
 /**
@@ -35,9 +36,10 @@ public final class Orchestrator {
     private static final long LEFTOVER_WAIT_SECONDS = 15;
     /** Set by Ctrl-C: the cell being measured is not recorded. */
     private volatile boolean stopping;
-    private final RunOptions options;
+    /** The request; after the run directory exists, its workload arguments name the run's own copies. */
+    private RunOptions options;
     private final PrintStream out;
-    private final ChildRequests children;
+    private ChildRequests children;
 
     public Orchestrator(RunOptions options, PrintStream out) {
         this.options = options;
@@ -90,6 +92,10 @@ public final class Orchestrator {
         if (!Files.isWritable(dir) || !Files.isWritable(dir.resolve("logs"))) {
             throw new UsageException("results directory " + dir + " is not writable");
         }
+        // every JVM of the run reads the workloads from one copy each, written here in their expanded form: a
+        // workload file edited during the run changes nothing, and the run directory records what was measured
+        options = options.withWorkloadArgs(copyWorkloads(options.workloads(), dir.resolve("workloads")));
+        children = new ChildRequests(options, out);
         Host host = HostProbe.probe();
         RunResult run = previous != null
                 ? previous.finished(null)
@@ -258,4 +264,16 @@ public final class Orchestrator {
         return plan;
     }
 
+
+    /** Writes each workload, expanded ({@link Workloads#toJson}), as {@code <dir>/<name>.json}; returns the paths. */
+    private static List<String> copyWorkloads(List<Workload> workloads, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<String> paths = new ArrayList<>();
+        for (Workload w : workloads) {
+            Path file = dir.resolve(w.name() + ".json");
+            ResultsIO.writeAtomically(file, Workloads.toJson(w));
+            paths.add(file.toAbsolutePath().toString());
+        }
+        return paths;
+    }
 }

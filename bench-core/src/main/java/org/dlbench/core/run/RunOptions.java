@@ -39,4 +39,10 @@ public record RunOptions(
     public long cellTimeout() {
         return cellTimeoutSeconds != null ? cellTimeoutSeconds : profile.cellTimeoutSeconds();
     }
+
+    /** The same request with other workload arguments (the run directory's copies of the workload files). */
+    public RunOptions withWorkloadArgs(List<String> args) {
+        return new RunOptions(engines, workloads, List.copyOf(args), modes, batches, threads, device, profile, outDir,
+                runId, home, cache, families, cellTimeoutSeconds, childJvmArgs, resume, server, calibrate);
+    }
 }
