@@ -179,7 +179,10 @@ public final class SparkTrainMain implements Callable<Integer> {
                 jobTimeout != null ? Duration.ofSeconds(jobTimeout) : env.jobTimeout());
     }
 
-    /** Checks the forward pass, trains warm-up then timed epochs; any failure becomes a failed cell. */
+    /**
+     * Checks the forward pass and the first (checked) round, trains warm-up then timed epochs; any failure becomes a
+     * failed cell.
+     */
     private CellResult train(Workload w, SparkOptions options) {
         long start = System.nanoTime();
         Weights weights = Weights.initial(w);
@@ -194,6 +197,9 @@ public final class SparkTrainMain implements Callable<Integer> {
             settings.put("epochs", Integer.toString(epochs));
             checks.add(CorrectnessChecks.forward(s.infer(CorrectnessChecks.forwardInput(w, batch).features()), w,
                     weights, batch));
+            // the session's first round is its checked round (one minibatch per worker), as in the harness; the
+            // epochs that follow are the configured rounds
+            checks.addAll(CorrectnessChecks.beforeTraining(s, w, weights, batch));
             List<Double> losses = new ArrayList<>();
             double warmupSeconds = 0;
             List<Double> throughput = new ArrayList<>();

@@ -76,6 +76,8 @@ class SparkTrainingTest {
                 Tolerance.Outcome o = Tolerance.DEFAULT.compare(before, reference);
                 assertTrue(o.passed(), "driver network starts from the shared weights: " + o.detail());
 
+                assertEquals("1 minibatch per worker", s.settings().get("checked_round"));
+                assertTrue(Float.isFinite(s.trainStep(null)), "the checked round: one minibatch per worker");
                 List<Double> epochLoss = new ArrayList<>();
                 for (int epoch = 0; epoch < 5; epoch++) {
                     double sum = 0;
@@ -148,6 +150,7 @@ class SparkTrainingTest {
         SparkOptions o = new SparkOptions("local[2]", 2, 2, 128, Duration.ofSeconds(60));
         assertTimeoutPreemptively(LIMIT, () -> {
             try (SparkTrainingSession s = SparkTrainingSession.open(w, Weights.initial(w), 16, o)) {
+                s.trainStep(null); // the checked round; then the configured rounds 1, 2, 1, 2, ...
                 List<Float> losses = new ArrayList<>();
                 for (int r = 0; r < 12; r++) {
                     losses.add(s.trainStep(null));
