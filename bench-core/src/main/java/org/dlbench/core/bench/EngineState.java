@@ -97,8 +97,13 @@ public abstract class EngineState {
         ParentWatch.startIfAsked("benchmark process");
     }
 
-    /** Calls the latency phase records at least, however long that takes. */
+    /** Calls the latency phase records at least, unless that takes longer than {@link #MAX_LATENCY_SECONDS}. */
     public static final long MIN_LATENCY_CALLS = 200;
+    /**
+     * The latency phase's longest recording: at least this, or four times the profile's latency time. An engine that
+     * takes a second per call records fewer than {@link #MIN_LATENCY_CALLS} calls, and its verdict says so (noisy).
+     */
+    public static final double MAX_LATENCY_SECONDS = 20;
 
     protected Session session;
     protected Batch[] batches;
@@ -178,7 +183,8 @@ public abstract class EngineState {
                 after = BareLoop.run(this::call, bareLoopSeconds, BARE_LOOP_CHUNKS, 2);
                 if (latencySeconds > 0) {
                     // every call timed into an HdrHistogram, on the same session, already in steady state
-                    latency = Latencies.closedLoop(this::call, 0, latencySeconds, MIN_LATENCY_CALLS, System::nanoTime)
+                    latency = Latencies.closedLoop(this::call, 0, latencySeconds, MIN_LATENCY_CALLS,
+                            Math.max(MAX_LATENCY_SECONDS, 4 * latencySeconds), System::nanoTime)
                             .summary();
                 }
                 checks.add(afterTiming());

@@ -40,6 +40,15 @@ public final class Latencies {
      */
     public static Latencies closedLoop(Runnable call, double warmupSeconds, double minSeconds, long minCount,
                                 LongSupplier clock) {
+        return closedLoop(call, warmupSeconds, minSeconds, minCount, Double.POSITIVE_INFINITY, clock);
+    }
+
+    /**
+     * The same, but never recording for longer than {@code maxSeconds} (at least one call): a slow engine (a second
+     * per call) gets fewer than {@code minCount} samples, which its verdict then says, instead of running for minutes.
+     */
+    public static Latencies closedLoop(Runnable call, double warmupSeconds, double minSeconds, long minCount,
+                                double maxSeconds, LongSupplier clock) {
         long warmEnd = clock.getAsLong() + (long) (warmupSeconds * 1e9);
         while (clock.getAsLong() < warmEnd) {
             call.run();
@@ -47,8 +56,9 @@ public final class Latencies {
         Latencies l = new Latencies();
         long start = clock.getAsLong();
         long minEnd = start + (long) (minSeconds * 1e9);
+        double maxNanos = maxSeconds * 1e9;
         long now = start;
-        while (now < minEnd || l.count() < minCount) {
+        while ((now < minEnd || l.count() < minCount) && (l.count() == 0 || now - start < maxNanos)) {
             long t0 = clock.getAsLong();
             call.run();
             now = clock.getAsLong();

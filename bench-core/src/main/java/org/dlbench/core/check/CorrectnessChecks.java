@@ -52,6 +52,12 @@ public final class CorrectnessChecks {
     /** Steps the run-time training check takes; the test suite takes more and also checks accuracy. */
     static final int TRAIN_CHECK_STEPS = 60;
     static final int TRAIN_CHECK_WINDOW = 10;
+    /**
+     * The training check stops after this long once it has {@link #TRAIN_CHECK_MIN_STEPS} steps (a slow engine on a
+     * large workload takes seconds per step); its windows shrink with the steps taken.
+     */
+    static final double TRAIN_CHECK_SECONDS = 30;
+    static final int TRAIN_CHECK_MIN_STEPS = 6;
     /** Batch indices far from those the benchmark cycles through. */
     static final long CHECK_BATCH = 1_000_000L;
 
@@ -75,14 +81,19 @@ public final class CorrectnessChecks {
     public static Check training(Session session, Workload workload, int batchSize) {
         SyntheticData data = new SyntheticData(workload);
         List<Float> losses = new ArrayList<>();
+        long end = System.nanoTime() + (long) (TRAIN_CHECK_SECONDS * 1e9);
         for (int step = 0; step < TRAIN_CHECK_STEPS; step++) {
             losses.add(session.trainStep(data.batch(CHECK_BATCH + 1 + step % 16, batchSize)));
+            if (step + 1 >= TRAIN_CHECK_MIN_STEPS && System.nanoTime() > end) {
+                break; // a slow engine: fewer steps, windows scaled with them
+            }
         }
-        double first = mean(losses.subList(0, TRAIN_CHECK_WINDOW));
-        double last = mean(losses.subList(losses.size() - TRAIN_CHECK_WINDOW, losses.size()));
+        int window = Math.max(2, losses.size() * TRAIN_CHECK_WINDOW / TRAIN_CHECK_STEPS);
+        double first = mean(losses.subList(0, window));
+        double last = mean(losses.subList(losses.size() - window, losses.size()));
         boolean ok = Double.isFinite(last) && last < first;
-        return new Check(TRAINING, ok, String.format(Locale.ROOT, "mean loss of first %d steps %.4f, of last %d %.4f",
-                TRAIN_CHECK_WINDOW, first, TRAIN_CHECK_WINDOW, last));
+        return new Check(TRAINING, ok, String.format(Locale.ROOT, "%d steps: mean loss of first %d steps %.4f, of"
+                + " last %d %.4f", losses.size(), window, first, window, last));
     }
 
     /**
