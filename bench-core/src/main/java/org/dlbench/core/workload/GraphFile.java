@@ -1,7 +1,6 @@
 package org.dlbench.core.workload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -56,7 +55,7 @@ final class GraphFile {
                     + "and layers (or nodes)");
         }
         if (!root.isObject()) {
-            throw new WorkloadException(JsonErrors.TOP + ": expected a workload object, got " + kind(root));
+            throw new WorkloadException(JsonErrors.TOP + ": expected a workload object, got " + JsonErrors.describe(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -77,7 +76,7 @@ final class GraphFile {
             }
             JsonNode b = root.get("blocks");
             if (!b.isObject()) {
-                throw new WorkloadException("blocks: expected an object of block definitions, got " + kind(b));
+                throw new WorkloadException("blocks: expected an object of block definitions, got " + JsonErrors.describe(b));
             }
             b.fields().forEachRemaining(e -> g.blocks.put(e.getKey(), e.getValue()));
         }
@@ -86,7 +85,7 @@ final class GraphFile {
         } else if (hasNodes) {
             JsonNode n = root.get("nodes");
             if (!n.isArray()) {
-                throw new WorkloadException("nodes: expected an array of nodes, got " + kind(n));
+                throw new WorkloadException("nodes: expected an array of nodes, got " + JsonErrors.describe(n));
             }
             g.expand(n, "nodes", "", Workload.INPUT, Map.of(), new HashMap<>(), 0, true, "");
         }
@@ -103,14 +102,14 @@ final class GraphFile {
 
     private void chain(JsonNode layers) {
         if (!layers.isArray()) {
-            throw new WorkloadException("layers: expected an array of layers, got " + kind(layers));
+            throw new WorkloadException("layers: expected an array of layers, got " + JsonErrors.describe(layers));
         }
         String previous = Workload.INPUT;
         for (int i = 0; i < layers.size(); i++) {
             JsonNode l = layers.get(i);
             String at = "layers[" + i + "]";
             if (!l.isObject()) {
-                throw new WorkloadException(at + ": expected a layer object, got " + kind(l));
+                throw new WorkloadException(at + ": expected a layer object, got " + JsonErrors.describe(l));
             }
             for (String f : NODE_FIELDS) {
                 if (l.has(f)) {
@@ -141,12 +140,12 @@ final class GraphFile {
             String at = path + "[" + i + "]";
             JsonNode raw = list.get(i);
             if (raw == null || !raw.isObject()) {
-                throw new WorkloadException(at + ": expected a node object, got " + kind(raw) + ctx);
+                throw new WorkloadException(at + ": expected a node object, got " + JsonErrors.describe(raw) + ctx);
             }
             ObjectNode node = (ObjectNode) substitute(raw, args, at, ctx);
             String name = node.has("name") ? node.get("name").asText(null) : "layer" + i;
             if (node.has("name") && !node.get("name").isTextual()) {
-                throw new WorkloadException(at + ".name: expected a string, got " + kind(node.get("name")) + ctx);
+                throw new WorkloadException(at + ".name: expected a string, got " + JsonErrors.describe(node.get("name")) + ctx);
             }
             List<String> inputs = inputs(node, at, ctx, input, previous, local, topLevel);
             if (node.has("block")) {
@@ -187,14 +186,14 @@ final class GraphFile {
         }
         JsonNode in = node.get("inputs");
         if (!in.isArray() || in.isEmpty()) {
-            throw new WorkloadException(at + ".inputs: expected a non-empty array of node names, got " + kind(in)
+            throw new WorkloadException(at + ".inputs: expected a non-empty array of node names, got " + JsonErrors.describe(in)
                     + ctx);
         }
         List<String> out = new ArrayList<>();
         for (int j = 0; j < in.size(); j++) {
             JsonNode v = in.get(j);
             if (!v.isTextual()) {
-                throw new WorkloadException(at + ".inputs[" + j + "]: expected a node name, got " + kind(v) + ctx);
+                throw new WorkloadException(at + ".inputs[" + j + "]: expected a node name, got " + JsonErrors.describe(v) + ctx);
             }
             String ref = v.asText();
             if (ref.equals("$input") || (topLevel && ref.equals(Workload.INPUT))) {
@@ -287,7 +286,7 @@ final class GraphFile {
         if (use.has("args")) {
             JsonNode a = use.get("args");
             if (!a.isObject()) {
-                throw new WorkloadException(at + ".args: expected an object of argument values, got " + kind(a) + ctx);
+                throw new WorkloadException(at + ".args: expected an object of argument values, got " + JsonErrors.describe(a) + ctx);
             }
             a.fields().forEachRemaining(e -> given.put(e.getKey(), e.getValue()));
         }
@@ -356,10 +355,8 @@ final class GraphFile {
                     + l.get("type").asText() + " layer (known: " + e.getKnownPropertyIds().stream()
                     .map(String::valueOf).filter(s -> !s.equals("type")).sorted()
                     .collect(Collectors.joining(", ")) + ")" + ctx, e);
-        } catch (JsonMappingException e) {
-            throw new WorkloadException(at + Workloads.path(e, ".") + ": " + Workloads.reason(e) + ctx, e);
         } catch (JsonProcessingException e) {
-            throw new WorkloadException(at + ": " + Workloads.firstLine(e.getOriginalMessage()) + ctx, e);
+            throw new WorkloadException(under(at, JsonErrors.describe(e, l)) + ctx, e);
         }
     }
 
@@ -370,10 +367,8 @@ final class GraphFile {
         }
         try {
             return json.treeToValue(root.get(field), json.getTypeFactory().constructType(type));
-        } catch (JsonMappingException e) {
-            throw new WorkloadException(field + Workloads.path(e, ".") + ": " + Workloads.reason(e), e);
         } catch (JsonProcessingException e) {
-            throw new WorkloadException(field + ": " + Workloads.firstLine(e.getOriginalMessage()), e);
+            throw new WorkloadException(under(field, JsonErrors.describe(e, root.get(field))), e);
         }
     }
 
@@ -383,7 +378,7 @@ final class GraphFile {
         }
         JsonNode v = root.get(field);
         if (!v.isTextual()) {
-            throw new WorkloadException(field + ": expected a string, got " + kind(v));
+            throw new WorkloadException(field + ": expected a string, got " + JsonErrors.describe(v));
         }
         return v.asText();
     }
@@ -392,16 +387,14 @@ final class GraphFile {
         return root.has(field) && !root.get(field).isNull();
     }
 
-    static String kind(JsonNode n) {
-        if (n == null || n.isNull()) {
-            return "null";
+    /**
+     * {@link JsonErrors#describe}'s {@code path: problem}, where the path is relative to the value at {@code at}, as a
+     * line whose path starts at {@code at}.
+     */
+    private static String under(String at, String described) {
+        if (described.startsWith(JsonErrors.TOP + ": ")) {
+            return at + described.substring(JsonErrors.TOP.length());
         }
-        if (n.isObject()) {
-            return "an object";
-        }
-        if (n.isArray()) {
-            return "an array";
-        }
-        return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + n;
+        return at + (described.startsWith("[") ? "" : ".") + described;
     }
 }

@@ -2,7 +2,6 @@ package org.dlbench.core.workload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -137,35 +136,5 @@ public final class Workloads {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write workload " + workload.name() + " as JSON", e);
         }
-    }
-
-    /** The JSON path of a binding problem, each step after {@code lead} ("." or ""), or "" at the top. */
-    static String path(JsonMappingException e, String lead) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append('.').append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.length() == 0 ? "" : lead.isEmpty() && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
-    }
-
-    /** Why a value did not bind, in one line: the root cause's message where it is ours, else Jackson's. */
-    static String reason(JsonMappingException e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return firstLine(root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage());
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "invalid value";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
