@@ -39,12 +39,12 @@ public final class Orchestrator {
     /** The request; after the run directory exists, its workload arguments name the run's own copies. */
     private RunOptions options;
     private final PrintStream out;
+    /** Made once the run directory and its workload copies exist. */
     private ChildRequests children;
 
     public Orchestrator(RunOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
-        this.children = new ChildRequests(options, out);
     }
 
     /** A request the user must fix (unknown engine and the like); the CLI turns it into exit code 2. */

@@ -50,11 +50,6 @@ public record Conv2d(Integer filters, Integer kernel, Integer stride, Integer pa
             Pooling.outSize(x[2], kernel, stride, padding)};
     }
 
-    /** Input channels each output channel sees. */
-    public int channelsPerGroup(int inChannels) {
-        return inChannels / groups;
-    }
-
     @Override
     public List<Param> params(Shapes s) {
         return List.of(Param.trainable("weight", new int[] {filters, s.first()[0] / groups, kernel, kernel},
