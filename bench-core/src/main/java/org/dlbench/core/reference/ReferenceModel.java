@@ -7,6 +7,7 @@ import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.core.workload.layer.Activation;
 import org.dlbench.core.workload.layer.Params;
 import org.dlbench.core.workload.layer.Tensor;
 
@@ -70,11 +71,17 @@ public final class ReferenceModel {
      */
     static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads, Tensor input,
                           boolean training) {
+        return trace(workload, params, grads, input, training, null);
+    }
+
+    /** {@link #trace}, with the activation inputs watched for units near a kink ({@code watch} may be null). */
+    static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads, Tensor input,
+                          boolean training, KinkWatch watch) {
         List<Stage> stages = workload.stages();
         Tensor[] out = new Tensor[stages.size()];
         for (Stage stage : stages) {
             out[stage.index()] = stage.layer().forward(stage.shapes(), inputs(stage, out, input),
-                    view(stage, params, grads, training));
+                    view(stage, params, grads, training, watch));
         }
         return out;
     }
@@ -86,7 +93,27 @@ public final class ReferenceModel {
 
     /** A stage's tensors by role. */
     static Params view(Stage stage, Map<String, double[]> params, Map<String, double[]> grads, boolean training) {
+        return view(stage, params, grads, training, null);
+    }
+
+    /** {@link #view}, reporting activation inputs to {@code watch} and taking its flip (when not null). */
+    static Params view(Stage stage, Map<String, double[]> params, Map<String, double[]> grads, boolean training,
+                       KinkWatch watch) {
         return new Params() {
+            @Override
+            public double activate(Activation activation, int index, double z) {
+                if (watch != null) {
+                    watch.input(stage.index(), index, activation.kinkDistance(z));
+                }
+                return activation.apply(z);
+            }
+
+            @Override
+            public double activationDerivative(Activation activation, int index, double y) {
+                double d = activation.derivativeFromOutput(y);
+                return watch != null && watch.flips(stage.index(), index) ? 1.0 - d : d;
+            }
+
             @Override
             public double[] value(String role) {
                 return params.get(stage.param(role).name());

@@ -1,6 +1,8 @@
 package org.dlbench.core.reference;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,9 @@ import org.dlbench.core.workload.layer.Tensor;
  *
  * <p>Where the maths leaves a choice, the reference takes the one the engines take:
  * <ul>
- *   <li>ReLU's derivative at exactly 0 is 0 (the unit counts as inactive); ReLU6's is 0 at 0 and at 6;</li>
+ *   <li>ReLU's derivative at exactly 0 is 0 (the unit counts as inactive); ReLU6's is 0 at 0 and at 6. An input
+ *       within float32 rounding of a kink may land on the other side in an engine; {@link #nearKinks} lists such
+ *       units with what the other side would change, for the training-step check's second look;</li>
  *   <li>max pooling sends a window's gradient to one input only, the first maximum in row-major window order
  *       (top row first, then left to right); when several inputs tie for the maximum, the others get nothing.
  *       Engines are free to pick another of the tied inputs, so a check on real data relies on ties being rare:
@@ -110,6 +114,11 @@ public final class ReferenceTraining {
      * {@code params}.
      */
     public Gradients gradients(Map<String, double[]> params, Batch batch) {
+        return gradients(params, batch, null);
+    }
+
+    /** {@link #gradients(Map, Batch)}, watched (and perhaps one unit flipped) by {@code watch}, which may be null. */
+    Gradients gradients(Map<String, double[]> params, Batch batch, KinkWatch watch) {
         int inSize = workload.inputSize();
         int classes = workload.classes();
         if (batch.features().length != batch.size() * inSize || batch.labels().length != batch.size()) {
@@ -129,7 +138,7 @@ public final class ReferenceTraining {
         }
         int n = batch.size();
         Tensor input = ReferenceModel.input(workload, batch.features(), n);
-        Tensor[] outputs = ReferenceModel.trace(workload, params, grads, input, true);
+        Tensor[] outputs = ReferenceModel.trace(workload, params, grads, input, true, watch);
         List<Stage> stages = workload.stages();
         Tensor logits = outputs[stages.size() - 1];
         double loss = 0;
@@ -167,7 +176,7 @@ public final class ReferenceTraining {
                 needInput[j] = from >= 0 && needsGradient[from];
             }
             Tensor[] dIn = stage.layer().backward(stage.shapes(), ReferenceModel.inputs(stage, outputs, input),
-                    outputs[i], dOut[i], ReferenceModel.view(stage, params, grads, true), needInput);
+                    outputs[i], dOut[i], ReferenceModel.view(stage, params, grads, true, watch), needInput);
             for (int j = 0; j < needInput.length; j++) {
                 if (!needInput[j]) {
                     continue;
@@ -184,6 +193,75 @@ public final class ReferenceTraining {
             }
         }
         return new Gradients(loss, Collections.unmodifiableMap(grads));
+    }
+
+    /**
+     * A unit of the round whose activation input lies within float32 rounding of a kink (see {@link KinkWatch#NEAR}),
+     * where an engine computing in float32 may land on either side, and what taking the other side would change.
+     *
+     * @param stage the stage whose activation it is
+     * @param element the flat element of that stage's output
+     * @param distance how far its input lies from the kink ({@link org.dlbench.core.workload.layer.Activation#kinkDistance})
+     * @param effect the change in the round's parameters (trainable tensors, by canonical name) when this unit's
+     *               derivative is taken on the other side of its kink, to first order
+     */
+    public record NearKink(String stage, int element, double distance, Map<String, double[]> effect) {
+    }
+
+    /** How near a kink an activation input counts as decided by float32 rounding (see {@link KinkWatch#NEAR}). */
+    public static final double NEAR_KINK = KinkWatch.NEAR;
+
+    /** The most near-kink units {@link #nearKinks} weighs, the nearest first; each costs one more gradient pass. */
+    public static final int MAX_NEAR_KINKS = 48;
+
+    /**
+     * The units of a round (the nearest first, at most {@link #MAX_NEAR_KINKS} per batch and in all) whose activation input lies so near a
+     * kink that float32 rounding decides the side, each with the change in the round's parameters when it is taken on
+     * the other side. Computed by redoing the gradient of that unit's batch with its derivative flipped; the effect
+     * on the round is the step's change divided by the number of workers (a flip's effect on a worker's later steps
+     * is second order and left out). A step that differs from {@link #round} by a few of these effects differs by
+     * rounding, not by maths.
+     */
+    public List<NearKink> nearKinks(Weights start, TrainingRound round) {
+        Map<String, double[]> initial = ReferenceModel.toDouble(workload, start);
+        double lr = workload.learningRate();
+        int workers = round.workers().size();
+        List<NearKink> out = new ArrayList<>();
+        for (List<Batch> batches : round.workers()) {
+            Map<String, double[]> p = copy(initial);
+            for (Batch b : batches) {
+                KinkWatch watch = KinkWatch.observe();
+                Map<String, double[]> atStep = copy(p);
+                Gradients base = gradients(p, b, watch);
+                List<KinkWatch.Unit> near = watch.near().stream()
+                        .sorted(Comparator.comparingDouble(KinkWatch.Unit::distance)).limit(MAX_NEAR_KINKS).toList();
+                for (KinkWatch.Unit u : near) {
+                    Gradients flipped = gradients(copy(atStep), b, KinkWatch.flip(u));
+                    Map<String, double[]> effect = new LinkedHashMap<>();
+                    for (Map.Entry<String, double[]> e : base.byName().entrySet()) {
+                        double[] g0 = e.getValue();
+                        double[] g1 = flipped.byName().get(e.getKey());
+                        double[] d = new double[g0.length];
+                        for (int i = 0; i < d.length; i++) {
+                            d[i] = -lr * (g1[i] - g0[i]) / workers;
+                        }
+                        effect.put(e.getKey(), d);
+                    }
+                    out.add(new NearKink(workload.stages().get(u.stage()).name(), u.element(), u.distance(), effect));
+                }
+                for (Map.Entry<String, double[]> e : p.entrySet()) {
+                    double[] grad = base.byName().get(e.getKey());
+                    if (grad != null) {
+                        double[] v = e.getValue();
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] -= lr * grad[i];
+                        }
+                    }
+                }
+            }
+        }
+        out.sort(Comparator.comparingDouble(NearKink::distance));
+        return out.size() > MAX_NEAR_KINKS ? List.copyOf(out.subList(0, MAX_NEAR_KINKS)) : List.copyOf(out);
     }
 
     /** Per stage: does its output depend on a trainable tensor (so a gradient must flow into it)? */

@@ -308,6 +308,55 @@ class TrainingStepCheckTest {
         }
     }
 
+    @Test
+    void aUnitWithinRoundingOfAKinkMayLandOnEitherSideButNothingElseIsForgiven() {
+        Workload w = Workloads.parse("""
+                {"name":"k","input":[1],"classes":2,"layers":[{"type":"dense","units":2,"activation":"relu"},
+                 {"type":"dense","units":2}],"training":{"learningRate":0.5}}""".getBytes(StandardCharsets.UTF_8),
+                "test");
+        // hidden unit 0's input is 1e-6: float32 rounding decides which side of ReLU's kink it lands on
+        Weights initial = Weights.of(w, Map.of("layer0.weight", new float[] {1, 1}, "layer0.bias",
+                new float[] {-0.999999f, 0}, "layer1.weight", new float[] {1, -1, 2, 0.5f},
+                "layer1.bias", new float[] {0, 0}));
+        Batch batch = new Batch(new float[] {1}, new int[] {1}, 1, new int[] {1}, 2);
+        TrainingRound round = TrainingRound.single(batch);
+        ReferenceTraining reference = new ReferenceTraining(w);
+        ReferenceTraining.Step plain = reference.round(initial, round);
+        List<ReferenceTraining.NearKink> near = reference.nearKinks(initial, round);
+        assertEquals(1, near.size());
+        Map<String, float[]> before = new LinkedHashMap<>();
+        for (String name : initial.names()) {
+            before.put(name, initial.get(name));
+        }
+        // an engine that put the unit on the other side: the plain comparison fails, the second look passes
+        Map<String, float[]> otherSide = new LinkedHashMap<>();
+        Map<String, float[]> wrong = new LinkedHashMap<>();
+        plain.parameters().forEach((name, v) -> {
+            double[] e = near.get(0).effect().get(name);
+            float[] o = new float[v.length];
+            float[] x = new float[v.length];
+            float[] start = initial.get(name);
+            for (int i = 0; i < v.length; i++) {
+                double taken = v[i] + (e == null ? 0 : e[i]);
+                o[i] = (float) taken;
+                // and one that also moves layer1 by twice the step: a real fault the kink cannot explain
+                x[i] = (float) (name.startsWith("layer1") ? start[i] + 2 * (taken - start[i]) : taken);
+            }
+            otherSide.put(name, o);
+            wrong.put(name, x);
+        });
+        Check first = CorrectnessChecks.compareStep(w, initial, before, otherSide, plain.loss(), plain, round);
+        assertFalse(first.passed(), first.detail());
+        Check second = CorrectnessChecks.withNearKinks(w, initial, before, otherSide, plain.loss(), plain, round,
+                first, near);
+        assertTrue(second.passed(), second.detail());
+        assertTrue(second.detail().contains("with 1 of the 1 unit(s) whose activation input lies within 3e-05 of a"
+                + " kink taken on the engine's side"), second.detail());
+        Check faulty = CorrectnessChecks.withNearKinks(w, initial, before, wrong, plain.loss(), plain, round,
+                CorrectnessChecks.compareStep(w, initial, before, wrong, plain.loss(), plain, round), near);
+        assertFalse(faulty.passed(), faulty.detail());
+    }
+
     private static Map<String, float[]> copy(Map<String, float[]> p) {
         Map<String, float[]> out = new LinkedHashMap<>();
         p.forEach((k, v) -> out.put(k, v.clone()));

@@ -188,6 +188,34 @@ class ReferenceTrainingTest {
     }
 
     @Test
+    void aReluInputWithinRoundingOfZeroIsANearKinkWhoseOtherSideDropsItsGradient() {
+        Workload w = parse("""
+                {"name":"k","input":[1],"classes":2,"layers":[{"type":"dense","units":2,"activation":"relu"},
+                 {"type":"dense","units":2}],"training":{"learningRate":0.5}}""");
+        // hidden unit 0 gets 1e-6 (within float32 rounding of the kink at 0), hidden unit 1 gets 1 (far from it)
+        Weights weights = Weights.of(w, Map.of("layer0.weight", new float[] {1, 1}, "layer0.bias",
+                new float[] {-0.999999f, 0}, "layer1.weight", new float[] {1, -1, 2, 0.5f},
+                "layer1.bias", new float[] {0, 0}));
+        Batch b = new Batch(new float[] {1}, new int[] {1}, 1, new int[] {1}, 2);
+        ReferenceTraining reference = new ReferenceTraining(w);
+        List<ReferenceTraining.NearKink> near = reference.nearKinks(weights, TrainingRound.single(b));
+        assertEquals(1, near.size(), near::toString);
+        ReferenceTraining.NearKink k = near.get(0);
+        assertEquals("layer0", k.stage());
+        assertEquals(0, k.element());
+        assertTrue(k.distance() < 1e-5, () -> "distance " + k.distance());
+        // taken on the other side, unit 0 passes no gradient: its row of layer0 does not move, so the effect is
+        // minus the plain step's update of that row; unit 1's row and everything in layer1 are unchanged
+        ReferenceTraining.Gradients g = reference.gradients(ReferenceModel.toDouble(w, weights), b);
+        double lr = 0.5;
+        assertArrayEquals(new double[] {lr * g.byName().get("layer0.weight")[0], 0},
+                k.effect().get("layer0.weight"), 1e-12);
+        assertArrayEquals(new double[] {lr * g.byName().get("layer0.bias")[0], 0}, k.effect().get("layer0.bias"), 1e-12);
+        assertTrue(g.byName().get("layer0.weight")[0] != 0, "the plain step moves unit 0's weight");
+        assertArrayEquals(new double[4], k.effect().get("layer1.weight"), 1e-9);
+    }
+
+    @Test
     void maxPoolTiesSendTheGradientToTheFirstMaximumInRowMajorOrder() {
         // a 1x1 conv over two channels, then one 2x2 max-pooling window; two pixels tie, from different inputs
         Workload tie = parse("""

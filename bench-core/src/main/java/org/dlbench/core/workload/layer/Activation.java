@@ -51,6 +51,20 @@ public enum Activation {
         };
     }
 
+    /**
+     * How far an input {@code z} lies from the nearest kink, the point where the derivative jumps (0 for ReLU; 0 and 6
+     * for ReLU6), relative to the kink's size ({@code |z - k| / max(1, |k|)}); infinite for smooth activations. The
+     * two sides of a kink give different gradients, so an input this close to one is decided by float32 rounding:
+     * see {@link org.dlbench.core.reference.ReferenceTraining#nearKinks}.
+     */
+    public double kinkDistance(double z) {
+        return switch (this) {
+            case NONE, TANH, SIGMOID -> Double.POSITIVE_INFINITY;
+            case RELU -> Math.abs(z);
+            case RELU6 -> Math.min(Math.abs(z), Math.abs(z - 6.0) / 6.0);
+        };
+    }
+
     /** FLOPs of applying it to {@code n} values (one per value, none for NONE). */
     public long flops(long n) {
         return this == NONE ? 0 : n;

@@ -61,7 +61,7 @@ public record Add(Activation activation) implements Layer {
             }
         }
         for (int i = 0; i < out.length; i++) {
-            out[i] = activation.apply(out[i]);
+            out[i] = p.activate(activation, i, out[i]);
         }
         return y;
     }
@@ -70,7 +70,7 @@ public record Add(Activation activation) implements Layer {
     public Tensor[] backward(Shapes s, List<Tensor> in, Tensor out, Tensor dOut, Params p, boolean[] needInput) {
         Tensor dz = Tensor.zeros(dOut.batch(), s.out());
         for (int i = 0; i < dz.data().length; i++) {
-            dz.data()[i] = dOut.data()[i] * activation.derivativeFromOutput(out.data()[i]);
+            dz.data()[i] = dOut.data()[i] * p.activationDerivative(activation, i, out.data()[i]);
         }
         Tensor[] dx = new Tensor[in.size()];
         for (int i = 0; i < dx.length; i++) {

@@ -110,7 +110,7 @@ public record BatchNorm(Double epsilon, Double momentum, Activation activation) 
                 int base = (b * ch + c) * area;
                 for (int i = 0; i < area; i++) {
                     double xhat = (x.data()[base + i] - mean[c]) * inv;
-                    y.data()[base + i] = activation.apply(gamma[c] * xhat + beta[c]);
+                    y.data()[base + i] = p.activate(activation, base + i, gamma[c] * xhat + beta[c]);
                 }
             }
         }
@@ -171,7 +171,7 @@ public record BatchNorm(Double epsilon, Double momentum, Activation activation) 
                 int base = (b * ch + c) * area;
                 for (int i = 0; i < area; i++) {
                     int k = base + i;
-                    dz[k] = dOut.data()[k] * activation.derivativeFromOutput(out.data()[k]);
+                    dz[k] = dOut.data()[k] * p.activationDerivative(activation, k, out.data()[k]);
                     double xhat = (x.data()[k] - mean[c]) * inv;
                     sumDz[c] += dz[k];
                     sumDzXhat[c] += dz[k] * xhat;

@@ -104,7 +104,8 @@ public record Conv2d(Integer filters, Integer kernel, Integer stride, Integer pa
                                 }
                             }
                         }
-                        y.data()[yb + (f * g.oh + oy) * g.ow + ox] = activation.apply(acc);
+                        int o = yb + (f * g.oh + oy) * g.ow + ox;
+                        y.data()[o] = p.activate(activation, o, acc);
                     }
                 }
             }
@@ -128,7 +129,7 @@ public record Conv2d(Integer filters, Integer kernel, Integer stride, Integer pa
                 for (int oy = 0; oy < g.oh; oy++) {
                     for (int ox = 0; ox < g.ow; ox++) {
                         int o = yb + (f * g.oh + oy) * g.ow + ox;
-                        double dz = dOut.data()[o] * activation.derivativeFromOutput(out.data()[o]);
+                        double dz = dOut.data()[o] * p.activationDerivative(activation, o, out.data()[o]);
                         if (dz == 0) {
                             continue;
                         }

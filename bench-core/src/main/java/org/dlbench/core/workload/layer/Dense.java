@@ -64,7 +64,7 @@ public record Dense(Integer units, Activation activation) implements Layer {
                 for (int i = 0; i < n; i++) {
                     acc += w[o * n + i] * x.data()[b * n + i];
                 }
-                y.data()[b * units + o] = activation.apply(acc);
+                y.data()[b * units + o] = p.activate(activation, b * units + o, acc);
             }
         }
         return y;
@@ -81,7 +81,7 @@ public record Dense(Integer units, Activation activation) implements Layer {
         for (int b = 0; b < x.batch(); b++) {
             for (int o = 0; o < units; o++) {
                 int yi = b * units + o;
-                double dz = dOut.data()[yi] * activation.derivativeFromOutput(out.data()[yi]);
+                double dz = dOut.data()[yi] * p.activationDerivative(activation, yi, out.data()[yi]);
                 if (dz == 0) {
                     continue;
                 }
