@@ -74,6 +74,15 @@ public interface Session extends AutoCloseable {
         return TrainingRound.single(batch);
     }
 
+    /**
+     * For a session that trains on data of its own rather than the batch it is given (see {@link #nextTrainingRound}):
+     * from now on, train only on the first {@code samples} samples of that data (whole steps, at least one), over and
+     * over. The training check calls it so that every engine trains on as many distinct samples as the check's own
+     * batches hold; a session that trains on the batch given ignores it.
+     */
+    default void repeatOwnData(int samples) {
+    }
+
     @Override
     void close();
 }

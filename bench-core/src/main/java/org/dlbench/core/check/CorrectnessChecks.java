@@ -52,6 +52,8 @@ public final class CorrectnessChecks {
     /** Steps the run-time training check takes; the test suite takes more and also checks accuracy. */
     static final int TRAIN_CHECK_STEPS = 60;
     static final int TRAIN_CHECK_WINDOW = 10;
+    /** Distinct batches the training check cycles through. */
+    static final int TRAIN_CHECK_BATCHES = 16;
     /**
      * The training check stops after this long once it has {@link #TRAIN_CHECK_MIN_STEPS} steps (a slow engine on a
      * large workload takes seconds per step); its windows shrink with the steps taken.
@@ -77,13 +79,18 @@ public final class CorrectnessChecks {
         return new Check(FORWARD, outcome.passed(), outcome.detail());
     }
 
-    /** Mean loss of the first and last few of {@link #TRAIN_CHECK_STEPS} steps; must fall. */
+    /**
+     * Mean loss of the first and last few of {@link #TRAIN_CHECK_STEPS} steps; must fall. The steps cycle through
+     * {@link #TRAIN_CHECK_BATCHES} fixed batches; a session that trains on data of its own is asked to cycle through
+     * as many samples of it ({@link Session#repeatOwnData}), so every engine learns the same amount of distinct data.
+     */
     public static Check training(Session session, Workload workload, int batchSize) {
         SyntheticData data = new SyntheticData(workload);
         List<Float> losses = new ArrayList<>();
+        session.repeatOwnData(TRAIN_CHECK_BATCHES * batchSize);
         long end = System.nanoTime() + (long) (TRAIN_CHECK_SECONDS * 1e9);
         for (int step = 0; step < TRAIN_CHECK_STEPS; step++) {
-            losses.add(session.trainStep(data.batch(CHECK_BATCH + 1 + step % 16, batchSize)));
+            losses.add(session.trainStep(data.batch(CHECK_BATCH + 1 + step % TRAIN_CHECK_BATCHES, batchSize)));
             if (step + 1 >= TRAIN_CHECK_MIN_STEPS && System.nanoTime() > end) {
                 break; // a slow engine: fewer steps, windows scaled with them
             }
