@@ -134,8 +134,8 @@ public abstract class EngineState {
             batches[i] = data.batch(i, batch);
         }
         Weights weights = Weights.initial(resolved);
-        session = Adapters.byName(engine).open(
-                new SessionSpec(resolved, weights, batch, threads, Device.parse(device), mode()));
+        session = InjectedSlowdown.wrapIfAsked(engine, Adapters.byName(engine).open(
+                new SessionSpec(resolved, weights, batch, threads, Device.parse(device), mode())));
         // checks on the session that is about to be timed, before any step or timed call
         checkBatch = CorrectnessChecks.forwardInput(resolved, batch);
         logitsBefore = session.infer(checkBatch.features());

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.dlbench.core.compare.Comparison;
+import org.dlbench.core.compare.Correction;
 import org.dlbench.core.compare.Criteria;
+import org.dlbench.core.compare.NoiseFloor;
 import org.dlbench.core.output.ComparisonOutput;
 import org.dlbench.core.output.ComparisonOutputs;
 import org.dlbench.core.result.ResultsIO;
@@ -19,9 +22,13 @@ import picocli.CommandLine.Spec;
 /** Compares two runs result by result; the exit code gates CI on regressions. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compares a candidate run with a baseline run, result by result.",
-                "Ratio = candidate / baseline mean samples/s. A result is faster or slower only when Welch's t-test "
-                        + "on the per-iteration samples is significant (p < alpha) AND the change is beyond the "
-                        + "threshold; otherwise it is the same. Results on one side only, failed, or measured on "
+                "Ratio = candidate / baseline mean samples/s. Each result is tested against the machine's noise "
+                        + "floor when --noise is given (the run-to-run spread from repeated runs: dlbench noise), "
+                        + "else with Welch's t-test on its JMH fork means; a result with one fork a side and no floor "
+                        + "is undecided. The p-values of all results are corrected for their number (--correction). "
+                        + "A result is faster or slower only when its corrected p is below alpha AND the change is "
+                        + "beyond the threshold and the minimum detectable effect; otherwise it is the same. Results "
+                        + "on one side only, failed, or measured on "
                         + "another machine (CPU model, cores, CPU flags), profile or thread setting are listed "
                         + "apart, not compared. So is a result whose verdict is not valid in the baseline or the "
                         + "candidate (noisy, inconsistent, invalid, or none recorded by an older run): never faster "
@@ -47,6 +54,16 @@ final class CompareCommand implements Callable<Integer> {
             description = "Significance level of the t-test; intervals are 1 - alpha (default: ${DEFAULT-VALUE}).")
     double alpha;
 
+    @Option(names = "--noise", paramLabel = "FILE",
+            description = "Noise floor (noise.json from dlbench noise) of this machine and profile: each result it "
+                    + "covers is tested against its run-to-run spread.")
+    Path noise;
+
+    @Option(names = "--correction", paramLabel = "RULE", defaultValue = "bh",
+            description = "Correction for comparing many results at once: bh (Benjamini-Hochberg, false discovery "
+                    + "rate), holm (family-wise error rate) or none (default: ${DEFAULT-VALUE}).")
+    String correction;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table, markdown, json or html (default: ${DEFAULT-VALUE}).")
     String format;
@@ -66,7 +83,8 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Criteria criteria;
         try {
-            criteria = new Criteria(Criteria.parseThreshold(threshold), alpha, allowHostMismatch);
+            criteria = new Criteria(Criteria.parseThreshold(threshold), alpha, allowHostMismatch,
+                    Correction.parse(correction));
         } catch (IllegalArgumentException e) {
             throw new Main.UserError(e.getMessage());
         }
@@ -78,7 +96,21 @@ final class CompareCommand implements Callable<Integer> {
         }
         RunResult base = read(baseline, "baseline");
         RunResult cand = read(candidate, "candidate");
-        Comparison c = Comparison.of(baseline.toString(), base, candidate.toString(), cand, criteria);
+        NoiseFloor floor = null;
+        if (noise != null) {
+            try {
+                floor = NoiseFloor.read(noise);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError("--noise: " + e.getMessage());
+            }
+            for (RunResult r : List.of(base, cand)) {
+                String why = floor.mismatch(r.host(), r.profile() == null ? null : r.profile().name());
+                if (why != null) {
+                    throw new Main.UserError("--noise " + noise + " does not hold for run " + r.runId() + ": " + why);
+                }
+            }
+        }
+        Comparison c = Comparison.of(baseline.toString(), base, candidate.toString(), cand, criteria, floor);
         String text = new String(output.bytes(c), StandardCharsets.UTF_8);
         if (out != null) {
             write(out, text, "--out");

@@ -22,11 +22,24 @@ final class HistoryCommand implements Callable<Integer> {
             description = "Directory holding run directories (default: ${DEFAULT-VALUE}).")
     Path dir;
 
+    @picocli.CommandLine.Option(names = "--noise", paramLabel = "FILE",
+            description = "Noise floor (noise.json from dlbench noise): change points of the trends made on its "
+                    + "machine and profile are tested against it.")
+    Path noise;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(dir)) {
             throw new Main.UserError(Files.exists(dir) ? dir + " is a file, not a results directory"
                     : "no results directory at " + dir);
+        }
+        org.dlbench.core.compare.NoiseFloor floor = null;
+        if (noise != null) {
+            try {
+                floor = org.dlbench.core.compare.NoiseFloor.read(noise);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError("--noise: " + e.getMessage());
+            }
         }
         History.Scan scan;
         try {
@@ -41,7 +54,7 @@ final class HistoryCommand implements Callable<Integer> {
             throw new Main.UserError("no readable run under " + dir + " (a run directory holds results.json)");
         }
         try {
-            History.write(scan);
+            History.write(scan, floor);
         } catch (IOException e) {
             throw new Main.UserError("cannot write the history into " + dir + ": " + CompareCommand.why(e));
         }

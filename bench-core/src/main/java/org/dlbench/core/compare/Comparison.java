@@ -25,13 +25,16 @@ import org.dlbench.core.result.Status;
  *
  * @param format identifies this JSON document ({@code dlbench-compare})
  * @param formatVersion version of this JSON document's layout
+ * @param noiseFloor the noise floor the cells were tested against (its runs), or null: then each cell is tested on
+ *     its fork means, and a cell with one fork a side is {@link Verdict#UNDECIDED}
  * @param environmentNotes differences between the runs that do not stop a comparison (JVM, kernel, commit, ...)
  */
 public record Comparison(String format, int formatVersion, RunInfo baseline, RunInfo candidate, Criteria criteria,
-                         List<String> environmentNotes, List<Row> compared, List<Separate> notCompared) {
+                         String noiseFloor, List<String> environmentNotes, List<Row> compared,
+                         List<Separate> notCompared) {
 
     public static final String FORMAT = "dlbench-compare";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /** Where a run came from and on what. */
     public record RunInfo(String source, String runId, String startedAt, String finishedAt, String hostname,
@@ -50,6 +53,11 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                       SampleComparison test) {
         public String label() {
             return Comparison.label(engine, workload, mode, batch, threads, device);
+        }
+
+        Row with(SampleComparison t) {
+            return new Row(engine, workload, mode, batch, threads, device, baselineVersion, candidateVersion,
+                    settingChanges, t);
         }
     }
 
@@ -80,6 +88,16 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
 
     public static Comparison of(String baselineSource, RunResult baseline, String candidateSource,
                                 RunResult candidate, Criteria criteria) {
+        return of(baselineSource, baseline, candidateSource, candidate, criteria, null);
+    }
+
+    /**
+     * Compares two runs; with a noise floor ({@link NoiseFloor}, may be null) each cell it covers is tested against
+     * the machine's run-to-run spread. The p-values of all cells tested are then corrected for their number
+     * ({@link Criteria#correction()}) before any is called faster or slower.
+     */
+    public static Comparison of(String baselineSource, RunResult baseline, String candidateSource,
+                                RunResult candidate, Criteria criteria, NoiseFloor floor) {
         String hostDiff = hostDifference(baseline.host(), candidate.host());
         String profileDiff = profileDifference(baseline.profile(), candidate.profile());
         Map<String, CellResult> cand = new LinkedHashMap<>();
@@ -134,22 +152,62 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                 apart.add(separate(b, c, verdictReason(jb, jc), false, true));
                 continue;
             }
-            SampleComparison test = SampleComparison.of(samples(b), samples(c), criteria);
-            if (hostDiff != null) {
-                String note = "different host, compared as asked";
-                test = new SampleComparison(test.baselineMean(), test.candidateMean(), test.baselineN(),
-                        test.candidateN(), test.ratio(), test.ciLow(), test.ciHigh(), test.pValue(), test.df(),
-                        test.verdict(), test.note() == null ? note : test.note() + "; " + note);
-            }
+            SampleComparison test = SampleComparison.of(forks(b), forks(c),
+                    floor == null ? null : floor.cell(b.key()), criteria);
             rows.add(new Row(b.engine(), b.workload(), b.mode(), b.batch(), b.threads(), b.device(),
                     b.engineVersion(), c.engineVersion(), settingChanges(b.settings(), c.settings()), test));
         }
         for (CellResult c : cand.values()) {
             apart.add(separate(null, c, "only in candidate" + statusSuffix(c), false));
         }
+        rows = corrected(rows, criteria);
+        if (hostDiff != null) {
+            rows = rows.stream().map(r -> r.with(r.test().overruled(r.test().verdict(),
+                    "different host, compared as asked"))).toList();
+        }
         return new Comparison(FORMAT, FORMAT_VERSION, RunInfo.of(baselineSource, baseline),
                 RunInfo.of(candidateSource, candidate), criteria,
+                floor == null ? null : "runs " + String.join(", ", floor.runs()) + " (profile " + floor.profile() + ")",
                 environmentNotes(baseline, candidate, hostDiff, criteria), List.copyOf(rows), List.copyOf(apart));
+    }
+
+    /** The rows with every tested cell's p-value corrected for the number of cells tested, and decided again. */
+    static List<Row> corrected(List<Row> rows, Criteria criteria) {
+        List<Integer> tested = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).test().pValue() != null) {
+                tested.add(i);
+            }
+        }
+        double[] p = new double[tested.size()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = rows.get(tested.get(k)).test().pValue();
+        }
+        double[] q = criteria.correction().adjust(p);
+        List<Row> out = new ArrayList<>(rows);
+        for (int k = 0; k < p.length; k++) {
+            Row r = rows.get(tested.get(k));
+            out.set(tested.get(k), r.with(r.test().withAdjustedP(q[k], criteria)));
+        }
+        return out;
+    }
+
+    /**
+     * A cell's measured iterations by JMH fork: the samples are stored fork after fork, {@code execution.forks}
+     * forks of equal length. A cell that does not record its forks counts as one fork.
+     */
+    public static List<List<Double>> forks(CellResult r) {
+        List<Double> s = samples(r);
+        Integer n = r.execution() == null ? null : r.execution().forks();
+        if (n == null || n <= 1 || s.size() % n != 0) {
+            return List.of(s);
+        }
+        int per = s.size() / n;
+        List<List<Double>> out = new ArrayList<>();
+        for (int f = 0; f < n; f++) {
+            out.add(List.copyOf(s.subList(f * per, (f + 1) * per)));
+        }
+        return out;
     }
 
     public long count(Verdict v) {

@@ -18,8 +18,12 @@ public final class ComparisonFormat {
     }
 
     public static final String METHOD = "Ratio = candidate / baseline mean throughput (above 1 is faster). "
-            + "Verdict: faster or slower only when Welch's t-test on the per-iteration samples is significant "
-            + "and the change is beyond the threshold; the interval is Fieller's for the ratio. Only results "
+            + "Each cell is tested at the level where the variance between runs shows: against the machine's noise "
+            + "floor (run-to-run spread from repeated runs, dlbench noise) when one is given, else Welch's t-test on "
+            + "the JMH fork means; with one fork a side and no floor it is undecided, never same. The p-values of "
+            + "all cells are corrected for their number. Verdict: faster or slower only when the corrected p is "
+            + "below alpha and the change is beyond both the threshold and the minimum detectable effect (MDE); the "
+            + "interval is Fieller's for the ratio. Only results "
             + "valid on both sides are compared: noisy, inconsistent, invalid or unjudged (no verdict, older "
             + "runs) ones are listed as not comparable, and one that worked in the baseline but failed or is "
             + "invalid in the candidate is a regression.";
@@ -49,20 +53,22 @@ public final class ComparisonFormat {
         if (!c.compared().isEmpty()) {
             sb.append("| Engine | Workload | Mode | Batch | Threads | Device | Version | Baseline samples/s "
                     + "| Candidate samples/s | Ratio | ").append(c.criteria().confidencePercent())
-                    .append("% CI | p | Verdict | Notes |\n");
-            sb.append("|---|---|---|---:|---:|---|---|---:|---:|---:|---|---:|---|---|\n");
+                    .append("% CI | Tested on | MDE | p (corrected) | Verdict | Notes |\n");
+            sb.append("|---|---|---|---:|---:|---|---|---:|---:|---:|---|---|---:|---:|---|---|\n");
             for (Row r : c.compared()) {
                 SampleComparison t = r.test();
                 String verdict = switch (t.verdict()) {
                     case SLOWER -> "**slower**";
                     case FASTER -> "**faster**";
                     case SAME -> "same";
+                    case UNDECIDED -> "undecided";
                 };
                 sb.append("| ").append(r.engine()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
                         .append(" | ").append(r.batch()).append(" | ").append(r.threads()).append(" | ")
                         .append(r.device()).append(" | ").append(md(versions(r.baselineVersion(), r.candidateVersion())))
                         .append(" | ").append(score(t.baselineMean())).append(" | ").append(score(t.candidateMean()))
-                        .append(" | ").append(ratio(t)).append(" | ").append(ci(t)).append(" | ").append(p(t))
+                        .append(" | ").append(ratio(t)).append(" | ").append(ci(t)).append(" | ")
+                        .append(level(t)).append(" | ").append(mde(t)).append(" | ").append(p(t))
                         .append(" | ").append(verdict).append(" | ").append(md(notes(r))).append(" |\n");
             }
             sb.append("\n");
@@ -93,8 +99,7 @@ public final class ComparisonFormat {
             }
             sb.append("\n");
         }
-        sb.append("_").append(METHOD).append(" Threshold ").append(c.criteria().thresholdText())
-                .append(", significance level ").append(c.criteria().alpha()).append("._\n");
+        sb.append("_").append(METHOD).append(" ").append(rules(c)).append("_\n");
         return sb.toString();
     }
 
@@ -109,16 +114,20 @@ public final class ComparisonFormat {
         if (!c.compared().isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"Engine", "Workload", "Mode", "Batch", "Threads", "Device", "Version",
-                "Baseline/s", "Candidate/s", "Ratio", c.criteria().confidencePercent() + "% CI", "p", "Verdict",
-                "Notes"});
+                "Baseline/s", "Candidate/s", "Ratio", c.criteria().confidencePercent() + "% CI", "Tested on", "MDE",
+                "p (corr.)", "Verdict", "Notes"});
             for (Row r : c.compared()) {
                 SampleComparison t = r.test();
                 rows.add(new String[] {r.engine(), r.workload(), r.mode(), String.valueOf(r.batch()),
                     String.valueOf(r.threads()), r.device(), versions(r.baselineVersion(), r.candidateVersion()),
-                    score(t.baselineMean()), score(t.candidateMean()), ratio(t), ci(t), p(t),
-                    t.verdict() == Verdict.SAME ? "same" : t.verdict().id().toUpperCase(Locale.ROOT), notes(r)});
+                    score(t.baselineMean()), score(t.candidateMean()), ratio(t), ci(t), level(t), mde(t), p(t),
+                    switch (t.verdict()) {
+                        case SAME -> "same";
+                        case UNDECIDED -> "undecided";
+                        case FASTER, SLOWER -> t.verdict().id().toUpperCase(Locale.ROOT);
+                    }, notes(r)});
             }
-            sb.append(align(rows, 7, 8, 9, 3, 4, 11)).append("\n");
+            sb.append(align(rows, 7, 8, 9, 3, 4, 12, 13)).append("\n");
         }
         List<Separate> notValid = c.notCompared().stream().filter(Separate::notValid).toList();
         if (!notValid.isEmpty()) {
@@ -140,17 +149,38 @@ public final class ComparisonFormat {
             sb.append("\n");
         }
         sb.append(summary(c)).append("\n");
-        sb.append(METHOD).append(" Threshold ").append(c.criteria().thresholdText()).append(", significance level ")
-                .append(c.criteria().alpha()).append(".\n");
+        sb.append(METHOD).append(" ").append(rules(c)).append("\n");
         return sb.toString();
+    }
+
+    /** The rules this comparison used: threshold, alpha, the correction for many cells, the noise floor. */
+    public static String rules(Comparison c) {
+        return "Threshold " + c.criteria().thresholdText() + ", significance level " + c.criteria().alpha()
+                + ", correction for the " + c.compared().stream().filter(r -> r.test().pValue() != null).count()
+                + " cell(s) tested: " + c.criteria().correction().description() + ", noise floor: "
+                + (c.noiseFloor() == null ? "none given" : c.noiseFloor()) + ".";
+    }
+
+    public static String level(SampleComparison t) {
+        return switch (t.level()) {
+            case NOISE_FLOOR -> "floor, " + (t.df() == null ? "?" : String.format(Locale.ROOT, "%.0f", t.df() + 1))
+                    + " runs";
+            case FORKS -> t.baselineN() + " vs " + t.candidateN() + " forks";
+            case UNTESTABLE -> "1 fork, no floor";
+        };
+    }
+
+    public static String mde(SampleComparison t) {
+        return t.minDetectable() == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * t.minDetectable());
     }
 
     /** One line: counts and the gate's outcome. */
     public static String summary(Comparison c) {
         long notValid = c.notValidCount();
-        String counts = String.format(Locale.ROOT, "%d compared: %d faster, %d slower, %d same; %d not compared%s.",
+        String counts = String.format(Locale.ROOT, "%d compared: %d faster, %d slower, %d same, %d undecided;"
+                        + " %d not compared%s.",
                 c.compared().size(), c.count(Verdict.FASTER), c.count(Verdict.SLOWER), c.count(Verdict.SAME),
-                c.notCompared().size(), notValid == 0 ? "" : String.format(Locale.ROOT,
+                c.count(Verdict.UNDECIDED), c.notCompared().size(), notValid == 0 ? "" : String.format(Locale.ROOT,
                         ", %d of them left out for their verdicts (not valid in baseline or candidate)", notValid));
         List<String> regressions = c.regressions();
         if (regressions.isEmpty()) {
@@ -212,11 +242,11 @@ public final class ComparisonFormat {
         return String.format(Locale.ROOT, "%.3f - %.3f", t.ciLow(), t.ciHigh());
     }
 
-    static String p(SampleComparison t) {
-        if (t.pValue() == null) {
+    public static String p(SampleComparison t) {
+        if (t.adjustedP() == null) {
             return "n/a";
         }
-        return t.pValue() < 0.0001 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", t.pValue());
+        return t.adjustedP() < 0.0001 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", t.adjustedP());
     }
 
     private static String md(String s) {

@@ -5,15 +5,24 @@ package org.dlbench.core.compare;
  *
  * @param threshold the smallest relative change that counts, e.g. 0.05: faster means ratio &gt; 1 + threshold,
  *     slower means ratio &lt; 1 - threshold
- * @param alpha significance level of the two-sided Welch t-test; the confidence interval shown is 1 - alpha
+ * @param alpha significance level of the two-sided test; the confidence interval shown is 1 - alpha
  * @param allowHostMismatch compare runs from different machines anyway (their rows are flagged)
+ * @param correction how the p-values of all cells compared are corrected for their number
  */
-public record Criteria(double threshold, double alpha, boolean allowHostMismatch) {
+public record Criteria(double threshold, double alpha, boolean allowHostMismatch, Correction correction) {
     public static final double DEFAULT_THRESHOLD = 0.05;
     public static final double DEFAULT_ALPHA = 0.05;
-    public static final Criteria DEFAULT = new Criteria(DEFAULT_THRESHOLD, DEFAULT_ALPHA, false);
+    public static final Criteria DEFAULT = new Criteria(DEFAULT_THRESHOLD, DEFAULT_ALPHA, false, Correction.BH);
+
+    /** With the default correction for many cells (Benjamini-Hochberg). */
+    public Criteria(double threshold, double alpha, boolean allowHostMismatch) {
+        this(threshold, alpha, allowHostMismatch, Correction.BH);
+    }
 
     public Criteria {
+        if (correction == null) {
+            throw new IllegalArgumentException("a correction for many cells is required (bh, holm or none)");
+        }
         if (!(threshold >= 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be at least 0% and below 100%, got "
                     + formatPercent(threshold));

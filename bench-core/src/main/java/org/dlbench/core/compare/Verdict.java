@@ -9,8 +9,13 @@ public enum Verdict {
     FASTER,
     /** Significantly lower throughput, by more than the threshold: a regression. */
     SLOWER,
-    /** Neither: no significant difference, or one within the threshold. */
-    SAME;
+    /** Neither: no significant difference, or one within the threshold and the minimum detectable effect. */
+    SAME,
+    /**
+     * No test possible: one fork a side and no noise floor, or a change the machine's own drift between the runs
+     * explains. Never a regression, and never read as "same".
+     */
+    UNDECIDED;
 
     @JsonValue
     public String id() {

@@ -46,12 +46,12 @@ public final class ComparisonReport {
                 Color color = switch (t.verdict()) {
                     case FASTER -> Charts.FASTER;
                     case SLOWER -> Charts.SLOWER;
-                    case SAME -> Charts.SAME;
+                    case SAME, UNDECIDED -> Charts.SAME;
                 };
                 ratios.add(new Charts.Ratio(r.label(), t.ratio(), t.ciLow(), t.ciHigh(), color));
             }
             b.append("<h2>Ratio per result</h2>\n<p class=\"muted\">Dot: candidate / baseline throughput "
-                    + "(green faster, red slower, grey same). Bar: its ").append(c.criteria().confidencePercent())
+                    + "(green faster, red slower, grey same or undecided). Bar: its ").append(c.criteria().confidencePercent())
                     .append("% interval. Shaded band: the threshold, +-").append(esc(c.criteria().thresholdText()))
                     .append(".</p>\n");
             var ratioChart = Charts.ratios("candidate / baseline", ratios, c.criteria().threshold(),
@@ -88,7 +88,10 @@ public final class ComparisonReport {
             for (Comparison.Row r : c.compared()) {
                 SampleComparison t = r.test();
                 String v = t.verdict().id();
-                String verdict = t.verdict() == Verdict.SAME ? v : "<span class=\"" + v + "\">" + v + "</span>";
+                String verdict = switch (t.verdict()) {
+                    case SAME, UNDECIDED -> v;
+                    case FASTER, SLOWER -> "<span class=\"" + v + "\">" + v + "</span>";
+                };
                 List<String> notes = new ArrayList<>(r.settingChanges());
                 if (t.note() != null) {
                     notes.add(0, t.note());
@@ -96,17 +99,18 @@ public final class ComparisonReport {
                 rows.add(List.of(esc(r.engine()), esc(r.workload()), esc(r.mode()), String.valueOf(r.batch()),
                         String.valueOf(r.threads()), esc(r.device()),
                         esc(versions(r.baselineVersion(), r.candidateVersion())),
-                        ComparisonFormat.score(t.baselineMean()) + " <span class=\"muted\">(n=" + t.baselineN() + ")</span>",
-                        ComparisonFormat.score(t.candidateMean()) + " <span class=\"muted\">(n=" + t.candidateN() + ")</span>",
+                        ComparisonFormat.score(t.baselineMean()) + " <span class=\"muted\">(" + unit(t, t.baselineN()) + ")</span>",
+                        ComparisonFormat.score(t.candidateMean()) + " <span class=\"muted\">(" + unit(t, t.candidateN()) + ")</span>",
                         String.format(java.util.Locale.ROOT, "%.3f (%+.1f%%)", t.ratio(), t.changePercent()),
                         t.pValue() == null ? "n/a" : t.ciLow() == null ? "unbounded"
                                 : String.format(java.util.Locale.ROOT, "%.3f - %.3f", t.ciLow(), t.ciHigh()),
-                        t.pValue() == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", t.pValue()),
+                        esc(ComparisonFormat.level(t)), ComparisonFormat.mde(t), ComparisonFormat.p(t),
                         verdict, esc(String.join("; ", notes))));
             }
             b.append(Html.table(List.of("Engine", "Workload", "Mode", "Batch", "Threads", "Device", "Version",
                     "Baseline samples/s", "Candidate samples/s", "Ratio", c.criteria().confidencePercent() + "% CI",
-                    "p", "Verdict", "Notes"), rows, Set.of(3, 4, 7, 8, 9, 11)));
+                    "Tested on", "MDE", "p (corrected)", "Verdict", "Notes"), rows, Set.of(3, 4, 7, 8, 9, 12, 13)));
+            b.append("<p class=\"muted\">").append(esc(ComparisonFormat.rules(c))).append("</p>\n");
         }
         List<Comparison.Separate> notValidRows = c.notCompared().stream().filter(Comparison.Separate::notValid)
                 .toList();
@@ -139,6 +143,14 @@ public final class ComparisonReport {
                 .append(esc(c.criteria().thresholdText())).append(", significance level ")
                 .append(c.criteria().alpha()).append(".</p>\n");
         return Html.page(title, b.toString());
+    }
+
+    /** What a side's mean is made of: its forks, or one run (against a noise floor). */
+    private static String unit(SampleComparison t, int n) {
+        return switch (t.level()) {
+            case NOISE_FLOOR -> "1 run";
+            case FORKS, UNTESTABLE -> n + (n == 1 ? " fork" : " forks");
+        };
     }
 
     private static String verdict(String verdict, Double score) {

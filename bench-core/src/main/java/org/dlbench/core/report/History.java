@@ -16,6 +16,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.dlbench.core.compare.Comparison;
+import org.dlbench.core.compare.Criteria;
+import org.dlbench.core.compare.NoiseFloor;
+import org.dlbench.core.compare.SampleComparison;
+import org.dlbench.core.compare.Verdict;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.Judged;
@@ -71,11 +76,91 @@ public final class History {
 
     /** Writes index.md and history.html into the scanned directory. */
     public static void write(Scan scan) throws IOException {
-        ResultsIO.writeAtomically(scan.root().resolve(INDEX), indexMarkdown(scan).getBytes(StandardCharsets.UTF_8));
-        ResultsIO.writeAtomically(scan.root().resolve(HTML), html(scan).getBytes(StandardCharsets.UTF_8));
+        write(scan, null);
+    }
+
+    /** Writes index.md (change points tested against {@code floor}, which may be null) and history.html. */
+    public static void write(Scan scan, NoiseFloor floor) throws IOException {
+        ResultsIO.writeAtomically(scan.root().resolve(INDEX),
+                indexMarkdown(scan, floor, Criteria.DEFAULT).getBytes(StandardCharsets.UTF_8));
+        ResultsIO.writeAtomically(scan.root().resolve(HTML), html(scan, floor).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A change between two consecutive valid points of a result's trend that passes the rules of {@code compare}:
+     * tested on fork means (or the noise floor), p corrected over every consecutive pair of the trend table, beyond
+     * the threshold and the minimum detectable effect.
+     */
+    record ChangePoint(String series, String fromRun, String toRun, SampleComparison test) {
+        String describe() {
+            return (test.verdict() == Verdict.FASTER ? "faster" : "slower") + String.format(Locale.ROOT, " %+.1f%%",
+                    test.changePercent()) + " at " + toRun;
+        }
+    }
+
+    /**
+     * Every consecutive pair of valid points in each series of one environment, tested as {@code compare} tests two
+     * runs, with the p-values corrected together; the map holds each series' tests in run order.
+     */
+    static Map<String, List<ChangePoint>> changePoints(List<Entry> runs, NoiseFloor floor, Criteria criteria) {
+        List<ChangePoint> all = new ArrayList<>();
+        for (var series : trendSeries(runs).entrySet()) {
+            CellResult prev = null;
+            String prevRun = null;
+            for (Entry e : runs) {
+                CellResult c = series.getValue().get(e.dir());
+                if (c == null || !Judged.clean(c) || c.score() == null) {
+                    continue;
+                }
+                if (prev != null) {
+                    all.add(new ChangePoint(series.getKey(), prevRun, e.run().runId(), SampleComparison.of(
+                            Comparison.forks(prev), Comparison.forks(c),
+                            floor == null ? null : floor.cell(c.key()), criteria)));
+                }
+                prev = c;
+                prevRun = e.run().runId();
+            }
+        }
+        List<Integer> tested = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).test().pValue() != null) {
+                tested.add(i);
+            }
+        }
+        double[] p = tested.stream().mapToDouble(i -> all.get(i).test().pValue()).toArray();
+        double[] q = criteria.correction().adjust(p);
+        for (int k = 0; k < q.length; k++) {
+            ChangePoint cp = all.get(tested.get(k));
+            all.set(tested.get(k), new ChangePoint(cp.series(), cp.fromRun(), cp.toRun(),
+                    cp.test().withAdjustedP(q[k], criteria)));
+        }
+        Map<String, List<ChangePoint>> out = new LinkedHashMap<>();
+        for (ChangePoint cp : all) {
+            out.computeIfAbsent(cp.series(), k -> new ArrayList<>()).add(cp);
+        }
+        return out;
+    }
+
+    /** The change points of a series as the trend table shows them. */
+    static String changeText(List<ChangePoint> tests) {
+        if (tests == null || tests.isEmpty()) {
+            return "";
+        }
+        List<String> calls = tests.stream().filter(t -> t.test().verdict() == Verdict.FASTER
+                || t.test().verdict() == Verdict.SLOWER).map(ChangePoint::describe).toList();
+        if (!calls.isEmpty()) {
+            return "**" + String.join("; ", calls) + "**";
+        }
+        boolean allUntestable = tests.stream().allMatch(t -> t.test().verdict() == Verdict.UNDECIDED);
+        return allUntestable ? "undecided (1 fork)" : "none";
     }
 
     public static String indexMarkdown(Scan scan) {
+        return indexMarkdown(scan, null, Criteria.DEFAULT);
+    }
+
+    /** The index, its change points tested against {@code floor} (may be null) with {@code criteria}. */
+    public static String indexMarkdown(Scan scan, NoiseFloor floor, Criteria criteria) {
         StringBuilder sb = new StringBuilder("# dlbench results history\n\n");
         sb.append(scan.runs().size()).append(" run(s), oldest first. Trends (with charts) are in [")
                 .append(HTML).append("](").append(HTML).append(").\n\n");
@@ -115,8 +200,11 @@ public final class History {
             for (Entry e : shown) {
                 sb.append(" ").append(md(e.run().runId())).append(" |");
             }
-            sb.append(" Change |\n|---|");
-            sb.append("---:|".repeat(shown.size())).append("---:|\n");
+            sb.append(" Change | Change points |\n|---|");
+            sb.append("---:|".repeat(shown.size())).append("---:|---|\n");
+            String mismatch = floor == null ? null : floor.mismatch(runs.get(0).run().host(),
+                    runs.get(0).run().profile() == null ? null : runs.get(0).run().profile().name());
+            Map<String, List<ChangePoint>> points = changePoints(runs, mismatch == null ? floor : null, criteria);
             for (var series : trendSeries(runs).entrySet()) {
                 sb.append("| ").append(md(series.getKey())).append(" |");
                 for (Entry e : shown) {
@@ -130,15 +218,21 @@ public final class History {
                         .filter(c -> c != null && Judged.clean(c)).toList();
                 String change = all.size() < 2 ? "" : String.format(Locale.ROOT, "%+.1f%%",
                         100 * (all.get(all.size() - 1).score() / all.get(0).score() - 1));
-                sb.append(" ").append(change).append(" |\n");
+                sb.append(" ").append(change).append(" | ").append(changeText(points.get(series.getKey())))
+                        .append(" |\n");
             }
             if (marked) {
                 sb.append("\n").append(NOT_VALID);
             }
         }
         sb.append("\nScores are samples per second (higher is better). Change: the last valid point against the "
-                + "first valid one. Runs are grouped by CPU, cores and profile: only alike runs share a trend. "
-                + "Compare two runs with `dlbench compare`.\n");
+                + "first valid one, as a number only. Change points: consecutive valid points whose difference passes "
+                + "the rules of `dlbench compare` (tested on fork means").append(floor == null ? ""
+                        : " or the noise floor of runs " + String.join(", ", floor.runs())).append(", p corrected over "
+                + "every consecutive pair: ").append(criteria.correction().description()).append(", beyond ")
+                .append(criteria.thresholdText()).append(" and the minimum detectable effect); a trend of single-fork "
+                + "runs without a noise floor is `undecided`. Runs are grouped by CPU, cores and profile: only alike "
+                + "runs share a trend. Compare two runs with `dlbench compare`.\n");
         return sb.toString();
     }
 
@@ -146,6 +240,11 @@ public final class History {
             + "valid: they are not clean measurements and Change skips them; each run's results.md gives the reason.\n";
 
     public static String html(Scan scan) {
+        return html(scan, null);
+    }
+
+    /** The trend page; its change points tested against {@code floor} (may be null) as in index.md. */
+    public static String html(Scan scan, NoiseFloor floor) {
         StringBuilder b = new StringBuilder("<h1>dlbench results history</h1>\n");
         b.append("<p>").append(scan.runs().size()).append(" run(s) in <code>").append(esc(scan.root().toString()))
                 .append("</code>, oldest first.</p>\n<h2>Runs</h2>\n");
@@ -194,6 +293,25 @@ public final class History {
             if (charts.isEmpty()) {
                 b.append("<p>No measured results.</p>\n");
             }
+            String mismatch = floor == null ? null : floor.mismatch(runs.get(0).run().host(),
+                    runs.get(0).run().profile() == null ? null : runs.get(0).run().profile().name());
+            Map<String, List<ChangePoint>> points = changePoints(runs, mismatch == null ? floor : null,
+                    Criteria.DEFAULT);
+            List<String> calls = new ArrayList<>();
+            for (var e : points.entrySet()) {
+                for (ChangePoint cp : e.getValue()) {
+                    if (cp.test().verdict() == Verdict.FASTER || cp.test().verdict() == Verdict.SLOWER) {
+                        calls.add(e.getKey() + ": " + cp.describe());
+                    }
+                }
+            }
+            boolean untestable = points.values().stream().flatMap(List::stream)
+                    .allMatch(cp -> cp.test().verdict() == Verdict.UNDECIDED);
+            b.append("<p class=\"").append(calls.isEmpty() ? "muted" : "warn").append("\">Change points (the rules of "
+                    + "<code>dlbench compare</code>, p corrected over every consecutive pair): ")
+                    .append(calls.isEmpty() ? (points.isEmpty() ? "fewer than two valid points per result."
+                            : untestable ? "undecided: single-fork runs and no noise floor (dlbench history --noise)."
+                            : "none passes the rules.") : esc(String.join("; ", calls)) + ".").append("</p>\n");
             for (var c : charts.keySet()) {
                 String title = c + ": samples/s per run";
                 List<String> left = invalid.getOrDefault(c, List.of());

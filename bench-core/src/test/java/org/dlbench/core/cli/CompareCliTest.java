@@ -76,7 +76,7 @@ class CompareCliTest {
     void noRegressionExitsZero() {
         Result r = run("compare", p("base"), p("same"));
         assertEquals(0, r.code(), r.err() + r.out());
-        assertTrue(r.out().contains("2 compared: 0 faster, 0 slower, 2 same; 0 not compared. No regression beyond 5%."),
+        assertTrue(r.out().contains("2 compared: 0 faster, 0 slower, 2 same, 0 undecided; 0 not compared. No regression beyond 5%."),
                 r.out());
         assertTrue(r.out().contains("Baseline:  base ("), r.out());
         assertEquals("", r.err());
@@ -101,7 +101,7 @@ class CompareCliTest {
         assertTrue(r.out().contains("Not comparable: verdict not valid (neither faster nor slower):\n"
                 + "  PyTorch mlp infer b32 t1: candidate noisy: error +-14.0% above 10%"), r.out());
         assertTrue(r.out().contains("1 compared: 0 faster, 0 slower, "
-                + "1 same; 1 not compared, 1 of them left out for their verdicts (not valid in baseline or candidate). No "
+                + "1 same, 0 undecided; 1 not compared, 1 of them left out for their verdicts (not valid in baseline or candidate). No "
                 + "regression beyond 5%."), r.out());
         assertFalse(r.out().contains("SLOWER"), r.out());
         assertEquals("", r.err());
@@ -196,6 +196,25 @@ class CompareCliTest {
     }
 
     @Test
+    void noiseFloorFromRepeatedRunsThenACompareAgainstIt() throws Exception {
+        Path floor = dir.resolve("floor/noise.json");
+        Files.createDirectories(floor.getParent());
+        Result n = run("noise", p("base"), p("same"), p("base"), "--out", floor.toString());
+        assertEquals(0, n.code(), n.err() + n.out());
+        assertTrue(n.out().startsWith("Noise floor of 3 runs (base, same, base), profile quick"), n.out());
+        assertTrue(n.out().contains("PyTorch/mlp/infer/b32/t1/cpu"), n.out());
+        assertTrue(Files.readString(floor).contains("\"format\" : \"dlbench-noise\""));
+        Result c = run("compare", p("base"), p("slower"), "--noise", floor.toString(), "--format", "markdown");
+        assertTrue(c.out().contains("| floor, 3 runs |"), c.out());
+        assertTrue(c.out().contains("noise floor: runs base, same, base (profile quick)"), c.out());
+        // a floor of this machine does not hold for another
+        Result other = run("compare", p("otherhost"), p("otherhost"), "--noise", floor.toString());
+        assertEquals(2, other.code(), other.err() + other.out());
+        assertTrue(other.err().contains("does not hold for run otherhost: it was measured on Test CPU 3000"),
+                other.err());
+    }
+
+    @Test
     void reportWritesHtml() throws Exception {
         Path html = dir.resolve("report/run.html");
         Result r = run("report", p("base"), "--html", html.toString());
@@ -228,6 +247,14 @@ class CompareCliTest {
         "history without runs | history @/nothing-here                   | no readable run under @/nothing-here",
         "report html missing  | report @/none --html @/x.html            | no results file at @/none",
         "report html unwritable | report @/base --html @/plain-file/r.html | cannot write --html @/plain-file/r.html",
+        "noise of one run     | noise @/base                             | (RUN) requires at least 2 values, but only 1 were specified",
+        "noise other machine  | noise @/base @/otherhost --out @/n.json  | come from different machines",
+        "noise corrupt run    | noise @/base @/corrupt.json --out @/n.json | @/corrupt.json: results: not valid JSON",
+        "noise out is a dir   | noise @/base @/same --out @/nothing-here | cannot write --out @/nothing-here: it is a directory",
+        "compare bad noise    | compare @/base @/same --noise @/foreign.json | --noise: @/foreign.json: format: expected \"dlbench-noise\"",
+        "compare no noise file | compare @/base @/same --noise @/none.json | --noise: no noise floor file at @/none.json",
+        "bad correction       | compare @/base @/same --correction bonferroni | unknown correction 'bonferroni' (known: bh, holm, none)",
+        "history bad noise    | history @/nothing-here --noise @/foreign.json | --noise: @/foreign.json: format",
     })
     void unusableInputExitsTwoWithOneClearLine(String what, String args, String expected) {
         String[] argv = args.replace("@", dir.toString()).trim().split("\\s+");

@@ -160,7 +160,7 @@ class ComparisonTest {
         assertTrue(table.contains("FASTER") && table.contains("SLOWER"), table);
         assertTrue(table.contains("2.7.1 -> 2.8.0"), table);
         assertTrue(table.contains("1.100 (+10.0%)"), table);
-        assertTrue(table.contains("2 compared: 1 faster, 1 slower, 0 same; 0 not compared. REGRESSION: "
+        assertTrue(table.contains("2 compared: 1 faster, 1 slower, 0 same, 0 undecided; 0 not compared. REGRESSION: "
                 + "PyTorch mlp train b32 t1 -20.0%."), table);
 
         String md = ComparisonFormat.markdown(c);
@@ -172,7 +172,7 @@ class ComparisonTest {
 
         JsonNode json = ResultsIO.JSON.readTree(ComparisonFormat.json(c));
         assertEquals("dlbench-compare", json.get("format").asText());
-        assertEquals(1, json.get("format_version").asInt());
+        assertEquals(2, json.get("format_version").asInt());
         assertEquals("cand-run", json.get("candidate").get("run_id").asText());
         assertEquals(0.05, json.get("criteria").get("threshold").asDouble(), 1e-12);
         JsonNode row = json.get("compared").get(1);
@@ -204,7 +204,7 @@ class ComparisonTest {
         assertEquals("valid", infer.baselineVerdict());
         assertEquals("noisy", infer.candidateVerdict());
         assertEquals("baseline inconsistent: JMH / bare loop 0.70", c.notCompared().get(1).reason());
-        assertTrue(ComparisonFormat.summary(c).startsWith("0 compared: 0 faster, 0 slower, 0 same; 2 not compared, 2 of"
+        assertTrue(ComparisonFormat.summary(c).startsWith("0 compared: 0 faster, 0 slower, 0 same, 0 undecided; 2 not compared, 2 of"
                 + " them left out for their verdicts (not valid in baseline or candidate). No regression"), ComparisonFormat.summary(c));
         assertTrue(c.nothingComparable().startsWith("no result could be compared: candidate noisy (1), baseline "
                 + "inconsistent (1); a result not valid in baseline or candidate is never compared"), c.nothingComparable());
@@ -277,7 +277,7 @@ class ComparisonTest {
                 + "  PyTorch mlp infer b32 t1: candidate inconsistent: latency phase / JMH 3.10 (baseline 100, "
                 + "candidate 80 samples/s)\n"), table);
         assertFalse(table.contains("Not compared:"), table);
-        assertTrue(table.contains("1 compared: 0 faster, 0 slower, 1 same; 1 not compared, 1 of them left out for "
+        assertTrue(table.contains("1 compared: 0 faster, 0 slower, 1 same, 0 undecided; 1 not compared, 1 of them left out for "
                 + "their verdicts"), table);
 
         String md = ComparisonFormat.markdown(c);

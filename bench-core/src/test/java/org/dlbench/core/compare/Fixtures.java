@@ -36,7 +36,10 @@ public final class Fixtures {
         return run(id, HOST, Profile.QUICK, cells);
     }
 
-    /** An ok cell with these per-iteration samples/s; score is their mean, error a plausible half-width. */
+    /**
+     * An ok cell with these samples/s, each from its own JMH fork of one iteration (so a comparison tests them as
+     * fork means); score is their mean, error a plausible half-width. See {@link #oneFork} for a single-fork cell.
+     */
     public static CellResult ok(String engine, String version, String workload, String mode, int batch, int threads,
                                 double... samples) {
         List<Double> xs = new ArrayList<>();
@@ -48,7 +51,13 @@ public final class Fixtures {
                 .score(mean, 3 * Math.sqrt(Stats.variance(xs) / xs.size()), xs).gflops(mean * 1e-4)
                 .checks(List.of(new Check("forward_matches_reference", true, "max abs error 1e-7")))
                 .verdict(Verdicts.VALID, null)
-                .settings(Map.of("num_threads", String.valueOf(threads))).seconds(12.0).build();
+                .settings(Map.of("num_threads", String.valueOf(threads))).seconds(12.0)
+                .execution(new CellResult.Execution(1.0, 1.0, 0.0, 5.0, true, xs.size())).build();
+    }
+
+    /** The cell as if all its samples were the iterations of a single fork, as the quick profile measures. */
+    public static CellResult oneFork(CellResult c) {
+        return c.toBuilder().execution(new CellResult.Execution(1.0, 1.0, 0.0, 5.0, true, 1)).build();
     }
 
     /** The cell with another verdict and its reason (noisy, inconsistent, invalid; null for none recorded). */
