@@ -104,7 +104,8 @@ class DriftReferenceTest {
         bad(dir, d -> d.put("seconds", 0.0), "drift_reference.seconds: must be a finite number above 0, got 0");
         bad(dir, d -> d.put("workload", " "), "drift_reference.workload: empty");
         bad(dir, d -> d.remove("unit"), "drift_reference.unit: missing");
-        bad(dir, d -> ((com.fasterxml.jackson.databind.node.ArrayNode) d.get("values")).set(2, -5.0),
+        bad(dir, d -> ((com.fasterxml.jackson.databind.node.ArrayNode) d.get("values"))
+                        .set(2, com.fasterxml.jackson.databind.node.DoubleNode.valueOf(-5.0)),
                 "drift_reference.values[2]: must be a finite number above 0, got -5");
         bad(dir, d -> d.put("max", "fast"), "drift_reference.max");
         bad(dir, d -> d.putNull("median"), "drift_reference.median");
