@@ -90,6 +90,10 @@ class RunCommand implements Callable<Integer> {
             description = "Skip measuring the machine's matrix-multiply peak first (then no %% of peak is shown).")
     boolean noCalibration;
 
+    @Option(names = "--no-drift-reference", description = "Skip measuring the engine-free drift reference first "
+            + "(about 3 s; compare then cannot tell whether the machine itself ran faster or slower).")
+    boolean noDriftReference;
+
     @Option(names = "--cell-timeout", paramLabel = "SECONDS",
             description = "Time limit per cell; a cell past it is killed and marked failed (default: the profile's).")
     Integer cellTimeout;
@@ -271,7 +275,8 @@ class RunCommand implements Callable<Integer> {
         }
         return new RunOptions(List.copyOf(engines), resolved, args, modeList, List.copyOf(batches),
                 List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families, cellTimeout,
-                List.copyOf(childJvmArgs), resume, new CellRequest.ServerOptions(serverRate, serverBoundMs), !noCalibration);
+                List.copyOf(childJvmArgs), resume, new CellRequest.ServerOptions(serverRate, serverBoundMs), !noCalibration,
+                !noDriftReference);
     }
 
 

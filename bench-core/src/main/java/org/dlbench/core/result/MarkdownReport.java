@@ -85,6 +85,9 @@ public final class MarkdownReport {
                 sb.append(calibrationLine(h));
             }
         }
+        if (run.driftReference() != null) {
+            sb.append(driftLine(run.driftReference()));
+        }
         if (p != null) {
             sb.append("- Profile ").append(p.name()).append(": ").append(p.forks()).append(" fork(s), warmup ")
                     .append(p.warmupIterations()).append(" x ").append(p.warmupSeconds()).append(" s, measurement ")
@@ -122,6 +125,14 @@ public final class MarkdownReport {
         }).collect(Collectors.joining(", "))).append(". % peak is against the engine's own library's median "
                 + "(engines without one: the best, marked \\*); % best peak against the best.\n");
         return sb.toString();
+    }
+
+    /** The drift reference: the engine-free workload's median rate with its spread. */
+    static String driftLine(DriftReference d) {
+        return String.format(Locale.ROOT, "- Drift reference (engine-free %s on 1 thread of the runner JVM, to tell "
+                        + "machine drift between runs; median, min-max): %,.0f %s (%,.0f-%,.0f, %d sample%s in %.1f s)\n",
+                d.workload(), d.median(), d.unit(), d.min(), d.max(), d.samples(), d.samples() == 1 ? "" : "s",
+                d.seconds());
     }
 
     /** One row per engine, one column per workload and mode: what was measured and what could not be. */

@@ -24,8 +24,7 @@ final class CellJudge {
     }
 
     static RunResult withHost(RunResult r, Host host) {
-        return new RunResult(r.schemaVersion(), r.runId(), r.startedAt(), r.finishedAt(), r.harnessVersion(),
-                r.gitCommit(), host, r.profile(), r.results());
+        return r.withHost(host);
     }
 
 }

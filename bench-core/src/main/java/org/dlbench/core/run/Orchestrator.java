@@ -1,6 +1,7 @@
 package org.dlbench.core.run;
 
 import org.dlbench.core.process.ParentWatch;
+import org.dlbench.core.host.DriftProbe;
 import org.dlbench.core.host.HarnessInfo;
 import org.dlbench.core.host.HostProbe;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.NoJvmEngines;
 import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.DriftReference;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.result.RunResult;
@@ -158,6 +160,16 @@ public final class Orchestrator {
         if (options.calibrate() && (previous == null || previous.host().calibration() == null
                 || previous.host().calibration().isEmpty())) {
             run = CellJudge.withHost(run, run.host().withCalibration(children.calibrate(plan, familyOf, dir)));
+            RunPublisher.save(run, dir);
+        }
+        // a resumed run keeps the drift reference measured at its start; one started without it measures it now
+        if (options.driftReference() && run.driftReference() == null) {
+            out.printf(Locale.ROOT, "Measuring the drift reference (%s, engine-free, 1 thread), median of %d ... ",
+                    DriftProbe.WORKLOAD, DriftProbe.SAMPLES);
+            out.flush();
+            DriftReference drift = DriftProbe.measure();
+            out.println(DriftProbe.summary(drift));
+            run = run.withDriftReference(drift);
             RunPublisher.save(run, dir);
         }
         Host measuredOn = run.host();

@@ -14,6 +14,8 @@ import org.dlbench.core.workload.Workload;
  * @param batches batch sizes, or empty for each workload's own defaults
  * @param families engine modules to use, or empty to discover them under {@code home}
  * @param resume continue the run directory {@code outDir/runId}, skipping cells it already holds
+ * @param driftReference measure the engine-free drift reference before the cells
+ *     ({@link org.dlbench.core.host.DriftProbe})
  */
 public record RunOptions(
         List<String> engines,
@@ -33,7 +35,8 @@ public record RunOptions(
         List<String> childJvmArgs,
         boolean resume,
         CellRequest.ServerOptions server,
-        boolean calibrate) {
+        boolean calibrate,
+        boolean driftReference) {
 
     /** The per-cell time limit: the user's, else the profile's. */
     public long cellTimeout() {
@@ -43,6 +46,7 @@ public record RunOptions(
     /** The same request with other workload arguments (the run directory's copies of the workload files). */
     public RunOptions withWorkloadArgs(List<String> args) {
         return new RunOptions(engines, workloads, List.copyOf(args), modes, batches, threads, device, profile, outDir,
-                runId, home, cache, families, cellTimeoutSeconds, childJvmArgs, resume, server, calibrate);
+                runId, home, cache, families, cellTimeoutSeconds, childJvmArgs, resume, server, calibrate,
+                driftReference);
     }
 }

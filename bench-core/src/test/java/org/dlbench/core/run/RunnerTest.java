@@ -75,6 +75,12 @@ class RunnerTest {
         assertTrue(md.contains("| TestReference | test | mlp | infer | 4 | 1 | cpu | ok |"), md);
         assertTrue(r.out().contains("[1/1] TestReference mlp infer batch=4 threads=1 ... "), r.out());
         assertTrue(Files.exists(dir.resolve("logs/TestReference-mlp-infer-b4-t1-cpu.log")));
+        // the engine-free drift reference was measured in this JVM before the cells, and shown
+        assertNotNull(run.driftReference(), "drift_reference");
+        assertEquals(org.dlbench.core.host.DriftProbe.SAMPLES, run.driftReference().samples());
+        assertTrue(r.out().contains("Measuring the drift reference (jvm-dmatmul-64-v1, engine-free, 1 thread), "
+                + "median of 5 ... "), r.out());
+        assertTrue(md.contains("- Drift reference (engine-free jvm-dmatmul-64-v1 "), md);
         // the exports sit beside results.md: one CSV row per cell, the measured cell in JMH's format
         assertTrue(r.out().contains("results.md, results.csv, jmh-result.json, benchmark-action.json, "
                 + "benchmark-action-latency.json and report.html"), r.out());
