@@ -63,6 +63,11 @@ class RunCommand implements Callable<Integer> {
             description = "quick (default, minutes), thorough (for publishing), smoke (plumbing only).")
     String profile;
 
+    @Option(names = "--forks", paramLabel = "N",
+            description = "JMH forks per cell instead of the profile's (quick 1, thorough 3): compare tests fork "
+                    + "means, so more forks detect smaller changes; recorded with the profile.")
+    Integer forks;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "results",
             description = "Directory that receives the run directory (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -240,6 +245,12 @@ class RunCommand implements Callable<Integer> {
             prof = Profile.named(profile);
         } catch (IllegalArgumentException e) {
             throw new Main.UserError("--profile: " + e.getMessage());
+        }
+        if (forks != null) {
+            if (forks < 1 || forks > 50) {
+                throw new Main.UserError("--forks must be between 1 and 50, got " + forks);
+            }
+            prof = prof.withForks(forks);
         }
         Path homeDir = (home != null ? home : Path.of(System.getProperty("dlbench.home", "."))).toAbsolutePath()
                 .normalize();

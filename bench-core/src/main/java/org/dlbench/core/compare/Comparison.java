@@ -161,6 +161,10 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
             apart.add(separate(null, c, "only in candidate" + statusSuffix(c), false));
         }
         rows = corrected(rows, criteria);
+        MachineDrift drift = MachineDrift.of(baseline, candidate);
+        if (hostDiff == null) {
+            rows = rows.stream().map(r -> drift.apply(r, criteria)).toList();
+        }
         if (hostDiff != null) {
             rows = rows.stream().map(r -> r.with(r.test().overruled(r.test().verdict(),
                     "different host, compared as asked"))).toList();
@@ -168,7 +172,8 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
         return new Comparison(FORMAT, FORMAT_VERSION, RunInfo.of(baselineSource, baseline),
                 RunInfo.of(candidateSource, candidate), criteria,
                 floor == null ? null : "runs " + String.join(", ", floor.runs()) + " (profile " + floor.profile() + ")",
-                environmentNotes(baseline, candidate, hostDiff, criteria), List.copyOf(rows), List.copyOf(apart));
+                environmentNotes(baseline, candidate, hostDiff, criteria, hostDiff == null ? drift.notes() : List.of()),
+                List.copyOf(rows), List.copyOf(apart));
     }
 
     /** The rows with every tested cell's p-value corrected for the number of cells tested, and decided again. */
@@ -383,8 +388,9 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
         return List.copyOf(out);
     }
 
-    private static List<String> environmentNotes(RunResult a, RunResult b, String hostDiff, Criteria criteria) {
-        List<String> notes = new ArrayList<>();
+    private static List<String> environmentNotes(RunResult a, RunResult b, String hostDiff, Criteria criteria,
+                                                 List<String> drift) {
+        List<String> notes = new ArrayList<>(drift);
         if (hostDiff != null) {
             notes.add("Different machines (" + hostDiff + ")" + (criteria.allowHostMismatch()
                     ? ": compared anyway, as asked; ratios mix engine and machine" : ": results are not compared"));

@@ -34,6 +34,12 @@ public record Profile(@JsonProperty(required = true) String name,
         };
     }
 
+    /** The same profile with another number of JMH forks per cell. */
+    public Profile withForks(int n) {
+        return new Profile(name, n, warmupIterations, warmupSeconds, measurementIterations, measurementSeconds,
+                latencySeconds, cellTimeoutSeconds * Math.max(1, (n + Math.max(1, forks) - 1) / Math.max(1, forks)));
+    }
+
     /** Checks a profile read from a file; {@code path} is where it sits, e.g. {@code profile}. */
     void validate(String path) {
         FieldError.requiredText(name, at(path, "name"));

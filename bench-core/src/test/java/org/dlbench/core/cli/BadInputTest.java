@@ -26,6 +26,7 @@ class BadInputTest {
         "batch not a number | run --batch abc              | Invalid value for option '--batch'",
         "zero threads       | run --threads 0              | threads must be a positive integer, got 0",
         "unknown profile    | run --profile fast           | --profile: unknown profile 'fast' (known: quick, thorough, smoke)",
+        "forks zero         | run --forks 0                | --forks must be between 1 and 50, got 0",
         "unknown mode       | run --modes fit              | unknown mode 'fit' (known: infer, train, server)",
         "unknown device     | run --device tpu             | --device: unknown device 'tpu' (known: cpu, gpu, gpu:N)",
         "huge gpu index     | run --device gpu:99999999999 | --device: device 'gpu:99999999999': GPU index 99999999999 is out of range (0 to 2147483647)",

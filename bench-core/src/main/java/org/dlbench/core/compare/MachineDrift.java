@@ -1,0 +1,105 @@
+package org.dlbench.core.compare;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.dlbench.core.result.DriftReference;
+import org.dlbench.core.result.Host;
+import org.dlbench.core.result.RunResult;
+
+/**
+ * Whether the machine itself ran faster or slower between two runs, read from what each run measured apart from the
+ * engines' cells: the engine-free drift reference ({@link DriftReference}, a fixed plain-Java workload) and each
+ * engine library's matrix-multiply calibration ({@link Host.Calibration}).
+ *
+ * <p>A drift counts when the two medians differ by more than both runs' own spread (max - min over median, the
+ * larger of the two) and by more than 3%. A result called faster or slower in the same direction as a counted drift,
+ * by no more than the drift plus the larger of the threshold and its minimum detectable effect, is <b>flagged, not
+ * normalised</b>: its verdict becomes {@link Verdict#UNDECIDED} with the drift named, since the machine alone could
+ * explain it. A larger change keeps its verdict with the drift noted. The drift that applies to a result is its
+ * engine library's calibration at its thread count when both runs have one, else the drift reference.
+ *
+ * @param reference the drift reference's ratio, candidate / baseline median; null when not comparable
+ * @param referenceCounts whether it counts (beyond both runs' spread and 3%)
+ * @param notes one line per measure compared, for the comparison's environment notes
+ */
+record MachineDrift(Double reference, boolean referenceCounts, List<String> notes, RunResult baseline,
+                    RunResult candidate) {
+    /** Below this a drift is never counted, whatever the spreads. */
+    static final double MIN_DRIFT = 0.03;
+
+    static MachineDrift of(RunResult baseline, RunResult candidate) {
+        List<String> notes = new ArrayList<>();
+        DriftReference a = baseline.driftReference();
+        DriftReference b = candidate.driftReference();
+        Double ratio = null;
+        boolean counts = false;
+        if (a == null || b == null) {
+            notes.add("Machine drift: " + (a == null && b == null ? "neither run records"
+                    : (a == null ? "the baseline does" : "the candidate does") + " not record")
+                    + " an engine-free drift reference (older harness); only the calibrations can show drift");
+        } else if (!a.workload().equals(b.workload()) || !Objects.equals(jvm(baseline), jvm(candidate))) {
+            notes.add("Machine drift: the drift references are not comparable (" + a.workload() + " on " + jvm(baseline)
+                    + " vs " + b.workload() + " on " + jvm(candidate) + ")");
+        } else {
+            ratio = b.median() / a.median();
+            double spread = Math.max(spread(a.min(), a.max(), a.median()), spread(b.min(), b.max(), b.median()));
+            counts = counts(ratio, spread);
+            notes.add(String.format(Locale.ROOT, "Machine drift, engine-free reference %s: %s %+.1f%% (%,.0f vs %,.0f"
+                    + " %s; each run's spread up to %.1f%%)", a.workload(), counts ? "the machine ran"
+                    : "within noise,", 100 * (ratio - 1), a.median(), b.median(), a.unit(), 100 * spread));
+        }
+        return new MachineDrift(ratio, counts, List.copyOf(notes), baseline, candidate);
+    }
+
+    private static String jvm(RunResult r) {
+        return r.host() == null ? null : r.host().jvm();
+    }
+
+    static double spread(Double min, Double max, double median) {
+        return min == null || max == null || median <= 0 ? 0 : (max - min) / median;
+    }
+
+    static boolean counts(double ratio, double spread) {
+        double change = Math.abs(ratio - 1);
+        return change > spread && change > MIN_DRIFT;
+    }
+
+    /** The row's verdict with the drift that applies to it weighed, as the class comment says. */
+    Comparison.Row apply(Comparison.Row row, Criteria criteria) {
+        SampleComparison t = row.test();
+        if (t.verdict() != Verdict.FASTER && t.verdict() != Verdict.SLOWER) {
+            return row;
+        }
+        Double ratio = null;
+        boolean applies = false;
+        String what = null;
+        Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(row.engine(), row.threads());
+        Host.Calibration cb = candidate.host() == null ? null
+                : candidate.host().ownCalibration(row.engine(), row.threads());
+        if (ca != null && cb != null && ca.engine().equals(cb.engine()) && ca.gflops() > 0) {
+            ratio = cb.gflops() / ca.gflops();
+            applies = counts(ratio, Math.max(spread(ca.minGflops(), ca.maxGflops(), ca.gflops()),
+                    spread(cb.minGflops(), cb.maxGflops(), cb.gflops())));
+            what = ca.engine() + "'s matrix-multiply calibration";
+        } else if (reference != null) {
+            ratio = reference;
+            applies = referenceCounts;
+            what = "the engine-free drift reference";
+        }
+        if (ratio == null || !applies) {
+            return row;
+        }
+        double drift = ratio - 1;
+        double change = t.ratio() - 1;
+        String says = String.format(Locale.ROOT, "the machine itself ran %+.1f%% between the runs (%s)", 100 * drift,
+                what);
+        double margin = Math.max(criteria.threshold(), t.minDetectable() == null ? 0 : t.minDetectable());
+        boolean sameDirection = Math.signum(drift) == Math.signum(change);
+        if (sameDirection && Math.abs(change) <= Math.abs(drift) + margin) {
+            return row.with(t.overruled(Verdict.UNDECIDED, says + ": the machine alone could explain this change"));
+        }
+        return row.with(t.overruled(t.verdict(), says));
+    }
+}
