@@ -176,6 +176,15 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                 List.copyOf(rows), List.copyOf(apart));
     }
 
+    /**
+     * A cell's test between two runs with the machine's drift between them weighed, as {@link #of} does for every
+     * row (see {@link MachineDrift}); for a trend over many runs ({@code history}).
+     */
+    public static SampleComparison withDrift(RunResult baseline, RunResult candidate, String engine, int threads,
+                                             SampleComparison test, Criteria criteria) {
+        return MachineDrift.of(baseline, candidate).weigh(engine, threads, test, criteria);
+    }
+
     /** The rows with every tested cell's p-value corrected for the number of cells tested, and decided again. */
     static List<Row> corrected(List<Row> rows, Criteria criteria) {
         List<Integer> tested = new ArrayList<>();

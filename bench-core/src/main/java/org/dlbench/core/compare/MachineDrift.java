@@ -68,16 +68,20 @@ record MachineDrift(Double reference, boolean referenceCounts, List<String> note
 
     /** The row's verdict with the drift that applies to it weighed, as the class comment says. */
     Comparison.Row apply(Comparison.Row row, Criteria criteria) {
-        SampleComparison t = row.test();
+        SampleComparison t = weigh(row.engine(), row.threads(), row.test(), criteria);
+        return t == row.test() ? row : row.with(t);
+    }
+
+    /** A test of {@code engine} at {@code threads} threads with the drift that applies to it weighed. */
+    SampleComparison weigh(String engine, int threads, SampleComparison t, Criteria criteria) {
         if (t.verdict() != Verdict.FASTER && t.verdict() != Verdict.SLOWER) {
-            return row;
+            return t;
         }
         Double ratio = null;
         boolean applies = false;
         String what = null;
-        Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(row.engine(), row.threads());
-        Host.Calibration cb = candidate.host() == null ? null
-                : candidate.host().ownCalibration(row.engine(), row.threads());
+        Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(engine, threads);
+        Host.Calibration cb = candidate.host() == null ? null : candidate.host().ownCalibration(engine, threads);
         if (ca != null && cb != null && ca.engine().equals(cb.engine()) && ca.gflops() > 0) {
             ratio = cb.gflops() / ca.gflops();
             applies = counts(ratio, Math.max(spread(ca.minGflops(), ca.maxGflops(), ca.gflops()),
@@ -89,7 +93,7 @@ record MachineDrift(Double reference, boolean referenceCounts, List<String> note
             what = "the engine-free drift reference";
         }
         if (ratio == null || !applies) {
-            return row;
+            return t;
         }
         double drift = ratio - 1;
         double change = t.ratio() - 1;
@@ -98,8 +102,8 @@ record MachineDrift(Double reference, boolean referenceCounts, List<String> note
         double margin = Math.max(criteria.threshold(), t.minDetectable() == null ? 0 : t.minDetectable());
         boolean sameDirection = Math.signum(drift) == Math.signum(change);
         if (sameDirection && Math.abs(change) <= Math.abs(drift) + margin) {
-            return row.with(t.overruled(Verdict.UNDECIDED, says + ": the machine alone could explain this change"));
+            return t.overruled(Verdict.UNDECIDED, says + ": the machine alone could explain this change");
         }
-        return row.with(t.overruled(t.verdict(), says));
+        return t.overruled(t.verdict(), says);
     }
 }

@@ -89,12 +89,16 @@ public final class History {
     /**
      * A change between two consecutive valid points of a result's trend that passes the rules of {@code compare}:
      * tested on fork means (or the noise floor), p corrected over every consecutive pair of the trend table, beyond
-     * the threshold and the minimum detectable effect.
+     * the threshold and the minimum detectable effect, and not one the machine's own drift could explain.
      */
-    record ChangePoint(String series, String fromRun, String toRun, SampleComparison test) {
+    record ChangePoint(String series, RunResult from, RunResult to, CellResult cell, SampleComparison test) {
+        String toRun() {
+            return to.runId();
+        }
+
         String describe() {
             return (test.verdict() == Verdict.FASTER ? "faster" : "slower") + String.format(Locale.ROOT, " %+.1f%%",
-                    test.changePercent()) + " at " + toRun;
+                    test.changePercent()) + " at " + toRun();
         }
     }
 
@@ -106,19 +110,19 @@ public final class History {
         List<ChangePoint> all = new ArrayList<>();
         for (var series : trendSeries(runs).entrySet()) {
             CellResult prev = null;
-            String prevRun = null;
+            RunResult prevRun = null;
             for (Entry e : runs) {
                 CellResult c = series.getValue().get(e.dir());
                 if (c == null || !Judged.clean(c) || c.score() == null) {
                     continue;
                 }
                 if (prev != null) {
-                    all.add(new ChangePoint(series.getKey(), prevRun, e.run().runId(), SampleComparison.of(
+                    all.add(new ChangePoint(series.getKey(), prevRun, e.run(), c, SampleComparison.of(
                             Comparison.forks(prev), Comparison.forks(c),
                             floor == null ? null : floor.cell(c.key()), criteria)));
                 }
                 prev = c;
-                prevRun = e.run().runId();
+                prevRun = e.run();
             }
         }
         List<Integer> tested = new ArrayList<>();
@@ -131,8 +135,9 @@ public final class History {
         double[] q = criteria.correction().adjust(p);
         for (int k = 0; k < q.length; k++) {
             ChangePoint cp = all.get(tested.get(k));
-            all.set(tested.get(k), new ChangePoint(cp.series(), cp.fromRun(), cp.toRun(),
-                    cp.test().withAdjustedP(q[k], criteria)));
+            SampleComparison t = Comparison.withDrift(cp.from(), cp.to(), cp.cell().engine(), cp.cell().threads(),
+                    cp.test().withAdjustedP(q[k], criteria), criteria);
+            all.set(tested.get(k), new ChangePoint(cp.series(), cp.from(), cp.to(), cp.cell(), t));
         }
         Map<String, List<ChangePoint>> out = new LinkedHashMap<>();
         for (ChangePoint cp : all) {
