@@ -187,21 +187,10 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
 
     /** The rows with every tested cell's p-value corrected for the number of cells tested, and decided again. */
     static List<Row> corrected(List<Row> rows, Criteria criteria) {
-        List<Integer> tested = new ArrayList<>();
+        List<SampleComparison> tests = SampleComparison.corrected(rows.stream().map(Row::test).toList(), criteria);
+        List<Row> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).test().pValue() != null) {
-                tested.add(i);
-            }
-        }
-        double[] p = new double[tested.size()];
-        for (int k = 0; k < p.length; k++) {
-            p[k] = rows.get(tested.get(k)).test().pValue();
-        }
-        double[] q = criteria.correction().adjust(p);
-        List<Row> out = new ArrayList<>(rows);
-        for (int k = 0; k < p.length; k++) {
-            Row r = rows.get(tested.get(k));
-            out.set(tested.get(k), r.with(r.test().withAdjustedP(q[k], criteria)));
+            out.add(rows.get(i).with(tests.get(i)));
         }
         return out;
     }

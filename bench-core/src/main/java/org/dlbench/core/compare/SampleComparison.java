@@ -138,6 +138,25 @@ public record SampleComparison(double baselineMean, double candidateMean, int ba
                 pValue, adjusted, df, minDetectable, level, Verdict.SAME, null), criteria);
     }
 
+    /**
+     * The tests with the p-values of those that have one corrected together for their number
+     * ({@link Criteria#correction()}) and decided again, in the order given; untested ones as they are.
+     */
+    public static List<SampleComparison> corrected(List<SampleComparison> tests, Criteria criteria) {
+        List<Integer> tested = new java.util.ArrayList<>();
+        for (int i = 0; i < tests.size(); i++) {
+            if (tests.get(i).pValue() != null) {
+                tested.add(i);
+            }
+        }
+        double[] q = criteria.correction().adjust(tested.stream().mapToDouble(i -> tests.get(i).pValue()).toArray());
+        List<SampleComparison> out = new java.util.ArrayList<>(tests);
+        for (int k = 0; k < q.length; k++) {
+            out.set(tested.get(k), tests.get(tested.get(k)).withAdjustedP(q[k], criteria));
+        }
+        return out;
+    }
+
     /** The same comparison with a verdict and note set from outside (machine drift, see {@link Comparison}). */
     SampleComparison overruled(Verdict v, String why) {
         return new SampleComparison(baselineMean, candidateMean, baselineN, candidateN, ratio, ciLow, ciHigh, pValue,

@@ -79,16 +79,7 @@ public final class ReferenceTraining {
             for (Batch b : batches) {
                 Gradients g = gradients(p, b);
                 last = g.loss();
-                for (Map.Entry<String, double[]> e : p.entrySet()) {
-                    double[] v = e.getValue();
-                    double[] grad = g.byName().get(e.getKey());
-                    if (grad == null) {
-                        continue; // state (batchnorm running statistics): the forward pass updated it
-                    }
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] -= lr * grad[i];
-                    }
-                }
+                descend(p, g, lr);
             }
             lossSum += last;
             for (Map.Entry<String, double[]> e : p.entrySet()) {
@@ -249,19 +240,25 @@ public final class ReferenceTraining {
                     }
                     out.add(new NearKink(workload.stages().get(u.stage()).name(), u.element(), u.distance(), effect));
                 }
-                for (Map.Entry<String, double[]> e : p.entrySet()) {
-                    double[] grad = base.byName().get(e.getKey());
-                    if (grad != null) {
-                        double[] v = e.getValue();
-                        for (int i = 0; i < v.length; i++) {
-                            v[i] -= lr * grad[i];
-                        }
-                    }
-                }
+                descend(p, base, lr);
             }
         }
         out.sort(Comparator.comparingDouble(NearKink::distance));
         return out.size() > MAX_NEAR_KINKS ? List.copyOf(out.subList(0, MAX_NEAR_KINKS)) : List.copyOf(out);
+    }
+
+    /** The plain SGD update {@code p -= lr * grad} of every trainable tensor, in place. */
+    private static void descend(Map<String, double[]> params, Gradients g, double lr) {
+        for (Map.Entry<String, double[]> e : params.entrySet()) {
+            double[] grad = g.byName().get(e.getKey());
+            if (grad == null) {
+                continue; // state (batchnorm running statistics): the forward pass updated it
+            }
+            double[] v = e.getValue();
+            for (int i = 0; i < v.length; i++) {
+                v[i] -= lr * grad[i];
+            }
+        }
     }
 
     /** Per stage: does its output depend on a trainable tensor (so a gradient must flow into it)? */

@@ -125,25 +125,23 @@ public final class History {
                 prevRun = e.run();
             }
         }
-        List<Integer> tested = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).test().pValue() != null) {
-                tested.add(i);
-            }
-        }
-        double[] p = tested.stream().mapToDouble(i -> all.get(i).test().pValue()).toArray();
-        double[] q = criteria.correction().adjust(p);
-        for (int k = 0; k < q.length; k++) {
-            ChangePoint cp = all.get(tested.get(k));
-            SampleComparison t = Comparison.withDrift(cp.from(), cp.to(), cp.cell().engine(), cp.cell().threads(),
-                    cp.test().withAdjustedP(q[k], criteria), criteria);
-            all.set(tested.get(k), new ChangePoint(cp.series(), cp.from(), cp.to(), cp.cell(), t));
-        }
+        List<SampleComparison> tests = SampleComparison.corrected(all.stream().map(ChangePoint::test).toList(),
+                criteria);
         Map<String, List<ChangePoint>> out = new LinkedHashMap<>();
-        for (ChangePoint cp : all) {
+        for (int i = 0; i < all.size(); i++) {
+            ChangePoint raw = all.get(i);
+            ChangePoint cp = new ChangePoint(raw.series(), raw.from(), raw.to(), raw.cell(), Comparison.withDrift(
+                    raw.from(), raw.to(), raw.cell().engine(), raw.cell().threads(), tests.get(i), criteria));
             out.computeIfAbsent(cp.series(), k -> new ArrayList<>()).add(cp);
         }
         return out;
+    }
+
+    /** The floor when it holds for this environment's runs (their machine and profile), else null. */
+    private static NoiseFloor floorFor(List<Entry> runs, NoiseFloor floor) {
+        RunResult r = runs.get(0).run();
+        return floor == null || floor.mismatch(r.host(), r.profile() == null ? null : r.profile().name()) != null
+                ? null : floor;
     }
 
     /** The change points of a series as the trend table shows them. */
@@ -207,9 +205,7 @@ public final class History {
             }
             sb.append(" Change | Change points |\n|---|");
             sb.append("---:|".repeat(shown.size())).append("---:|---|\n");
-            String mismatch = floor == null ? null : floor.mismatch(runs.get(0).run().host(),
-                    runs.get(0).run().profile() == null ? null : runs.get(0).run().profile().name());
-            Map<String, List<ChangePoint>> points = changePoints(runs, mismatch == null ? floor : null, criteria);
+            Map<String, List<ChangePoint>> points = changePoints(runs, floorFor(runs, floor), criteria);
             for (var series : trendSeries(runs).entrySet()) {
                 sb.append("| ").append(md(series.getKey())).append(" |");
                 for (Entry e : shown) {
@@ -298,10 +294,7 @@ public final class History {
             if (charts.isEmpty()) {
                 b.append("<p>No measured results.</p>\n");
             }
-            String mismatch = floor == null ? null : floor.mismatch(runs.get(0).run().host(),
-                    runs.get(0).run().profile() == null ? null : runs.get(0).run().profile().name());
-            Map<String, List<ChangePoint>> points = changePoints(runs, mismatch == null ? floor : null,
-                    Criteria.DEFAULT);
+            Map<String, List<ChangePoint>> points = changePoints(runs, floorFor(runs, floor), Criteria.DEFAULT);
             List<String> calls = new ArrayList<>();
             for (var e : points.entrySet()) {
                 for (ChangePoint cp : e.getValue()) {

@@ -34,10 +34,11 @@ public record Profile(@JsonProperty(required = true) String name,
         };
     }
 
-    /** The same profile with another number of JMH forks per cell. */
+    /** The same profile with another number of JMH forks per cell; the cell time limit grows with the forks. */
     public Profile withForks(int n) {
+        double longer = Math.max(1.0, (double) n / Math.max(1, forks));
         return new Profile(name, n, warmupIterations, warmupSeconds, measurementIterations, measurementSeconds,
-                latencySeconds, cellTimeoutSeconds * Math.max(1, (n + Math.max(1, forks) - 1) / Math.max(1, forks)));
+                latencySeconds, (int) Math.ceil(cellTimeoutSeconds * longer));
     }
 
     /** Checks a profile read from a file; {@code path} is where it sits, e.g. {@code profile}. */

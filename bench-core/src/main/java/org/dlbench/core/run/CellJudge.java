@@ -3,7 +3,6 @@ package org.dlbench.core.run;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.Profile;
-import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
 import org.dlbench.core.result.Verdicts;
 
@@ -21,10 +20,6 @@ final class CellJudge {
             return r;
         }
         return Verdicts.judge(host.withEfficiency(r), profile);
-    }
-
-    static RunResult withHost(RunResult r, Host host) {
-        return r.withHost(host);
     }
 
 }

@@ -159,7 +159,7 @@ public final class Orchestrator {
 
         if (options.calibrate() && (previous == null || previous.host().calibration() == null
                 || previous.host().calibration().isEmpty())) {
-            run = CellJudge.withHost(run, run.host().withCalibration(children.calibrate(plan, familyOf, dir)));
+            run = run.withHost(run.host().withCalibration(children.calibrate(plan, familyOf, dir)));
             RunPublisher.save(run, dir);
         }
         // a resumed run keeps the drift reference measured at its start; one started without it measures it now
