@@ -105,6 +105,7 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
             cand.put(c.key(), c);
         }
         List<Row> rows = new ArrayList<>();
+        List<CellResult[]> cells = new ArrayList<>(); // each row's baseline and candidate cell, in row order
         List<Separate> apart = new ArrayList<>();
         for (CellResult b : baseline.results()) {
             CellResult c = cand.remove(b.key());
@@ -156,6 +157,7 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                     floor == null ? null : floor.cell(b.key()), criteria);
             rows.add(new Row(b.engine(), b.workload(), b.mode(), b.batch(), b.threads(), b.device(),
                     b.engineVersion(), c.engineVersion(), settingChanges(b.settings(), c.settings()), test));
+            cells.add(new CellResult[] {b, c});
         }
         for (CellResult c : cand.values()) {
             apart.add(separate(null, c, "only in candidate" + statusSuffix(c), false));
@@ -163,7 +165,11 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
         rows = corrected(rows, criteria);
         MachineDrift drift = MachineDrift.of(baseline, candidate);
         if (hostDiff == null) {
-            rows = rows.stream().map(r -> drift.apply(r, criteria)).toList();
+            List<Row> weighed = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                weighed.add(drift.apply(rows.get(i), cells.get(i)[0], cells.get(i)[1], criteria));
+            }
+            rows = weighed;
         }
         if (hostDiff != null) {
             rows = rows.stream().map(r -> r.with(r.test().overruled(r.test().verdict(),
@@ -180,9 +186,9 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
      * A cell's test between two runs with the machine's drift between them weighed, as {@link #of} does for every
      * row (see {@link MachineDrift}); for a trend over many runs ({@code history}).
      */
-    public static SampleComparison withDrift(RunResult baseline, RunResult candidate, String engine, int threads,
+    public static SampleComparison withDrift(RunResult baseline, RunResult candidate, CellResult b, CellResult c,
                                              SampleComparison test, Criteria criteria) {
-        return MachineDrift.of(baseline, candidate).weigh(engine, threads, test, criteria);
+        return MachineDrift.of(baseline, candidate).weigh(b, c, test, criteria);
     }
 
     /** The rows with every tested cell's p-value corrected for the number of cells tested, and decided again. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.DriftReference;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.RunResult;
@@ -17,8 +18,10 @@ import org.dlbench.core.result.RunResult;
  * larger of the two) and by more than 3%. A result called faster or slower in the same direction as a counted drift,
  * by no more than the drift plus the larger of the threshold and its minimum detectable effect, is <b>flagged, not
  * normalised</b>: its verdict becomes {@link Verdict#UNDECIDED} with the drift named, since the machine alone could
- * explain it. A larger change keeps its verdict with the drift noted. The drift that applies to a result is its
- * engine library's calibration at its thread count when both runs have one, else the drift reference.
+ * explain it. A larger change keeps its verdict with the drift noted. The drift that applies to a result is, in this
+ * order: the cell's own drift reference, measured just before and just after it in both runs (the machine at the
+ * very time the cell ran); its engine library's calibration at its thread count when both runs have one; the run's
+ * drift reference, measured once before the cells.
  *
  * @param reference the drift reference's ratio, candidate / baseline median; null when not comparable
  * @param referenceCounts whether it counts (beyond both runs' spread and 3%)
@@ -66,31 +69,51 @@ record MachineDrift(Double reference, boolean referenceCounts, List<String> note
         return change > spread && change > MIN_DRIFT;
     }
 
-    /** The row's verdict with the drift that applies to it weighed, as the class comment says. */
-    Comparison.Row apply(Comparison.Row row, Criteria criteria) {
-        SampleComparison t = weigh(row.engine(), row.threads(), row.test(), criteria);
+    /**
+     * The row's verdict with the drift that applies to it weighed, as the class comment says; {@code b} and
+     * {@code c} are the row's cells in the baseline and the candidate.
+     */
+    Comparison.Row apply(Comparison.Row row, CellResult b, CellResult c, Criteria criteria) {
+        SampleComparison t = weigh(b, c, row.test(), criteria);
         return t == row.test() ? row : row.with(t);
     }
 
-    /** A test of {@code engine} at {@code threads} threads with the drift that applies to it weighed. */
-    SampleComparison weigh(String engine, int threads, SampleComparison t, Criteria criteria) {
+    /** A test of cell {@code b} (baseline) against {@code c} (candidate) with the drift that applies to it weighed. */
+    SampleComparison weigh(CellResult b, CellResult c, SampleComparison t, Criteria criteria) {
         if (t.verdict() != Verdict.FASTER && t.verdict() != Verdict.SLOWER) {
             return t;
         }
+        String engine = c.engine();
+        int threads = c.threads();
         Double ratio = null;
         boolean applies = false;
         String what = null;
-        Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(engine, threads);
-        Host.Calibration cb = candidate.host() == null ? null : candidate.host().ownCalibration(engine, threads);
-        if (ca != null && cb != null && ca.engine().equals(cb.engine()) && ca.gflops() > 0) {
-            ratio = cb.gflops() / ca.gflops();
-            applies = counts(ratio, Math.max(spread(ca.minGflops(), ca.maxGflops(), ca.gflops()),
-                    spread(cb.minGflops(), cb.maxGflops(), cb.gflops())));
-            what = ca.engine() + "'s matrix-multiply calibration";
-        } else if (reference != null) {
-            ratio = reference;
-            applies = referenceCounts;
-            what = "the engine-free drift reference";
+        DriftReference da = b.driftReference();
+        DriftReference db = c.driftReference();
+        if (da != null && db != null && da.workload().equals(db.workload())
+                && Objects.equals(jvm(baseline), jvm(candidate))) {
+            ratio = db.median() / da.median();
+            applies = counts(ratio, Math.max(spread(da.min(), da.max(), da.median()),
+                    spread(db.min(), db.max(), db.median())));
+            if (!applies) {
+                return t.overruled(t.verdict(), String.format(Locale.ROOT, "the machine held steady around this cell"
+                        + " (its own drift reference %+.1f%%, within noise)", 100 * (ratio - 1)));
+            }
+            what = "this cell's own drift reference, measured around it";
+        }
+        if (what == null) {
+            Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(engine, threads);
+            Host.Calibration cb = candidate.host() == null ? null : candidate.host().ownCalibration(engine, threads);
+            if (ca != null && cb != null && ca.engine().equals(cb.engine()) && ca.gflops() > 0) {
+                ratio = cb.gflops() / ca.gflops();
+                applies = counts(ratio, Math.max(spread(ca.minGflops(), ca.maxGflops(), ca.gflops()),
+                        spread(cb.minGflops(), cb.maxGflops(), cb.gflops())));
+                what = ca.engine() + "'s matrix-multiply calibration";
+            } else if (reference != null) {
+                ratio = reference;
+                applies = referenceCounts;
+                what = "the engine-free drift reference";
+            }
         }
         if (ratio == null || !applies) {
             return t;

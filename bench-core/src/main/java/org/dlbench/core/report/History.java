@@ -91,7 +91,8 @@ public final class History {
      * tested on fork means (or the noise floor), p corrected over every consecutive pair of the trend table, beyond
      * the threshold and the minimum detectable effect, and not one the machine's own drift could explain.
      */
-    record ChangePoint(String series, RunResult from, RunResult to, CellResult cell, SampleComparison test) {
+    record ChangePoint(String series, RunResult from, RunResult to, CellResult fromCell, CellResult cell,
+                       SampleComparison test) {
         String toRun() {
             return to.runId();
         }
@@ -117,7 +118,7 @@ public final class History {
                     continue;
                 }
                 if (prev != null) {
-                    all.add(new ChangePoint(series.getKey(), prevRun, e.run(), c, SampleComparison.of(
+                    all.add(new ChangePoint(series.getKey(), prevRun, e.run(), prev, c, SampleComparison.of(
                             Comparison.forks(prev), Comparison.forks(c),
                             floor == null ? null : floor.cell(c.key()), criteria)));
                 }
@@ -130,8 +131,8 @@ public final class History {
         Map<String, List<ChangePoint>> out = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
             ChangePoint raw = all.get(i);
-            ChangePoint cp = new ChangePoint(raw.series(), raw.from(), raw.to(), raw.cell(), Comparison.withDrift(
-                    raw.from(), raw.to(), raw.cell().engine(), raw.cell().threads(), tests.get(i), criteria));
+            ChangePoint cp = new ChangePoint(raw.series(), raw.from(), raw.to(), raw.fromCell(), raw.cell(),
+                    Comparison.withDrift(raw.from(), raw.to(), raw.fromCell(), raw.cell(), tests.get(i), criteria));
             out.computeIfAbsent(cp.series(), k -> new ArrayList<>()).add(cp);
         }
         return out;

@@ -29,6 +29,9 @@ import org.dlbench.core.json.FieldError;
  * @param crossCheck the independent measures of the same cell (bare loop, latency phase) beside JMH's score
  * @param execution what the measuring process did: its parallelism, page faults, warm-up
  * @param seconds wall time the whole cell took, checks and JVM starts included
+ * @param driftReference the engine-free drift reference measured in the runner JVM just before and just after this
+ *     cell (its samples from both sides together), so that {@code compare} weighs the machine's drift at the very
+ *     time the cell ran; null when the run was made without it
  */
 public record CellResult(
         @JsonProperty(required = true) String engine,
@@ -57,7 +60,8 @@ public record CellResult(
         Map<String, String> settings,
         Double seconds,
         CrossCheck crossCheck,
-        Execution execution) {
+        Execution execution,
+        DriftReference driftReference) {
 
     public static final String UNIT = "samples/s";
 
@@ -212,6 +216,9 @@ public record CellResult(
             FieldError.each(c.server().trials(), at(path, "server.trials"),
                     (t, p) -> FieldError.requiredText(t.kind(), at(p, "kind")));
         }
+        if (c.driftReference() != null) {
+            c.driftReference().validate(at(path, "drift_reference"));
+        }
         if (c.peak() != null) {
             FieldError.requiredText(c.peak().engine(), at(path, "peak.engine"));
             FieldError.requiredText(c.peak().bestEngine(), at(path, "peak.best_engine"));
@@ -247,7 +254,13 @@ public record CellResult(
         return new Builder(cellKey()).engineVersion(engineVersion).status(status).reason(reason)
                 .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak).peak(peak)
                 .verdict(verdict, verdictReason).checks(checks).latency(latency).server(server).startup(startup)
-                .memory(memory).settings(settings).seconds(seconds).crossCheck(crossCheck).execution(execution);
+                .memory(memory).settings(settings).seconds(seconds).crossCheck(crossCheck).execution(execution)
+                .driftReference(driftReference);
+    }
+
+    /** The same cell with the drift reference measured around it. */
+    public CellResult withDriftReference(DriftReference d) {
+        return toBuilder().driftReference(d).build();
     }
 
     /** Builds results field by field; only the cell key is required. */
@@ -273,6 +286,7 @@ public record CellResult(
         private Double seconds;
         private CrossCheck crossCheck;
         private Execution execution;
+        private DriftReference driftReference;
 
         public Builder(CellKey key) {
             this.key = key;
@@ -303,12 +317,13 @@ public record CellResult(
         public Builder seconds(Double s) { seconds = s; return this; }
         public Builder crossCheck(CrossCheck c) { crossCheck = c; return this; }
         public Builder execution(Execution e) { execution = e; return this; }
+        public Builder driftReference(DriftReference d) { driftReference = d; return this; }
 
         public CellResult build() {
             return new CellResult(key.engine(), engineVersion, key.workload(), key.mode(), key.batch(), key.threads(),
                     key.device(), status, reason, score, scoreError, score == null ? null : UNIT, gflops,
                     percentOfPeak, peak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
-                    settings, seconds, crossCheck, execution);
+                    settings, seconds, crossCheck, execution, driftReference);
         }
     }
 }

@@ -10,7 +10,7 @@ import org.dlbench.core.json.FieldError;
 
 /**
  * The speed of a fixed, engine-free workload on one thread of the {@code dlbench run} JVM, measured before the
- * cells (see {@code org.dlbench.core.host.DriftProbe}): a reference for whether the machine itself ran faster or
+ * cells and again around each cell (see {@code org.dlbench.core.host.DriftProbe}): a reference for whether the machine itself ran faster or
  * slower between two runs. Two references say something about the machine only when their {@link #workload} is the
  * same (and, as for any JIT-compiled loop, the same JVM: {@link Host#jvm}).
  *
@@ -47,6 +47,20 @@ public record DriftReference(
         return new DriftReference(workload, unit, Host.median(values),
                 values.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
                 values.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), values.size(), seconds, values);
+    }
+
+    /**
+     * One reference from two measured around something (a cell): every sample of {@code before}, then every sample
+     * of {@code after}, with their measured time added. Both must be of the same workload and unit.
+     */
+    public static DriftReference around(DriftReference before, DriftReference after) {
+        if (!before.workload().equals(after.workload()) || !before.unit().equals(after.unit())) {
+            throw new IllegalArgumentException("cannot join drift references of different work: " + before.workload()
+                    + " (" + before.unit() + ") and " + after.workload() + " (" + after.unit() + ")");
+        }
+        List<Double> all = new ArrayList<>(before.values());
+        all.addAll(after.values());
+        return of(before.workload(), before.unit(), all, before.seconds() + after.seconds());
     }
 
     /**

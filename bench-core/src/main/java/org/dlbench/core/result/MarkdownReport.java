@@ -88,6 +88,7 @@ public final class MarkdownReport {
         if (run.driftReference() != null) {
             sb.append(driftLine(run.driftReference()));
         }
+        sb.append(cellDriftLine(run.results()));
         if (p != null) {
             sb.append("- Profile ").append(p.name()).append(": ").append(p.forks()).append(" fork(s), warmup ")
                     .append(p.warmupIterations()).append(" x ").append(p.warmupSeconds()).append(" s, measurement ")
@@ -133,6 +134,31 @@ public final class MarkdownReport {
                         + "machine drift between runs; median, min-max): %,.0f %s (%,.0f-%,.0f, %d sample%s in %.1f s)\n",
                 d.workload(), d.median(), d.unit(), d.min(), d.max(), d.samples(), d.samples() == 1 ? "" : "s",
                 d.seconds());
+    }
+
+    /**
+     * The range of the drift references measured around each cell (median of each cell's samples), with the cell
+     * where the machine ran slowest and fastest; empty when no cell has one.
+     */
+    static String cellDriftLine(List<CellResult> results) {
+        List<CellResult> with = results.stream().filter(r -> r.driftReference() != null).toList();
+        if (with.isEmpty()) {
+            return "";
+        }
+        CellResult slow = with.stream().min(java.util.Comparator.comparingDouble(r -> r.driftReference().median()))
+                .orElseThrow();
+        CellResult fast = with.stream().max(java.util.Comparator.comparingDouble(r -> r.driftReference().median()))
+                .orElseThrow();
+        DriftReference s = slow.driftReference();
+        DriftReference f = fast.driftReference();
+        return String.format(Locale.ROOT, "- Drift reference around each cell (just before and after it; median of "
+                        + "each): %,.0f to %,.0f %s over %d cell%s (%+.1f%%; slowest around %s, fastest around %s)\n",
+                s.median(), f.median(), s.unit(), with.size(), with.size() == 1 ? "" : "s",
+                100 * (f.median() / s.median() - 1), label(slow), label(fast));
+    }
+
+    private static String label(CellResult r) {
+        return r.engine() + " " + r.workload() + " " + r.mode() + " b" + r.batch() + " t" + r.threads();
     }
 
     /** One row per engine, one column per workload and mode: what was measured and what could not be. */

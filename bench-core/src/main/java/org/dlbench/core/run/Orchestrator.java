@@ -162,7 +162,8 @@ public final class Orchestrator {
             run = run.withHost(run.host().withCalibration(children.calibrate(plan, familyOf, dir)));
             RunPublisher.save(run, dir);
         }
-        // a resumed run keeps the drift reference measured at its start; one started without it measures it now
+        // a resumed run keeps the drift reference measured at its start; one started without it measures it now (each
+        // cell gets its own besides, measured around it)
         if (options.driftReference() && run.driftReference() == null) {
             out.printf(Locale.ROOT, "Measuring the drift reference (%s, engine-free, 1 thread), median of %d ... ",
                     DriftProbe.WORKLOAD, DriftProbe.SAMPLES);
@@ -193,11 +194,16 @@ public final class Orchestrator {
                 index++;
                 out.printf(Locale.ROOT, "[%d/%d] %s ... ", index, measured, p.key());
                 out.flush();
+                // the machine's own speed just before and just after the cell, for compare to weigh its drift
+                DriftReference before = options.driftReference() ? DriftProbe.measureSide() : null;
                 CellResult r = CellJudge.judge(children.measure(familyOf.get(p.key().engine()), p, dir), measuredOn,
                         options.profile());
                 if (stopping) {
                     // the cell was cut short by Ctrl-C, not by its engine: leave it for --resume
                     break;
+                }
+                if (before != null) {
+                    r = r.withDriftReference(DriftReference.around(before, DriftProbe.measureSide()));
                 }
                 out.println(RunPublisher.summary(r));
                 run = run.withResult(r);
@@ -225,7 +231,7 @@ public final class Orchestrator {
         JmhCell.Plan plan = JmhCell.Plan.of(p);
         double jmh = Math.max(1, p.forks()) * (plan.warmupMin() + p.warmupIterations() * p.warmupSeconds()
                 + p.measurementIterations() * p.measurementSeconds() + 2 * plan.bareLoopSeconds() + 2);
-        return 6 + jmh + p.latencySeconds();
+        return 6 + jmh + p.latencySeconds() + 2; // + the drift reference around the cell
     }
 
     /** Writes each workload, expanded ({@link Workloads#toJson}), as {@code <dir>/<name>.json}; returns the paths. */

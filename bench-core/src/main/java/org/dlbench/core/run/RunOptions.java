@@ -14,7 +14,7 @@ import org.dlbench.core.workload.Workload;
  * @param batches batch sizes, or empty for each workload's own defaults
  * @param families engine modules to use, or empty to discover them under {@code home}
  * @param resume continue the run directory {@code outDir/runId}, skipping cells it already holds
- * @param driftReference measure the engine-free drift reference before the cells
+ * @param driftReference measure the engine-free drift reference before the cells and around each cell
  *     ({@link org.dlbench.core.host.DriftProbe})
  */
 public record RunOptions(

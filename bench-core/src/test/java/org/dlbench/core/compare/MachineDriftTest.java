@@ -79,6 +79,38 @@ class MachineDriftTest {
         assertTrue(t.note().contains("(OnnxRuntime's matrix-multiply calibration)"), t.note());
     }
 
+    static CellResult around(CellResult c, double... values) {
+        List<Double> v = java.util.Arrays.stream(values).boxed().toList();
+        return c.withDriftReference(DriftReference.of("jvm-dmatmul-64-v1", "matmul/s", v, 1.2));
+    }
+
+    @Test
+    void aCellsOwnReferenceComesFirst() {
+        // the references measured once before the cells say -15%; around the cell itself the machine held steady
+        RunResult a = withDrift(run("a", around(BASE, 100, 101, 99, 100, 100, 100)), 100, 101, 99, 100, 100);
+        RunResult b = withDrift(run("b", around(scaled(0.83), 100, 100.5, 99.5, 100, 100, 100)),
+                85, 85.5, 84.5, 85, 85);
+        SampleComparison t = Comparison.of("a", a, "b", b, Criteria.DEFAULT).compared().get(0).test();
+        assertEquals(Verdict.SLOWER, t.verdict(), t.toString());
+        assertTrue(t.note().contains("the machine held steady around this cell (its own drift reference +0.0%,"
+                + " within noise)"), t.note());
+
+        // and the other way: the run's reference steady, the machine 15% slower while this cell ran
+        RunResult steadyA = withDrift(run("a", around(BASE, 100, 101, 99, 100, 100, 100)), 100, 101, 99, 100, 100);
+        RunResult slowAround = withDrift(run("b", around(scaled(0.83), 85, 85.5, 84.5, 85, 85, 85)),
+                100, 101, 99, 100, 100);
+        SampleComparison u = Comparison.of("a", steadyA, "b", slowAround, Criteria.DEFAULT).compared().get(0).test();
+        assertEquals(Verdict.UNDECIDED, u.verdict(), u.toString());
+        assertTrue(u.note().contains("the machine itself ran -15.0% between the runs (this cell's own drift"
+                + " reference, measured around it): the machine alone could explain this change"), u.note());
+
+        // one side without its own reference: the run's reference applies as before
+        RunResult oneSided = withDrift(run("b", scaled(0.83)), 85, 85.5, 84.5, 85, 85);
+        SampleComparison w = Comparison.of("a", a, "b", oneSided, Criteria.DEFAULT).compared().get(0).test();
+        assertEquals(Verdict.UNDECIDED, w.verdict(), w.toString());
+        assertTrue(w.note().contains("(the engine-free drift reference)"), w.note());
+    }
+
     @Test
     void runsWithoutAReferenceSaySo() {
         Comparison c = Comparison.of("a", run("a", BASE), "b", run("b", scaled(0.83)), Criteria.DEFAULT);

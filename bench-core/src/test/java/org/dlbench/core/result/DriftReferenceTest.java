@@ -40,6 +40,47 @@ class DriftReferenceTest {
     }
 
     @Test
+    void aCellsReferenceJoinsTheSamplesBeforeAndAfterIt() {
+        DriftReference before = DriftReference.of("jvm-dmatmul-64-v1", "matmul/s", List.of(100.0, 102.0, 98.0), 0.6);
+        DriftReference after = DriftReference.of("jvm-dmatmul-64-v1", "matmul/s", List.of(90.0, 91.0, 89.0), 0.6);
+        DriftReference d = DriftReference.around(before, after);
+        assertEquals(List.of(100.0, 102.0, 98.0, 90.0, 91.0, 89.0), d.values());
+        assertEquals(6, d.samples());
+        assertEquals(94.5, d.median(), 1e-12);
+        assertEquals(89.0, d.min());
+        assertEquals(102.0, d.max());
+        assertEquals(1.2, d.seconds(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> DriftReference.around(before,
+                DriftReference.of("other-v1", "matmul/s", List.of(1.0), 0.2)));
+    }
+
+    @Test
+    void aCellKeepsItsOwnThroughResultsJsonAndABadOneIsNamed(@TempDir Path dir) throws Exception {
+        RunResult run = ResultsIOTest.sample();
+        CellResult cell = run.results().get(0).withDriftReference(drift());
+        RunResult withCell = run.withResult(cell);
+        Path file = dir.resolve("results.json");
+        ResultsIO.write(withCell, file);
+        RunResult read = ResultsIO.read(file);
+        assertEquals(withCell, read);
+        CellResult back = read.results().stream().filter(r -> r.key().equals(cell.key())).findFirst().orElseThrow();
+        assertEquals(drift(), back.driftReference());
+        assertNull(run.results().get(0).driftReference(), "a cell measured without one has none");
+        assertTrue(MarkdownReport.render(withCell).contains("- Drift reference around each cell (just before and after"
+                + " it; median of each): 3,500 to 3,500 matmul/s over 1 cell (+0.0%; slowest around PyTorch mlp infer"
+                + " b32 t1, fastest around PyTorch mlp infer b32 t1)\n"), MarkdownReport.render(withCell));
+        assertTrue(!MarkdownReport.render(run).contains("around each cell"));
+
+        ObjectNode tree = (ObjectNode) ResultsIO.JSON.readTree(file.toFile());
+        int index = read.results().indexOf(back);
+        ((ObjectNode) tree.get("results").get(index).get("drift_reference")).put("min", 9999.0);
+        Files.writeString(file, ResultsIO.JSON.writeValueAsString(tree));
+        String message = assertThrows(ResultsIO.BadResultsException.class, () -> ResultsIO.read(file)).getMessage();
+        assertTrue(message.startsWith(file + ": results[" + index + "].drift_reference.min: must be at most max"),
+                message);
+    }
+
+    @Test
     void roundTripsThroughResultsJson(@TempDir Path dir) throws Exception {
         RunResult run = withDrift();
         Path file = dir.resolve("results.json");
