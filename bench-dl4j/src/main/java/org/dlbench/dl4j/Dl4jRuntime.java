@@ -147,10 +147,57 @@ final class Dl4jRuntime {
         s.put("blas_vendor", String.valueOf(env.get("blas.vendor")).toLowerCase(java.util.Locale.ROOT));
         // the generic linux-x86_64 build runs on any x86 CPU; -avx2/-avx512 classifiers are separate artifacts
         s.put("nd4j_binary_level", level(ops.binaryLevel()));
+        // the build JavaCPP actually loaded: the avx512 and onednn-avx512 builds both report binary level avx512
+        String library = loadedLibnd4j();
+        s.put("nd4j_native_build", nativeBuild(library));
+        s.put("nd4j_native_library", library == null ? "unknown" : withinJar(library));
         s.put("cpu_optimal_level", level(ops.optimalLevel()));
         s.put("nd4j_helpers_allowed", Boolean.toString(Nd4j.getEnvironment().helpersAllowed()));
         s.put("data_type", Nd4j.defaultFloatingPointType().name().toLowerCase(java.util.Locale.ROOT));
         return s;
+    }
+
+    /** The file JavaCPP loaded libnd4jcpu from (its cache copy), from {@code Loader.getLoadedLibraries()}; or null. */
+    static String loadedLibnd4j() {
+        for (String path : org.bytedeco.javacpp.Loader.getLoadedLibraries().values()) {
+            if (path != null && path.replace('\\', '/').matches(".*/libnd4jcpu\\.so[^/]*$")) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A cached library's path from the jar it came from on, e.g.
+     * {@code nd4j-native-1.0.0-M2.1-linux-x86_64.jar/org/.../libnd4jcpu.so}, so that the setting names the jar and
+     * not where this checkout keeps its cache; the whole path when no jar directory is in it.
+     */
+    static String withinJar(String library) {
+        String p = library.replace('\\', '/');
+        int jar = p.lastIndexOf(".jar/");
+        if (jar < 0) {
+            return p;
+        }
+        int start = p.lastIndexOf('/', jar) + 1;
+        return p.substring(start);
+    }
+
+    /**
+     * The native build a libnd4jcpu path belongs to: the platform directory it was packed in, e.g.
+     * {@code linux-x86_64} (the generic build) or {@code linux-x86_64-onednn-avx512}; {@code unknown} without one.
+     */
+    static String nativeBuild(String library) {
+        if (library == null) {
+            return "unknown";
+        }
+        String p = library.replace('\\', '/');
+        int at = p.lastIndexOf("/bindings/");
+        if (at < 0) {
+            return "unknown";
+        }
+        String rest = p.substring(at + "/bindings/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? "unknown" : rest.substring(0, slash);
     }
 
     /**

@@ -38,6 +38,11 @@ class Dl4jThreadsTest {
                 assertEquals("1", st.get("blas_threads"), st.toString());
                 assertEquals("1", st.get("omp_max_threads"), st.toString());
                 assertTrue(st.get("threads_read_back").contains("intra_op_threads"), st.toString());
+                // the test classpath holds only the generic build, and that is what loaded
+                assertEquals("linux-x86_64", st.get("nd4j_native_build"), st.toString());
+                assertTrue(st.get("nd4j_native_library").startsWith("nd4j-native-")
+                        && st.get("nd4j_native_library").endsWith("/bindings/linux-x86_64/libnd4jcpu.so"),
+                        st.toString());
                 assertEquals(List.of(), ThreadFlags.problems(st, 1));
             }
         }
