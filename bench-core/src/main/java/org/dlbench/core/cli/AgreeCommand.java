@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** Whether two runs of the same cells with different profiles (quick and thorough) measured the same numbers. */
 @Command(name = "agree", mixinStandardHelpOptions = true,
         description = {"Shows, cell by cell, whether two runs of the same machine measured the same throughput within "
-                + "their error bars (the half-widths of JMH's 99.9% intervals overlap), and the share of cells that "
+                + "their error bars (the half-widths of JMH's 99.9%% intervals overlap), and the share of cells that "
                 + "do. Made for a quick and a thorough run: do the quick numbers stand for the thorough ones?",
                 "Only cells measured with every check passed in both runs are weighed; each side's verdict is shown. "
                         + "To test for a change between two runs of one profile, use dlbench compare.",
