@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Check;
 import org.dlbench.core.result.Host;
@@ -82,8 +83,7 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
     }
 
     static String label(String engine, String workload, String mode, int batch, int threads, String device) {
-        return engine + " " + workload + " " + mode + " b" + batch + " t" + threads
-                + ("cpu".equals(device) ? "" : " " + device);
+        return new CellKey(engine, workload, mode, batch, threads, device).label();
     }
 
     public static Comparison of(String baselineSource, RunResult baseline, String candidateSource,
@@ -105,7 +105,8 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
             cand.put(c.key(), c);
         }
         List<Row> rows = new ArrayList<>();
-        List<CellResult[]> cells = new ArrayList<>(); // each row's baseline and candidate cell, in row order
+        List<CellResult> rowBaselines = new ArrayList<>(); // each row's cells, in row order, for the drift
+        List<CellResult> rowCandidates = new ArrayList<>();
         List<Separate> apart = new ArrayList<>();
         for (CellResult b : baseline.results()) {
             CellResult c = cand.remove(b.key());
@@ -157,7 +158,8 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
                     floor == null ? null : floor.cell(b.key()), criteria);
             rows.add(new Row(b.engine(), b.workload(), b.mode(), b.batch(), b.threads(), b.device(),
                     b.engineVersion(), c.engineVersion(), settingChanges(b.settings(), c.settings()), test));
-            cells.add(new CellResult[] {b, c});
+            rowBaselines.add(b);
+            rowCandidates.add(c);
         }
         for (CellResult c : cand.values()) {
             apart.add(separate(null, c, "only in candidate" + statusSuffix(c), false));
@@ -167,7 +169,7 @@ public record Comparison(String format, int formatVersion, RunInfo baseline, Run
         if (hostDiff == null) {
             List<Row> weighed = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
-                weighed.add(drift.apply(rows.get(i), cells.get(i)[0], cells.get(i)[1], criteria));
+                weighed.add(drift.apply(rows.get(i), rowBaselines.get(i), rowCandidates.get(i), criteria));
             }
             rows = weighed;
         }

@@ -83,50 +83,57 @@ record MachineDrift(Double reference, boolean referenceCounts, List<String> note
         if (t.verdict() != Verdict.FASTER && t.verdict() != Verdict.SLOWER) {
             return t;
         }
-        String engine = c.engine();
-        int threads = c.threads();
-        Double ratio = null;
-        boolean applies = false;
-        String what = null;
-        DriftReference da = b.driftReference();
-        DriftReference db = c.driftReference();
-        if (da != null && db != null && da.workload().equals(db.workload())
-                && Objects.equals(jvm(baseline), jvm(candidate))) {
-            ratio = db.median() / da.median();
-            applies = counts(ratio, Math.max(spread(da.min(), da.max(), da.median()),
-                    spread(db.min(), db.max(), db.median())));
-            if (!applies) {
-                return t.overruled(t.verdict(), String.format(Locale.ROOT, "the machine held steady around this cell"
-                        + " (its own drift reference %+.1f%%, within noise)", 100 * (ratio - 1)));
-            }
-            what = "this cell's own drift reference, measured around it";
-        }
-        if (what == null) {
-            Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(engine, threads);
-            Host.Calibration cb = candidate.host() == null ? null : candidate.host().ownCalibration(engine, threads);
-            if (ca != null && cb != null && ca.engine().equals(cb.engine()) && ca.gflops() > 0) {
-                ratio = cb.gflops() / ca.gflops();
-                applies = counts(ratio, Math.max(spread(ca.minGflops(), ca.maxGflops(), ca.gflops()),
-                        spread(cb.minGflops(), cb.maxGflops(), cb.gflops())));
-                what = ca.engine() + "'s matrix-multiply calibration";
-            } else if (reference != null) {
-                ratio = reference;
-                applies = referenceCounts;
-                what = "the engine-free drift reference";
-            }
-        }
-        if (ratio == null || !applies) {
+        Applying d = applying(b, c);
+        if (d == null) {
             return t;
         }
-        double drift = ratio - 1;
+        if (!d.counts()) {
+            return !d.ownCell() ? t : t.overruled(t.verdict(), String.format(Locale.ROOT, "the machine held steady "
+                    + "around this cell (its own drift reference %+.1f%%, within noise)", 100 * (d.ratio() - 1)));
+        }
+        double drift = d.ratio() - 1;
         double change = t.ratio() - 1;
         String says = String.format(Locale.ROOT, "the machine itself ran %+.1f%% between the runs (%s)", 100 * drift,
-                what);
+                d.what());
         double margin = Math.max(criteria.threshold(), t.minDetectable() == null ? 0 : t.minDetectable());
         boolean sameDirection = Math.signum(drift) == Math.signum(change);
         if (sameDirection && Math.abs(change) <= Math.abs(drift) + margin) {
             return t.overruled(Verdict.UNDECIDED, says + ": the machine alone could explain this change");
         }
         return t.overruled(t.verdict(), says);
+    }
+
+    /**
+     * The drift that applies to a cell, in the order the class comment gives: its own reference, its engine
+     * library's calibration, the run's reference; null when none is comparable.
+     *
+     * @param ratio candidate / baseline
+     * @param counts whether it is beyond both sides' spread and {@link #MIN_DRIFT}
+     * @param what which measure it is, for the note
+     * @param ownCell whether it is the cell's own reference
+     */
+    private record Applying(double ratio, boolean counts, String what, boolean ownCell) {
+    }
+
+    private Applying applying(CellResult b, CellResult c) {
+        DriftReference da = b.driftReference();
+        DriftReference db = c.driftReference();
+        if (da != null && db != null && da.workload().equals(db.workload())
+                && Objects.equals(jvm(baseline), jvm(candidate))) {
+            double ratio = db.median() / da.median();
+            return new Applying(ratio, counts(ratio, Math.max(spread(da.min(), da.max(), da.median()),
+                    spread(db.min(), db.max(), db.median()))), "this cell's own drift reference, measured around it",
+                    true);
+        }
+        Host.Calibration ca = baseline.host() == null ? null : baseline.host().ownCalibration(c.engine(), c.threads());
+        Host.Calibration cb = candidate.host() == null ? null : candidate.host().ownCalibration(c.engine(), c.threads());
+        if (ca != null && cb != null && ca.engine().equals(cb.engine()) && ca.gflops() > 0) {
+            double ratio = cb.gflops() / ca.gflops();
+            return new Applying(ratio, counts(ratio, Math.max(spread(ca.minGflops(), ca.maxGflops(), ca.gflops()),
+                    spread(cb.minGflops(), cb.maxGflops(), cb.gflops()))),
+                    ca.engine() + "'s matrix-multiply calibration", false);
+        }
+        return reference == null ? null
+                : new Applying(reference, referenceCounts, "the engine-free drift reference", false);
     }
 }

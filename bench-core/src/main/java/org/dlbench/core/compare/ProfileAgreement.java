@@ -9,6 +9,7 @@ import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Judged;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
+import org.dlbench.core.result.Verdicts;
 
 /**
  * Whether two runs of the same cells with different profiles (typically {@code quick} and {@code thorough}) measured
@@ -55,7 +56,7 @@ public record ProfileAgreement(RunResult a, RunResult b, List<Row> rows, List<St
         }
 
         public boolean bothValid() {
-            return "valid".equals(verdictA) && "valid".equals(verdictB);
+            return Verdicts.VALID.equals(verdictA) && Verdicts.VALID.equals(verdictB);
         }
     }
 
@@ -75,7 +76,7 @@ public record ProfileAgreement(RunResult a, RunResult b, List<Row> rows, List<St
             if (y == null || (x.status() != Status.OK && y.status() != Status.OK)) {
                 continue;
             }
-            String label = x.engine() + " " + x.workload() + " " + x.mode() + " b" + x.batch() + " t" + x.threads();
+            String label = x.label();
             if (x.status() != Status.OK || y.status() != Status.OK) {
                 apart.add(label + ": " + (x.status() != Status.OK ? "first run " + x.status().id()
                         : "second run " + y.status().id()));

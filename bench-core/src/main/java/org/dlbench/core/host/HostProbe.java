@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.dlbench.core.result.Host;
@@ -24,19 +23,18 @@ public final class HostProbe {
 
     public static Host probe() {
         String model = "unknown";
-        List<String> flags = List.of();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("unknown")) {
+            for (String line : Files.readAllLines(CpuFlags.CPUINFO)) {
+                if (line.startsWith("model name")) {
                     model = line.substring(line.indexOf(':') + 1).trim();
-                } else if (line.startsWith("flags") && flags.isEmpty()) {
-                    flags = Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
-                            .filter(INTERESTING_FLAGS::contains).sorted().toList();
+                    break;
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux: leave unknown
         }
+        // the flags every CPU has (CpuFlags.probe is empty when they cannot be read)
+        List<String> flags = CpuFlags.probe().flags().stream().filter(INTERESTING_FLAGS::contains).toList();
         long memory = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

@@ -66,11 +66,6 @@ final class BenchmarkActionFormat implements RunFormat {
         return c.status() == Status.OK && c.score() != null && Verdicts.VALID.equals(c.verdict());
     }
 
-    static String label(CellResult c) {
-        return c.engine() + " " + c.workload() + " " + c.mode() + " b" + c.batch() + " t" + c.threads()
-                + ("cpu".equals(c.device()) ? "" : " " + c.device());
-    }
-
     @Override
     public void write(RunResult run, OutputStream out) throws IOException {
         ArrayNode entries = JsonNodeFactory.instance.arrayNode();
@@ -80,7 +75,7 @@ final class BenchmarkActionFormat implements RunFormat {
             }
             if (!latency) {
                 ObjectNode e = entries.addObject();
-                e.put("name", label(c));
+                e.put("name", c.label());
                 e.put("unit", c.unit() == null ? CellResult.UNIT : c.unit());
                 e.put("value", c.score());
                 if (c.scoreError() != null && Double.isFinite(c.scoreError())) {
@@ -93,7 +88,7 @@ final class BenchmarkActionFormat implements RunFormat {
                 double[][] points = {{50, l.p50Ms()}, {90, l.p90Ms()}, {99, l.p99Ms()}};
                 for (double[] p : points) {
                     ObjectNode e = entries.addObject();
-                    e.put("name", label(c) + " p" + (int) p[0]);
+                    e.put("name", c.label() + " p" + (int) p[0]);
                     e.put("unit", "ms");
                     e.put("value", p[1]);
                     e.put("extra", extra(run, c, l.count() + " timed calls of batch " + c.batch()));

@@ -97,6 +97,10 @@ public final class History {
             return to.runId();
         }
 
+        ChangePoint with(SampleComparison t) {
+            return new ChangePoint(series, from, to, fromCell, cell, t);
+        }
+
         String describe() {
             return (test.verdict() == Verdict.FASTER ? "faster" : "slower") + String.format(Locale.ROOT, " %+.1f%%",
                     test.changePercent()) + " at " + toRun();
@@ -131,8 +135,8 @@ public final class History {
         Map<String, List<ChangePoint>> out = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
             ChangePoint raw = all.get(i);
-            ChangePoint cp = new ChangePoint(raw.series(), raw.from(), raw.to(), raw.fromCell(), raw.cell(),
-                    Comparison.withDrift(raw.from(), raw.to(), raw.fromCell(), raw.cell(), tests.get(i), criteria));
+            ChangePoint cp = raw.with(Comparison.withDrift(raw.from(), raw.to(), raw.fromCell(), raw.cell(),
+                    tests.get(i), criteria));
             out.computeIfAbsent(cp.series(), k -> new ArrayList<>()).add(cp);
         }
         return out;
@@ -352,9 +356,7 @@ public final class History {
         Map<String, Map<String, CellResult>> byLabel = new LinkedHashMap<>();
         for (Entry e : runs) {
             for (CellResult c : RunReport.measured(e.run().results())) {
-                String label = c.engine() + " " + c.workload() + " " + c.mode() + " b" + c.batch() + " t"
-                        + c.threads() + ("cpu".equals(c.device()) ? "" : " " + c.device());
-                byLabel.computeIfAbsent(label, k -> new LinkedHashMap<>()).put(e.dir(), c);
+                byLabel.computeIfAbsent(c.label(), k -> new LinkedHashMap<>()).put(e.dir(), c);
             }
         }
         Comparator<CellResult> order = Comparator.comparing(CellResult::engine).thenComparing(CellResult::workload)

@@ -235,6 +235,11 @@ public record CellResult(
         return new CellKey(engine, workload, mode, batch, threads, device);
     }
 
+    /** How reports name this cell ({@link CellKey#label}). */
+    public String label() {
+        return cellKey().label();
+    }
+
     /** True when the cell carries at least one check and all passed: a cell without checks has proven nothing. */
     public boolean checksPassed() {
         return checks != null && !checks.isEmpty() && checks.stream().allMatch(Check::passed);

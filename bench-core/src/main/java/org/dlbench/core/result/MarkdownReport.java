@@ -154,11 +154,7 @@ public final class MarkdownReport {
         return String.format(Locale.ROOT, "- Drift reference around each cell (just before and after it; median of "
                         + "each): %,.0f to %,.0f %s over %d cell%s (%+.1f%%; slowest around %s, fastest around %s)\n",
                 s.median(), f.median(), s.unit(), with.size(), with.size() == 1 ? "" : "s",
-                100 * (f.median() / s.median() - 1), label(slow), label(fast));
-    }
-
-    private static String label(CellResult r) {
-        return r.engine() + " " + r.workload() + " " + r.mode() + " b" + r.batch() + " t" + r.threads();
+                100 * (f.median() / s.median() - 1), slow.label(), fast.label());
     }
 
     /** One row per engine, one column per workload and mode: what was measured and what could not be. */

@@ -16,6 +16,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.dlbench.core.host.CpuFlags;
 
 /**
  * One named way to run one engine: a native build, a set of switches, or both. Engine modules declare their variants

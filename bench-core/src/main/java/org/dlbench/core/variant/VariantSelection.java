@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.dlbench.core.host.CpuFlags;
 
 /**
  * The {@code --variants} request: comma-separated terms, each {@code best}, {@code shipped}, {@code all}, a variant

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.dlbench.core.host.CpuFlags;
 import org.dlbench.core.variant.Variant.Kind;
 import org.dlbench.core.variant.VariantSelection.Choice;
 import org.dlbench.core.variant.VariantSelection.Pick;

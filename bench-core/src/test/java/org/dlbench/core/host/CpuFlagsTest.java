@@ -1,4 +1,4 @@
-package org.dlbench.core.variant;
+package org.dlbench.core.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.dlbench.core.variant;
+package org.dlbench.core.host;
 
 import java.io.IOException;
 import java.nio.file.Files;
