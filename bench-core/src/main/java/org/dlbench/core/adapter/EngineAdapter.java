@@ -55,4 +55,15 @@ public interface EngineAdapter {
     default String calibratedBy() {
         return name();
     }
+
+    /**
+     * The engine's named variants (native builds, switch sets or both), fastest expected first, exactly one of them
+     * {@link org.dlbench.core.variant.Variant#shipped}: the engine as its users get it. A variant's switches reach the
+     * cell's JVMs as system properties and environment variables; the adapter reads them when it opens a session and
+     * reports what the engine applied in {@link Session#settings}. The default is one shipped variant without
+     * switches.
+     */
+    default java.util.List<org.dlbench.core.variant.Variant> variants() {
+        return java.util.List.of(org.dlbench.core.variant.Variant.shippedOnly(name()));
+    }
 }

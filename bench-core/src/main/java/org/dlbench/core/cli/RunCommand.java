@@ -18,6 +18,8 @@ import org.dlbench.core.run.EngineFamily;
 import org.dlbench.core.host.HostProbe;
 import org.dlbench.core.run.Orchestrator;
 import org.dlbench.core.run.RunOptions;
+import org.dlbench.core.variant.VariantException;
+import org.dlbench.core.variant.VariantSelection;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.WorkloadException;
 import org.dlbench.core.workload.Workloads;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Spec;
                         + "and report.html.",
                 "Exit code: 0 all cells ok or unsupported, 1 a cell failed or failed a correctness check, 2 bad input."})
 class RunCommand implements Callable<Integer> {
+    /** More sessions than this in one process is a typing error, not a deployment. */
+    static final int MAX_INSTANCES = 64;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +58,18 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", paramLabel = "N",
             description = "Intra-op thread counts, applied to every engine (default: 1; sweep: 1 up to the cores).")
     List<Integer> threads = new ArrayList<>();
+
+    @Option(names = "--variants", split = ",", paramLabel = "TERM",
+            description = "Engine variants to measure: best (default: per engine the first of its variants, fastest "
+                    + "expected first, that this host can run), shipped (as the engine comes), all, a variant NAME, or "
+                    + "ENGINE:TERM for one engine only (e.g. DL4J:avx512). `dlbench list --variants` lists them.")
+    List<String> variants = new ArrayList<>();
+
+    @Option(names = "--instances", split = ",", paramLabel = "K",
+            description = "Independent sessions (each its own model and thread pool) called at once from K Java "
+                    + "threads, one cell per K (default: 1). Inference only; K x threads above the physical cores "
+                    + "is warned about and recorded.")
+    List<Integer> instances = new ArrayList<>();
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}). Engines without GPU natives answer unsupported.")
@@ -285,10 +301,29 @@ class RunCommand implements Callable<Integer> {
         if (!id.matches("[A-Za-z0-9_.-]+")) {
             throw new Main.UserError("--run-id may only hold letters, digits, '_', '.' and '-'");
         }
+        VariantSelection selection;
+        try {
+            selection = VariantSelection.parse(variants.isEmpty() ? VariantSelection.DEFAULT
+                    : String.join(",", variants));
+        } catch (VariantException e) {
+            throw new Main.UserError(e.getMessage());
+        }
+        for (int k : instances) {
+            if (k <= 0 || k > MAX_INSTANCES) {
+                throw new Main.UserError("--instances must be between 1 and " + MAX_INSTANCES + ", got " + k);
+            }
+            for (int t : threads) {
+                String warning = oversubscription(k * t, topology);
+                if (k > 1 && warning != null) {
+                    spec.commandLine().getErr().println("dlbench: warning: " + k + " instances x " + t
+                            + " threads: " + warning);
+                }
+            }
+        }
         return new RunOptions(List.copyOf(engines), resolved, args, modeList, List.copyOf(batches),
                 List.copyOf(threads), dev, prof, outDir, id, homeDir, cacheDir, families, cellTimeout,
                 List.copyOf(childJvmArgs), resume, new CellRequest.ServerOptions(serverRate, serverBoundMs), !noCalibration,
-                !noDriftReference);
+                !noDriftReference, selection, instances.isEmpty() ? List.of(1) : List.copyOf(instances));
     }
 
 

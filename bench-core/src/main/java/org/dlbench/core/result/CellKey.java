@@ -1,28 +1,66 @@
 package org.dlbench.core.result;
 
-/** The coordinates of a cell, before it has a result. */
-public record CellKey(String engine, String workload, String mode, int batch, int threads, String device) {
+import java.util.Objects;
+
+/**
+ * The coordinates of a cell, before it has a result.
+ *
+ * @param variant the engine variant measured ({@link org.dlbench.core.variant.Variant#name}), or null for a run made
+ *     before variants existed
+ * @param instances independent sessions called at once from as many Java threads (1: a single session)
+ */
+public record CellKey(String engine, String workload, String mode, int batch, int threads, String device,
+                      String variant, int instances) {
+
+    public CellKey {
+        if (instances < 0) {
+            throw new IllegalArgumentException("instances must be at least 1, not " + instances);
+        }
+        // 0 is how a result written before instances existed reads: one session
+        instances = Math.max(1, instances);
+    }
+
+    /** A cell of one session, without a variant (the record of an engine module that could not start, old runs). */
+    public CellKey(String engine, String workload, String mode, int batch, int threads, String device) {
+        this(engine, workload, mode, batch, threads, device, null, 1);
+    }
+
+    /** The same cell for another variant. */
+    public CellKey withVariant(String name) {
+        return new CellKey(engine, workload, mode, batch, threads, device, name, instances);
+    }
 
     /** A file-name-safe identifier, used for log files. */
     public String id() {
-        return (engine + "-" + workload + "-" + mode + "-b" + batch + "-t" + threads + "-" + device)
+        return (engine + "-" + workload + "-" + mode + "-b" + batch + "-t" + threads + "-" + device
+                + (variant == null ? "" : "-v" + variant) + (instances == 1 ? "" : "-k" + instances))
                 .replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
-    /** How reports name a cell: {@code PyTorch mlp infer b32 t1}, with the device when it is not the CPU. */
+    /**
+     * How reports name a cell: {@code PyTorch mlp infer b32 t1}, with the device when it is not the CPU, the variant in
+     * brackets and the instance count ({@code x4}) when above 1.
+     */
     public String label() {
-        return engine + " " + workload + " " + mode + " b" + batch + " t" + threads
-                + ("cpu".equals(device) ? "" : " " + device);
+        return engine + (variant == null ? "" : " [" + variant + "]") + " " + workload + " " + mode + " b" + batch
+                + " t" + threads + (instances == 1 ? "" : " x" + instances) + ("cpu".equals(device) ? "" : " " + device);
     }
 
     public boolean matches(CellResult r) {
-        return engine.equals(r.engine()) && workload.equals(r.workload()) && mode.equals(r.mode())
-                && batch == r.batch() && threads == r.threads() && device.equals(r.device());
+        return equals(r.cellKey());
     }
 
     @Override
     public String toString() {
-        return engine + " " + workload + " " + mode + " batch=" + batch + " threads=" + threads
+        return engine + (variant == null ? "" : " [" + variant + "]") + " " + workload + " " + mode + " batch=" + batch
+                + " threads=" + threads + (instances == 1 ? "" : " instances=" + instances)
                 + (device.equals("cpu") ? "" : " device=" + device);
+    }
+
+    /** Whether two cells differ only in their variant (the same engine, workload, mode, sizes and device). */
+    public boolean sameCellOtherVariant(CellKey other) {
+        return engine.equals(other.engine) && workload.equals(other.workload) && mode.equals(other.mode)
+                && batch == other.batch && threads == other.threads && device.equals(other.device)
+                && instances == other.instances && !Objects.equals(variant, other.variant);
     }
 }

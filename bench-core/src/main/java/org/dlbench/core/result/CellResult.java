@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import org.dlbench.core.json.FieldError;
+import org.dlbench.core.variant.VariantRecord;
 
 /**
  * One measured (engine, workload, mode, batch, threads, device) cell.
@@ -32,6 +33,10 @@ import org.dlbench.core.json.FieldError;
  * @param driftReference the engine-free drift reference measured in the runner JVM just before and just after this
  *     cell (its samples from both sides together), so that {@code compare} weighs the machine's drift at the very
  *     time the cell ran; null when the run was made without it
+ * @param variant the engine variant measured, with why it was picked and the switches requested (what the engine
+ *     applied is read back into {@code settings}); null in runs made before variants existed
+ * @param instances independent sessions called at once from as many Java threads (null or 1: one session); the score
+ *     is then their aggregate samples/s and the latency is per call over all of them
  */
 public record CellResult(
         @JsonProperty(required = true) String engine,
@@ -61,7 +66,9 @@ public record CellResult(
         Double seconds,
         CrossCheck crossCheck,
         Execution execution,
-        DriftReference driftReference) {
+        DriftReference driftReference,
+        VariantRecord variant,
+        Integer instances) {
 
     public static final String UNIT = "samples/s";
 
@@ -219,6 +226,12 @@ public record CellResult(
         if (c.driftReference() != null) {
             c.driftReference().validate(at(path, "drift_reference"));
         }
+        if (c.variant() != null) {
+            FieldError.requiredText(c.variant().name(), at(path, "variant.name"));
+        }
+        if (c.instances() != null) {
+            FieldError.atLeast(c.instances(), 1, at(path, "instances"));
+        }
         if (c.peak() != null) {
             FieldError.requiredText(c.peak().engine(), at(path, "peak.engine"));
             FieldError.requiredText(c.peak().bestEngine(), at(path, "peak.best_engine"));
@@ -228,11 +241,23 @@ public record CellResult(
 
     /** Identity of a cell: what makes two results comparable. */
     public String key() {
-        return engine + "/" + workload + "/" + mode + "/b" + batch + "/t" + threads + "/" + device;
+        return engine + "/" + workload + "/" + mode + "/b" + batch + "/t" + threads + "/" + device
+                + (variant == null ? "" : "/v:" + variant.name()) + (instances() == 1 ? "" : "/k" + instances());
     }
 
     public CellKey cellKey() {
-        return new CellKey(engine, workload, mode, batch, threads, device);
+        return new CellKey(engine, workload, mode, batch, threads, device, variantName(), instances());
+    }
+
+    /** The variant's name, or null for a run made before variants existed. */
+    public String variantName() {
+        return variant == null ? null : variant.name();
+    }
+
+    /** Sessions measured at once (1 unless the run asked for more instances). */
+    @Override
+    public Integer instances() {
+        return instances == null ? 1 : instances;
     }
 
     /** How reports name this cell ({@link CellKey#label}). */
@@ -260,7 +285,12 @@ public record CellResult(
                 .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak).peak(peak)
                 .verdict(verdict, verdictReason).checks(checks).latency(latency).server(server).startup(startup)
                 .memory(memory).settings(settings).seconds(seconds).crossCheck(crossCheck).execution(execution)
-                .driftReference(driftReference);
+                .driftReference(driftReference).variant(variant);
+    }
+
+    /** The same cell with the record of the variant it measured. */
+    public CellResult withVariant(VariantRecord v) {
+        return toBuilder().variant(v).build();
     }
 
     /** The same cell with the drift reference measured around it. */
@@ -292,6 +322,7 @@ public record CellResult(
         private CrossCheck crossCheck;
         private Execution execution;
         private DriftReference driftReference;
+        private VariantRecord variant;
 
         public Builder(CellKey key) {
             this.key = key;
@@ -323,12 +354,22 @@ public record CellResult(
         public Builder crossCheck(CrossCheck c) { crossCheck = c; return this; }
         public Builder execution(Execution e) { execution = e; return this; }
         public Builder driftReference(DriftReference d) { driftReference = d; return this; }
+        /** The variant's record; its name must be the key's variant. */
+        public Builder variant(VariantRecord v) {
+            if (v != null && !v.name().equals(key.variant())) {
+                throw new IllegalArgumentException("variant " + v.name() + " recorded for cell " + key);
+            }
+            variant = v;
+            return this;
+        }
 
         public CellResult build() {
             return new CellResult(key.engine(), engineVersion, key.workload(), key.mode(), key.batch(), key.threads(),
                     key.device(), status, reason, score, scoreError, score == null ? null : UNIT, gflops,
                     percentOfPeak, peak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
-                    settings, seconds, crossCheck, execution, driftReference);
+                    settings, seconds, crossCheck, execution, driftReference,
+                    variant != null || key.variant() == null ? variant : VariantRecord.named(key.variant()),
+                    key.instances() == 1 ? null : key.instances());
         }
     }
 }

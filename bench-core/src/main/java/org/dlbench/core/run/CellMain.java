@@ -90,7 +90,8 @@ public final class CellMain {
                 for (Mode mode : Mode.values()) {
                     Support s = adapter.supports(workload, mode.engineMode(), device);
                     answers.add(new DescribeRequest.Answer(adapter.name(), workload.name(), mode.id(), s.supported(),
-                            s.reason(), adapter.environment().isEmpty() ? null : adapter.environment()));
+                            s.reason(), adapter.environment().isEmpty() ? null : adapter.environment(),
+                            adapter.variants()));
                 }
             }
         }

@@ -70,7 +70,7 @@ final class ChildRequests {
         Path answer = tmp.resolve(k.id() + ".out.json");
         Files.deleteIfExists(answer);
         CellRequest req = new CellRequest(k.engine(), p.workloadArg(), k.workload(), k.mode(), k.batch(), k.threads(),
-                k.device(), options.profile(), options.server());
+                k.device(), options.profile(), options.server(), k.variant(), k.instances());
         ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(req));
         Path log = dir.resolve("logs").resolve(k.id() + ".log");
         Files.deleteIfExists(log);

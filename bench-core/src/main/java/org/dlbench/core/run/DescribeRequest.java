@@ -7,12 +7,14 @@ public record DescribeRequest(List<String> workloads, String device) {
 
     /**
      * One answer per (engine, workload, mode), with the environment the engine's cells need
-     * ({@link org.dlbench.core.adapter.EngineAdapter#environment}; null when none).
+     * ({@link org.dlbench.core.adapter.EngineAdapter#environment}; null when none) and its declared variants
+     * ({@link org.dlbench.core.adapter.EngineAdapter#variants}; null for an engine without a JVM runtime).
      */
     public record Answer(String engine, String workload, String mode, boolean supported, String reason,
-                         java.util.Map<String, String> environment) {
+                         java.util.Map<String, String> environment,
+                         java.util.List<org.dlbench.core.variant.Variant> variants) {
         public Answer(String engine, String workload, String mode, boolean supported, String reason) {
-            this(engine, workload, mode, supported, reason, null);
+            this(engine, workload, mode, supported, reason, null, null);
         }
     }
 }

@@ -13,8 +13,9 @@ import java.util.stream.Stream;
  * classpath file their build writes ({@code target/classpath.txt}); each family has its own natives, so it never
  * shares a JVM with another. A module whose engine needs JVM options (Spark on JDK 17 needs {@code --add-opens})
  * ships them in {@code src/main/resources/dlbench-jvm.args} (whitespace-separated, {@code #} starts a comment line).
+ * {@code dir} is the module's directory (null for a family given by classpath alone).
  */
-public record EngineFamily(String name, String classpath, List<String> jvmArgs) {
+public record EngineFamily(String name, String classpath, List<String> jvmArgs, Path dir) {
     /** Where a built module keeps its JVM options. */
     public static final String JVM_ARGS_FILE = "dlbench-jvm.args";
     /**
@@ -28,7 +29,15 @@ public record EngineFamily(String name, String classpath, List<String> jvmArgs) 
     }
 
     public EngineFamily(String name, String classpath) {
-        this(name, classpath, List.of());
+        this(name, classpath, List.of(), null);
+    }
+
+    /**
+     * The module's directory, against which its engines' variant classpath files are resolved (the current directory
+     * for a family given by classpath alone).
+     */
+    public Path moduleDir() {
+        return dir != null ? dir : Path.of(".").toAbsolutePath().normalize();
     }
 
     /** Finds built adapter modules under the project directory: {@code bench-X} and nested {@code bench-X/bench-Y}. */
@@ -48,7 +57,8 @@ public record EngineFamily(String name, String classpath, List<String> jvmArgs) 
                 String deps = Files.readString(cpFile).trim();
                 String cp = module.resolve("target/classes").toAbsolutePath()
                         + (deps.isEmpty() ? "" : java.io.File.pathSeparator + deps);
-                families.add(new EngineFamily(name, cp, readJvmArgs(module.resolve("target/classes/" + JVM_ARGS_FILE))));
+                families.add(new EngineFamily(name, cp, readJvmArgs(module.resolve("target/classes/" + JVM_ARGS_FILE)),
+                        module.toAbsolutePath()));
             }
         }
         return families;

@@ -5,6 +5,7 @@ import java.util.List;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.result.Profile;
+import org.dlbench.core.variant.VariantSelection;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -16,6 +17,9 @@ import org.dlbench.core.workload.Workload;
  * @param resume continue the run directory {@code outDir/runId}, skipping cells it already holds
  * @param driftReference measure the engine-free drift reference before the cells and around each cell
  *     ({@link org.dlbench.core.host.DriftProbe})
+ * @param variants which of each engine's variants to measure ({@code --variants}; default {@code best})
+ * @param instances the numbers of independent sessions to call at once, one cell each ({@code --instances};
+ *     default 1)
  */
 public record RunOptions(
         List<String> engines,
@@ -36,7 +40,14 @@ public record RunOptions(
         boolean resume,
         CellRequest.ServerOptions server,
         boolean calibrate,
-        boolean driftReference) {
+        boolean driftReference,
+        VariantSelection variants,
+        List<Integer> instances) {
+
+    public RunOptions {
+        variants = variants == null ? VariantSelection.parse(VariantSelection.DEFAULT) : variants;
+        instances = instances == null || instances.isEmpty() ? List.of(1) : List.copyOf(instances);
+    }
 
     /** The per-cell time limit: the user's, else the profile's. */
     public long cellTimeout() {
@@ -47,6 +58,6 @@ public record RunOptions(
     public RunOptions withWorkloadArgs(List<String> args) {
         return new RunOptions(engines, workloads, List.copyOf(args), modes, batches, threads, device, profile, outDir,
                 runId, home, cache, families, cellTimeoutSeconds, childJvmArgs, resume, server, calibrate,
-                driftReference);
+                driftReference, variants, instances);
     }
 }

@@ -19,8 +19,13 @@ import java.util.Map;
 public record VariantRecord(String name, String kind, List<String> picks, String why, String classpath,
                             List<String> jvmArgs, Map<String, String> environment) {
     public VariantRecord {
-        picks = List.copyOf(picks);
-        jvmArgs = List.copyOf(jvmArgs);
-        environment = Map.copyOf(environment);
+        picks = picks == null ? List.of() : List.copyOf(picks);
+        jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    /** A record that knows only the variant's name (a child's result, before the runner adds the rest). */
+    public static VariantRecord named(String name) {
+        return new VariantRecord(name, null, List.of(), null, null, List.of(), Map.of());
     }
 }
