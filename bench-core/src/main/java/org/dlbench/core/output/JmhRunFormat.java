@@ -69,9 +69,10 @@ final class JmhRunFormat implements RunFormat {
         return c.status() == Status.OK && c.score() != null && c.samples() != null && !c.samples().isEmpty();
     }
 
-    /** {@code dlbench.WORKLOAD_MODE.ENGINE}. */
+    /** {@code dlbench.WORKLOAD_MODE.ENGINE}, with {@code _VARIANT} when the cell has a shown variant. */
     static String benchmarkName(CellResult c) {
-        return "dlbench." + safe(c.workload()) + "_" + safe(c.mode()) + "." + safe(c.engine());
+        String variant = c.cellKey().shownVariant().isEmpty() ? "" : "_" + safe(c.variantName());
+        return "dlbench." + safe(c.workload()) + "_" + safe(c.mode()) + "." + safe(c.engine()) + variant;
     }
 
     private static String safe(String s) {

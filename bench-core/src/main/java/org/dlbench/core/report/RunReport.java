@@ -99,7 +99,7 @@ public final class RunReport {
             if (r.reason() != null) {
                 status += ": " + r.reason();
             }
-            rows.add(List.of(esc(r.engine()), esc(r.engineVersion()), esc(r.workload()), esc(r.mode()),
+            rows.add(List.of(esc(r.engineLabel()), esc(r.engineVersion()), esc(r.workload()), esc(r.mode()),
                     String.valueOf(r.batch()), String.valueOf(r.threads()), esc(r.device()),
                     bad ? "<span class=\"bad\">" + esc(status) + "</span>" : esc(status),
                     r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), MarkdownReport.error(r),
@@ -166,7 +166,7 @@ public final class RunReport {
         boolean manyThreads = ok.stream().map(CellResult::threads).distinct().count() > 1;
         boolean manyDevices = ok.stream().map(CellResult::device).distinct().count() > 1;
 
-        Function<CellResult, String> name = r -> r.engine() + " " + config(r, manyThreads, manyDevices);
+        Function<CellResult, String> name = r -> r.engineLabel() + " " + config(r, manyThreads, manyDevices);
         b.append("<h2>Throughput per engine and workload</h2>\n");
         for (var e : group(ok, r -> r.workload() + " " + r.mode()).entrySet()) {
             List<Charts.Bar> bars = new ArrayList<>();
@@ -176,7 +176,7 @@ public final class RunReport {
                     invalid.add(r);
                     continue;
                 }
-                bars.add(new Charts.Bar(r.engine(), config(r, manyThreads, manyDevices), r.score(),
+                bars.add(new Charts.Bar(r.engineLabel(), config(r, manyThreads, manyDevices), r.score(),
                         r.scoreError() == null ? 0 : r.scoreError(), flag(r)));
             }
             String title = e.getKey() + ": samples/s (error bars: 99.9% interval)";
@@ -218,7 +218,7 @@ public final class RunReport {
                     .map(r -> point(r, r.batch())).toList();
             String title = e.getKey() + ": samples/s over batch size";
             scaling.append(chartWithout(Charts.lines(title, "batch size", "samples/s", pts, true, palette),
-                    invalids(e.getValue()), r -> r.engine() + " batch " + r.batch(), Charts.WIDTH, 400, title));
+                    invalids(e.getValue()), r -> r.engineLabel() + " batch " + r.batch(), Charts.WIDTH, 400, title));
         }
         for (var e : group(ok, r -> r.workload() + " " + r.mode() + " batch " + r.batch()
                 + (manyDevices ? " " + r.device() : "")).entrySet()) {
@@ -230,7 +230,7 @@ public final class RunReport {
                     .map(r -> point(r, r.threads())).toList();
             String title = e.getKey() + ": samples/s over threads";
             scaling.append(chartWithout(Charts.lines(title, "threads", "samples/s", pts, false, palette),
-                    invalids(e.getValue()), r -> r.engine() + " " + r.threads() + " threads", Charts.WIDTH, 400,
+                    invalids(e.getValue()), r -> r.engineLabel() + " " + r.threads() + " threads", Charts.WIDTH, 400,
                     title));
         }
         b.append("<h2>Scaling</h2>\n");
@@ -252,8 +252,8 @@ public final class RunReport {
 
     /** A line point: invalid cells leave a gap (the line breaks there), others are flagged by their verdict. */
     private static Charts.Point point(CellResult r, double x) {
-        return Judged.invalid(r) ? new Charts.Point(r.engine(), x, Double.NaN, null)
-                : new Charts.Point(r.engine(), x, r.score(), flag(r));
+        return Judged.invalid(r) ? new Charts.Point(r.engineLabel(), x, Double.NaN, null)
+                : new Charts.Point(r.engineLabel(), x, r.score(), flag(r));
     }
 
     static Charts.Palette palette(List<CellResult> results) {

@@ -33,7 +33,7 @@ public record CellKey(String engine, String workload, String mode, int batch, in
     /** A file-name-safe identifier, used for log files. */
     public String id() {
         return (engine + "-" + workload + "-" + mode + "-b" + batch + "-t" + threads + "-" + device
-                + (variant == null ? "" : "-v" + variant) + (instances == 1 ? "" : "-k" + instances))
+                + (shownVariant().isEmpty() ? "" : "-v" + variant) + (instances == 1 ? "" : "-k" + instances))
                 .replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
@@ -42,8 +42,17 @@ public record CellKey(String engine, String workload, String mode, int batch, in
      * brackets and the instance count ({@code x4}) when above 1.
      */
     public String label() {
-        return engine + (variant == null ? "" : " [" + variant + "]") + " " + workload + " " + mode + " b" + batch
+        return engine + shownVariant() + " " + workload + " " + mode + " b" + batch
                 + " t" + threads + (instances == 1 ? "" : " x" + instances) + ("cpu".equals(device) ? "" : " " + device);
+    }
+
+    /**
+     * The variant as labels show it, {@code " [name]"}; nothing for a cell without one or of an engine that declares
+     * no variant ({@value org.dlbench.core.variant.Variant#DEFAULT_NAME}).
+     */
+    public String shownVariant() {
+        return variant == null || variant.equals(org.dlbench.core.variant.Variant.DEFAULT_NAME) ? ""
+                : " [" + variant + "]";
     }
 
     public boolean matches(CellResult r) {
@@ -52,7 +61,7 @@ public record CellKey(String engine, String workload, String mode, int batch, in
 
     @Override
     public String toString() {
-        return engine + (variant == null ? "" : " [" + variant + "]") + " " + workload + " " + mode + " batch=" + batch
+        return engine + shownVariant() + " " + workload + " " + mode + " batch=" + batch
                 + " threads=" + threads + (instances == 1 ? "" : " instances=" + instances)
                 + (device.equals("cpu") ? "" : " device=" + device);
     }

@@ -72,6 +72,11 @@ public record CellResult(
 
     public static final String UNIT = "samples/s";
 
+    public CellResult {
+        // one session is how every result before instances existed reads: recorded as absent
+        instances = instances != null && instances == 1 ? null : instances;
+    }
+
     /** Latency percentiles in milliseconds from an HdrHistogram of every timed call. */
     public record Latency(@JsonProperty(required = true) long count, @JsonProperty(required = true) double meanMs, @JsonProperty(required = true) double p50Ms,
                           @JsonProperty(required = true) double p90Ms, @JsonProperty(required = true) double p99Ms,
@@ -242,11 +247,11 @@ public record CellResult(
     /** Identity of a cell: what makes two results comparable. */
     public String key() {
         return engine + "/" + workload + "/" + mode + "/b" + batch + "/t" + threads + "/" + device
-                + (variant == null ? "" : "/v:" + variant.name()) + (instances() == 1 ? "" : "/k" + instances());
+                + (variant == null ? "" : "/v:" + variant.name()) + (instanceCount() == 1 ? "" : "/k" + instanceCount());
     }
 
     public CellKey cellKey() {
-        return new CellKey(engine, workload, mode, batch, threads, device, variantName(), instances());
+        return new CellKey(engine, workload, mode, batch, threads, device, variantName(), instanceCount());
     }
 
     /** The variant's name, or null for a run made before variants existed. */
@@ -255,9 +260,18 @@ public record CellResult(
     }
 
     /** Sessions measured at once (1 unless the run asked for more instances). */
-    @Override
-    public Integer instances() {
+    public int instanceCount() {
         return instances == null ? 1 : instances;
+    }
+
+    /** The engine with its variant, as report rows name it: {@code DL4J [onednn-avx512]} ({@link CellKey#shownVariant}). */
+    public String engineLabel() {
+        return engine + cellKey().shownVariant();
+    }
+
+    /** Whether {@code --variants} picked this cell's variant for this reason ({@code best}, {@code shipped}, ...). */
+    public boolean pickedAs(String pick) {
+        return variant != null && variant.picks().contains(pick);
     }
 
     /** How reports name this cell ({@link CellKey#label}). */

@@ -26,7 +26,7 @@ public final class CrossCheckReport {
         for (CellResult r : rows) {
             CellResult.CrossCheck x = r.crossCheck();
             CellResult.Execution e = r.execution();
-            sb.append("| ").append(r.engine()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
+            sb.append("| ").append(r.engineLabel()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
                     .append(" | ").append(r.batch()).append(" | ").append(r.threads()).append(" | ")
                     .append(num(r.score())).append(" | ");
             if (x == null) {

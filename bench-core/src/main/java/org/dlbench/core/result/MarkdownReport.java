@@ -26,6 +26,14 @@ public final class MarkdownReport {
         sb.append("\n## Capability matrix\n\n").append(matrix(run.results()));
         sb.append("\n## Throughput\n\n").append(table(run.results()));
         List<CellResult> ok = run.results().stream().filter(r -> r.status() == Status.OK).toList();
+        String bestVsShipped = VariantReport.bestVsShipped(run.results());
+        if (!bestVsShipped.isEmpty()) {
+            sb.append("\n## Best variant vs shipped\n\n").append(bestVsShipped);
+        }
+        String instances = VariantReport.instances(run.results());
+        if (!instances.isEmpty()) {
+            sb.append("\n## Instances x threads\n\n").append(instances);
+        }
         String crossCheck = CrossCheckReport.table(ok);
         if (!crossCheck.isEmpty()) {
             sb.append("\n## Cross-check: three measures of every cell\n\n").append(crossCheck);
@@ -98,12 +106,29 @@ public final class MarkdownReport {
         Set<String> threads = new TreeSet<>();
         run.results().forEach(r -> threads.add(Integer.toString(r.threads())));
         sb.append("- Threads per engine (pinned): ").append(String.join(", ", threads)).append("\n");
+        sb.append(variantLines(run.results()));
     }
 
     /**
      * The calibrated peaks: each engine's median with its spread and the engines measured against it, then the best
      * per thread count.
      */
+    /**
+     * One line per engine whose best variant was chosen among several: which and why (the choice is made from CPU
+     * flags and what is built, before any cell runs).
+     */
+    static String variantLines(List<CellResult> results) {
+        Map<String, String> why = new LinkedHashMap<>();
+        for (CellResult r : results) {
+            if (r.pickedAs("best") && r.variant().why() != null && !r.cellKey().shownVariant().isEmpty()) {
+                why.putIfAbsent(r.engine(), r.variant().why());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        why.forEach((engine, line) -> sb.append("- Variant of ").append(engine).append(": ").append(line).append("\n"));
+        return sb.toString();
+    }
+
     static String calibrationLine(Host h) {
         StringBuilder sb = new StringBuilder("- Calibrated float32 matmul peak (1024x1024 unless said; median of each "
                 + "engine's samples, min-max): ");
@@ -157,12 +182,21 @@ public final class MarkdownReport {
                 100 * (f.median() / s.median() - 1), slow.label(), fast.label());
     }
 
-    /** One row per engine, one column per workload and mode: what was measured and what could not be. */
+    /**
+     * One row per engine, one column per workload and mode: what was measured and what could not be. An engine
+     * measured in several variants counts its best variant (the cells {@code --variants best} picked), when the run
+     * has one.
+     */
     public static String matrix(List<CellResult> results) {
         Set<String> engines = new LinkedHashSet<>();
         Set<String> columns = new LinkedHashSet<>();
         Map<String, List<CellResult>> cells = new LinkedHashMap<>();
+        Set<String> withBest = results.stream().filter(r -> r.pickedAs("best")).map(CellResult::engine)
+                .collect(Collectors.toSet());
         for (CellResult r : results) {
+            if (withBest.contains(r.engine()) && !r.pickedAs("best")) {
+                continue;
+            }
             engines.add(r.engine());
             String col = r.workload() + " " + r.mode();
             columns.add(col);
@@ -193,16 +227,18 @@ public final class MarkdownReport {
 
     public static String table(List<CellResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| Engine | Version | Workload | Mode | Batch | Threads | Device | Status | samples/s | +- | Verdict "
-                + "| GFLOP/s | % peak | % best peak | Checks |\n");
-        sb.append("|---|---|---|---|---:|---:|---|---|---:|---:|---|---:|---:|---:|---|\n");
+        sb.append("| Engine | Variant | Version | Workload | Mode | Batch | Threads | Instances | Device | Status "
+                + "| samples/s | +- | Verdict | GFLOP/s | % peak | % best peak | Checks |\n");
+        sb.append("|---|---|---|---|---|---:|---:|---:|---|---|---:|---:|---|---:|---:|---:|---|\n");
         for (CellResult r : results) {
             sb.append("| ").append(r.engine())
+                    .append(" | ").append(variantCell(r))
                     .append(" | ").append(nz(r.engineVersion()))
                     .append(" | ").append(r.workload())
                     .append(" | ").append(r.mode())
                     .append(" | ").append(r.batch())
                     .append(" | ").append(r.threads())
+                    .append(" | ").append(r.instanceCount())
                     .append(" | ").append(r.device())
                     .append(" | ").append(status(r))
                     .append(" | ").append(r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()))
@@ -216,6 +252,18 @@ public final class MarkdownReport {
                     .append(" |\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * The variant and why it was measured: {@code onednn-avx512 (best)}, {@code generic (shipped)}; empty for a cell
+     * without one.
+     */
+    static String variantCell(CellResult r) {
+        if (r.variant() == null || r.cellKey().shownVariant().isEmpty()) {
+            return "";
+        }
+        List<String> picks = r.variant().picks().stream().filter(p -> !p.equals("all") && !p.equals("named")).toList();
+        return r.variant().name() + (picks.isEmpty() ? "" : " (" + String.join(", ", picks) + ")");
     }
 
     /** % of the engine's own peak; marked when the engine has no calibration of its own and the best is used. */
@@ -237,8 +285,9 @@ public final class MarkdownReport {
             CellResult.Latency l = r.latency();
             CellResult.Startup s = r.startup();
             CellResult.Memory m = r.memory();
-            sb.append("| ").append(r.engine()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
-                    .append(" | ").append(r.batch()).append(" | ").append(r.threads())
+            sb.append("| ").append(r.engineLabel()).append(" | ").append(r.workload()).append(" | ").append(r.mode())
+                    .append(" | ").append(r.batch()).append(" | ").append(r.threads() + (r.instanceCount() == 1 ? ""
+                            : " x" + r.instanceCount()))
                     .append(" | ").append(shortVerdict(r))
                     .append(" | ").append(l == null ? "" : ms(l.p50Ms()))
                     .append(" | ").append(l == null ? "" : ms(l.p90Ms()))
@@ -269,14 +318,16 @@ public final class MarkdownReport {
         if (batches.size() > 1) {
             sb.append("Samples/s by batch size (per engine, workload, mode, threads):\n\n");
             sb.append(pivot(timed, batches, "batch", r -> r.batch(),
-                    r -> r.engine() + " | " + r.workload() + " | " + r.mode() + " | " + r.threads(),
+                    r -> r.engineLabel() + " | " + r.workload() + " | " + r.mode() + " | " + r.threads()
+                            + (r.instanceCount() == 1 ? "" : " x" + r.instanceCount()),
                     "| Engine | Workload | Mode | Threads |"));
         }
         if (threads.size() > 1) {
             sb.append(sb.length() > 0 ? "\n" : "").append("Samples/s by thread count, with speed-up over the "
                     + "fewest threads (per engine, workload, mode, batch):\n\n");
             sb.append(pivot(timed, threads, "threads", r -> r.threads(),
-                    r -> r.engine() + " | " + r.workload() + " | " + r.mode() + " | " + r.batch(),
+                    r -> r.engineLabel() + " | " + r.workload() + " | " + r.mode() + " | " + r.batch()
+                            + (r.instanceCount() == 1 ? "" : " x" + r.instanceCount()),
                     "| Engine | Workload | Mode | Batch |"));
         }
         return sb.toString();
@@ -323,7 +374,7 @@ public final class MarkdownReport {
         StringBuilder sb = new StringBuilder();
         boolean marked = false;
         Map<String, List<CellResult>> byGroup = ok.stream().filter(r -> !"train".equals(r.mode()))
-                .collect(Collectors.groupingBy(r -> r.engine() + " | " + r.workload() + " | " + r.threads(),
+                .collect(Collectors.groupingBy(r -> r.engineLabel() + " | " + r.workload() + " | " + r.threads(),
                         LinkedHashMap::new, Collectors.toList()));
         for (var e : byGroup.entrySet()) {
             List<CellResult> infer = e.getValue().stream().filter(r -> "infer".equals(r.mode())).toList();

@@ -1,6 +1,11 @@
 package org.dlbench.core.run;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.dlbench.core.result.CellResult;
+import org.dlbench.core.result.Check;
+import org.dlbench.core.variant.Variant;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.Status;
@@ -21,5 +26,27 @@ final class CellJudge {
         }
         return Verdicts.judge(host.withEfficiency(r), profile);
     }
+
+    /**
+     * The name-reality check of a variant: the settings the engine read back must hold the values the variant
+     * expects ({@link Variant#expectedSettings}), else the cell fails check {@value #VARIANT_CHECK} and is invalid.
+     * Variants that expect nothing (switches without a read-back) get no check: their settings say {@code _requested}.
+     */
+    static CellResult checkVariant(CellResult r, Variant variant) {
+        if (variant == null || variant.expectedSettings().isEmpty() || r.status() != Status.OK) {
+            return r;
+        }
+        List<String> problems = variant.mismatches(r.settings());
+        String detail = problems.isEmpty()
+                ? "read back " + variant.expectedSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(", "))
+                : String.join("; ", problems);
+        List<Check> checks = new ArrayList<>(r.checks() == null ? List.of() : r.checks());
+        checks.add(new Check(VARIANT_CHECK, problems.isEmpty(), detail));
+        return r.toBuilder().checks(checks).build();
+    }
+
+    /** The check that a cell ran the variant it is named after. */
+    static final String VARIANT_CHECK = "variant_read_back";
 
 }

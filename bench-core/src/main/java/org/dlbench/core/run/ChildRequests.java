@@ -16,6 +16,7 @@ import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Host;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.run.CellPlan.Planned;
+import org.dlbench.core.variant.Variant;
 
 /**
  * Everything the runner asks of a child JVM, each request written as a file and answered in another: describe an
@@ -48,15 +49,23 @@ final class ChildRequests {
 
     List<DescribeRequest.Answer> describe(EngineFamily family, Path dir)
             throws IOException, InterruptedException {
+        return describe(family, dir, options.workloadArgs(), options.device().toString(), options.cache(),
+                jvmArgs(family));
+    }
+
+    /** Asks a family's child JVM which engines it offers, what each supports and which variants each declares. */
+    static List<DescribeRequest.Answer> describe(EngineFamily family, Path dir, List<String> workloadArgs,
+                                                 String device, Path cache, List<String> jvmArgs)
+            throws IOException, InterruptedException {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Files.createDirectories(dir.resolve("logs"));
         Path request = tmp.resolve("describe-" + family.name() + ".json");
         Path answer = tmp.resolve("describe-" + family.name() + ".out.json");
         Files.deleteIfExists(answer);
-        ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(
-                new DescribeRequest(options.workloadArgs(), options.device().toString())));
+        ResultsIO.writeAtomically(request, ResultsIO.JSON.writeValueAsBytes(new DescribeRequest(workloadArgs, device)));
         Path log = dir.resolve("logs").resolve("describe-" + family.name() + ".log");
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), jvmArgs(family), List.of("describe",
-                request.toString(), answer.toString()), 1, options.cache(), tmp, log, DESCRIBE_TIMEOUT_SECONDS);
+        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), jvmArgs, List.of("describe",
+                request.toString(), answer.toString()), 1, cache, tmp, log, DESCRIBE_TIMEOUT_SECONDS);
         if (!Files.exists(answer)) {
             throw new IOException(exit.describe(DESCRIBE_TIMEOUT_SECONDS));
         }
@@ -76,9 +85,18 @@ final class ChildRequests {
         Files.deleteIfExists(log);
         long start = System.nanoTime();
         long timeout = options.cellTimeout();
-        ChildJvm.Exit exit = ChildJvm.run(family.classpath(), jvmArgs(family),
+        Variant variant = p.choice() == null ? null : p.choice().variant();
+        List<String> jvmArgs = jvmArgs(family);
+        Map<String, String> environment = new LinkedHashMap<>(environmentOf.getOrDefault(k.engine(), Map.of()));
+        String classpath = family.classpath();
+        if (variant != null) {
+            jvmArgs.addAll(variant.jvmArgs());
+            environment.putAll(variant.environment());
+            classpath = variantClasspath(family, variant);
+        }
+        ChildJvm.Exit exit = ChildJvm.run(classpath, jvmArgs,
                 List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout,
-                environmentOf.getOrDefault(k.engine(), Map.of()));
+                environment);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (Files.exists(answer)) {
             try {
@@ -89,6 +107,23 @@ final class ChildRequests {
             }
         }
         return CellResult.failed(k, null, exit.describe(timeout), List.of(), Map.of(), seconds);
+    }
+
+    /**
+     * The classpath a variant's cells run with: the module's classes, then the jars of the variant's classpath file
+     * (a native build of its own), then the module's dependencies; the module's classpath for a variant without one.
+     */
+    static String variantClasspath(EngineFamily family, Variant variant) {
+        List<String> extra = variant.classpathEntries(family.moduleDir());
+        if (extra.isEmpty()) {
+            return family.classpath();
+        }
+        String sep = java.io.File.pathSeparator;
+        String cp = family.classpath();
+        int first = cp.indexOf(sep);
+        String head = first < 0 ? cp : cp.substring(0, first);
+        String tail = first < 0 ? "" : cp.substring(first);
+        return head + sep + String.join(sep, extra) + tail;
     }
 
     /** The module's own JVM options (e.g. Spark's --add-opens), then the user's. */

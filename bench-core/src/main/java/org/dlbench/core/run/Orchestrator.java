@@ -26,6 +26,10 @@ import org.dlbench.core.result.Status;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.Workloads;
 import org.dlbench.core.run.CellPlan.Planned;
+import org.dlbench.core.host.CpuFlags;
+import org.dlbench.core.variant.Variant;
+import org.dlbench.core.variant.VariantException;
+import org.dlbench.core.variant.VariantSelection;
 
 /**
  * Runs a run: opens (or resumes) its directory, asks each engine module what it can run, plans the cells
@@ -134,6 +138,10 @@ public final class Orchestrator {
             }
         }
         List<String> engines = CellPlan.selectEngines(options, familyOf);
+        Map<String, List<VariantSelection.Choice>> variants = chooseVariants(answers, familyOf, engines);
+        engines = engines.stream().filter(e -> variants.containsKey(e) || (NoJvmEngines.all().containsKey(e)
+                && options.variants().terms().stream().anyMatch(t -> t.engine() == null
+                && Variant.RESERVED.contains(t.word())))).toList();
         for (String e : engines) {
             String reason = NoJvmEngines.all().get(e);
             if (reason != null) {
@@ -144,7 +152,7 @@ public final class Orchestrator {
                 }
             }
         }
-        List<Planned> plan = CellPlan.plan(options, engines, answers);
+        List<Planned> plan = CellPlan.plan(options, engines, answers, variants);
         if (previous != null) {
             List<CellResult> done = previous.results();
             int before = plan.size();
@@ -188,7 +196,8 @@ public final class Orchestrator {
             int index = 0;
             for (Planned p : plan) {
                 if (p.unsupportedReason() != null) {
-                    run = run.withResult(CellResult.unsupported(p.key(), p.unsupportedReason()));
+                    run = run.withResult(CellResult.unsupported(p.key(), p.unsupportedReason())
+                            .withVariant(p.variantRecord()));
                     continue;
                 }
                 index++;
@@ -196,8 +205,12 @@ public final class Orchestrator {
                 out.flush();
                 // the machine's own speed just before and just after the cell, for compare to weigh its drift
                 DriftReference before = options.driftReference() ? DriftProbe.measureSide() : null;
-                CellResult r = CellJudge.judge(children.measure(familyOf.get(p.key().engine()), p, dir), measuredOn,
-                        options.profile());
+                CellResult measuredCell = children.measure(familyOf.get(p.key().engine()), p, dir);
+                if (p.choice() != null) {
+                    measuredCell = CellJudge.checkVariant(measuredCell.withVariant(p.variantRecord()),
+                            p.choice().variant());
+                }
+                CellResult r = CellJudge.judge(measuredCell, measuredOn, options.profile());
                 if (stopping) {
                     // the cell was cut short by Ctrl-C, not by its engine: leave it for --resume
                     break;
@@ -223,6 +236,50 @@ public final class Orchestrator {
         run = run.finished(RunPublisher.now());
         RunPublisher.save(run, dir);
         return new Outcome(run, dir);
+    }
+
+    /**
+     * Resolves {@code --variants} against the variants the engine modules declared, for the chosen engines, and says
+     * per engine what it will measure and why; an engine no term picks is left out, in one line.
+     */
+    private Map<String, List<VariantSelection.Choice>> chooseVariants(List<DescribeRequest.Answer> answers,
+                                                                     Map<String, EngineFamily> familyOf,
+                                                                     List<String> engines) {
+        Map<String, List<Variant>> catalogue = new LinkedHashMap<>();
+        for (DescribeRequest.Answer a : answers) {
+            if (a.variants() != null && !a.variants().isEmpty()) {
+                catalogue.putIfAbsent(a.engine(), a.variants());
+            }
+        }
+        Map<String, List<VariantSelection.Choice>> all;
+        try {
+            all = options.variants().resolve(catalogue,
+                    VariantSelection.onHost(CpuFlags.probe(), e -> familyOf.get(e).moduleDir()));
+        } catch (VariantException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Map<String, List<VariantSelection.Choice>> chosen = new LinkedHashMap<>();
+        for (String engine : engines) {
+            List<VariantSelection.Choice> choices = all.get(engine);
+            if (choices == null) {
+                if (catalogue.containsKey(engine)) {
+                    out.println("  " + engine + ": not measured, --variants " + options.variants().text()
+                            + " picks none of its variants (" + catalogue.get(engine).stream().map(Variant::name)
+                            .collect(Collectors.joining(", ")) + ")");
+                }
+                continue;
+            }
+            chosen.put(engine, choices);
+            if (catalogue.get(engine).size() > 1) {
+                out.println("  " + engine + " variants: " + choices.stream().map(c -> c.variant().name() + " ("
+                        + c.picks().stream().map(VariantSelection.Pick::id).collect(Collectors.joining("+"))
+                        + (c.runnable() ? "" : "; unsupported: " + c.unsupportedReason()) + ")")
+                        .collect(Collectors.joining(", ")));
+                choices.stream().filter(c -> c.picks().contains(VariantSelection.Pick.BEST)).findFirst()
+                        .ifPresent(c -> out.println("    " + c.why()));
+            }
+        }
+        return chosen;
     }
 
     /** A rough wall time per measured cell: JVM starts, checks, warmup, measurement and latency phase. */

@@ -68,7 +68,7 @@ class ResultsIOTest {
                 .score(10.0, 1.0, List.of(10.0)).gflops(0.1)
                 .checks(List.of(new Check("forward_matches_reference", false, "max abs error 3"))).seconds(1.0).build();
         String md = MarkdownReport.render(run.withResult(bad));
-        assertTrue(md.contains("| PyTorch | 2.7.1 | mlp | infer | 32 | 1 | cpu | ok | 1,235 | 12 (1.0%) | valid | 0.27 "
+        assertTrue(md.contains("| PyTorch |  | 2.7.1 | mlp | infer | 32 | 1 | 1 | cpu | ok | 1,235 | 12 (1.0%) | valid | 0.27 "
                 + "| 0.3% |"), md);
         assertTrue(md.contains("| Engine | mlp infer | mlp train |\n|---|---|---|\n| PyTorch | ok | - |\n| TensorFlow | - | unsupported |"), md);
         assertTrue(md.contains("| PyTorch | mlp | infer | 32 | 1 | valid | 0.019 | 0.021 | 0.030 | 0.050 | 0.200 | 800 "

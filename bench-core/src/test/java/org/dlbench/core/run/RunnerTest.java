@@ -1,6 +1,7 @@
 package org.dlbench.core.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class RunnerTest {
         assertEquals(Status.UNSUPPORTED, train.status());
         assertEquals("test engine: inference only", train.reason());
         String md = Files.readString(dir.resolve("results.md"));
-        assertTrue(md.contains("| TestReference | test | mlp | infer | 4 | 1 | cpu | ok |"), md);
+        assertTrue(md.contains("| TestReference |  | test | mlp | infer | 4 | 1 | 1 | cpu | ok |"), md);
         assertTrue(r.out().contains("[1/1] TestReference mlp infer batch=4 threads=1 ... "), r.out());
         assertTrue(Files.exists(dir.resolve("logs/TestReference-mlp-infer-b4-t1-cpu.log")));
         // the engine-free drift reference was measured in this JVM before the cells, and shown
@@ -156,6 +157,40 @@ class RunnerTest {
         assertTrue(r.err().startsWith("dlbench: unknown engine 'Caffe' (available: "), r.err());
         assertTrue(r.err().contains("TestReference"), r.err());
         assertTrue(!r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void eachVariantRunsWithItsSwitchesAndIsCheckedByWhatTheEngineReadBack() throws Exception {
+        Result r = dlbench("--engines", "TestVariants", "--workloads", "mlp", "--modes", "infer", "--batch", "4",
+                "--variants", "all", "--no-drift-reference", "--run-id", "v");
+        // the lying variant fails its read-back check
+        assertEquals(1, r.code(), r.out() + r.err());
+        RunResult run = ResultsIO.read(out.resolve("v"));
+        java.util.Map<String, CellResult> byVariant = new java.util.HashMap<>();
+        run.results().forEach(c -> byVariant.put(c.variantName(), c));
+        assertEquals(java.util.Set.of("needs-flag", "fast", "lying", "plain"), byVariant.keySet());
+        CellResult needs = byVariant.get("needs-flag");
+        assertEquals(Status.UNSUPPORTED, needs.status());
+        assertTrue(needs.reason().startsWith("variant needs-flag: needs CPU flag"), needs.reason());
+        CellResult fast = byVariant.get("fast");
+        assertEquals(Status.OK, fast.status());
+        // the switch reached the measuring JVM: the session read it there
+        assertEquals("fast", fast.settings().get("test_variant"));
+        assertEquals(List.of("-Ddlbench.test.variant=fast"), fast.variant().jvmArgs());
+        assertTrue(fast.checksPassed(), fast.checks().toString());
+        assertTrue(fast.checks().stream().anyMatch(c -> c.name().equals(CellJudge.VARIANT_CHECK) && c.passed()));
+        CellResult lying = byVariant.get("lying");
+        assertFalse(lying.checksPassed());
+        assertEquals("invalid", lying.verdict());
+        assertEquals("none", byVariant.get("plain").settings().get("test_variant"));
+        assertTrue(byVariant.get("plain").variant().picks().containsAll(List.of("all")));
+        String md = Files.readString(out.resolve("v/results.md"));
+        assertTrue(md.contains("| TestVariants | fast | test | mlp | infer | 4 | 1 | 1 | cpu | ok |"), md);
+
+        Result bad = dlbench("--engines", "TestVariants", "--workloads", "mlp", "--variants", "nosuch",
+                "--run-id", "bad");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().strip().lines().count() == 1 && bad.err().contains("nosuch"), bad.err());
     }
 
     private static CellResult find(RunResult run, String engine, String mode) {

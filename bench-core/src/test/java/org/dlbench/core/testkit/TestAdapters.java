@@ -68,6 +68,65 @@ public final class TestAdapters {
         }
     }
 
+    /**
+     * The reference forward pass with variants: {@code needs-flag} needs a CPU flag no CPU has, {@code fast} sets
+     * {@code -Ddlbench.test.variant=fast} and expects it read back, {@code lying} expects a setting its switch never
+     * produces (its cells must fail the read-back check), {@code plain} is shipped. The session reports the property
+     * it sees as {@code test_variant}.
+     */
+    public static class Variants extends Reference {
+        /** The switch the variants set, read by the session. */
+        public static final String PROPERTY = "dlbench.test.variant";
+
+        @Override
+        public String name() {
+            return "TestVariants";
+        }
+
+        @Override
+        public java.util.List<org.dlbench.core.variant.Variant> variants() {
+            var kind = org.dlbench.core.variant.Variant.Kind.SWITCHES;
+            return java.util.List.of(
+                    org.dlbench.core.variant.Variant.builder(name(), "needs-flag", kind)
+                            .description("needs a CPU flag no CPU has").requires("dlbench_no_such_flag")
+                            .property(PROPERTY, "needs-flag").build(),
+                    org.dlbench.core.variant.Variant.builder(name(), "fast", kind).description("the fast switch")
+                            .property(PROPERTY, "fast").expect("test_variant", "fast").build(),
+                    org.dlbench.core.variant.Variant.builder(name(), "lying", kind)
+                            .description("expects what its switch never gives").property(PROPERTY, "lying")
+                            .expect("test_variant", "something-else").build(),
+                    org.dlbench.core.variant.Variant.builder(name(), "plain", kind).shipped()
+                            .description("as shipped").build());
+        }
+
+        @Override
+        public Session open(SessionSpec spec) throws Exception {
+            Session inner = super.open(spec);
+            String seen = System.getProperty(PROPERTY, "none");
+            return new Session() {
+                @Override
+                public String engineVersion() {
+                    return inner.engineVersion();
+                }
+
+                @Override
+                public Map<String, String> settings() {
+                    return Map.of("kind", "test", "test_variant", seen);
+                }
+
+                @Override
+                public float[] infer(float[] features) {
+                    return inner.infer(features);
+                }
+
+                @Override
+                public void close() {
+                    inner.close();
+                }
+            };
+        }
+    }
+
     /** Returns zeros: its correctness check must fail and the report must say so. */
     public static class Wrong extends Reference {
         @Override
