@@ -26,8 +26,8 @@ record PaddleOptions(boolean irOptim, Backend backend, boolean mkldnn) {
      */
     static final String ORT_UNAVAILABLE = "DJL 0.27's JNI creates the predictor with Paddle's deprecated"
             + " CreatePaddlePredictor<AnalysisConfig>, which always builds the native AnalysisPredictor: only"
-            + " paddle_infer::CreatePredictor switches to ONNX Runtime, so enableONNXRuntime is ignored (Paddle still"
-            + " logs 'Deprecated. Please use CreatePredictor instead.' and runs its own IR passes)";
+            + " paddle_infer::CreatePredictor switches to ONNX Runtime, so enableONNXRuntime is ignored (Paddle logs"
+            + " 'Deprecated. Please use CreatePredictor instead.' and converts nothing with Paddle2ONNX)";
     /** Why {@code mkldnn=true} cannot run (seen in the native jar and in Paddle's log when the key is given). */
     static final String MKLDNN_UNAVAILABLE = "paddlepaddle-native-cpu 2.3.2 is built without MKLDNN: its"
             + " libpaddle_inference.so has no dnnl symbol and the jar no libdnnl, and with enableMKLDNN Paddle logs"
