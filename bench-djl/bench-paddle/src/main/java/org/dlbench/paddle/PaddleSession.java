@@ -72,14 +72,14 @@ final class PaddleSession implements Session {
             outputSize = spec.batchSize() * w.classes();
             Engine engine = Engine.getEngine(PaddleAdapter.NAME);
             version = engine.getVersion();
-            settings = settings(spec, engine, options);
+            settings = settings(spec, options);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    private static Map<String, String> settings(SessionSpec spec, Engine engine, PaddleOptions options) {
+    private static Map<String, String> settings(SessionSpec spec, PaddleOptions options) {
         Map<String, String> s = new LinkedHashMap<>();
         // DJL's Paddle JNI sets the AnalysisConfig but exposes no getter, and Paddle reports no thread count
         s.put("intra_op_threads_requested", Integer.toString(spec.threads()));
