@@ -11,6 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Platform;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import org.dlbench.core.workload.Workload;
 
 /** One loaded Paddle predictor for one workload and batch size. */
 final class PaddleSession implements Session {
+    /** The file name of Paddle Inference's library, which DJL extracts from the native jar and loads. */
+    static final String NATIVE_LIBRARY = "libpaddle_inference.so";
     /** The input, reused by every call (see {@link InputBuffer}). */
     private InputBuffer input;
     private final ZooModel<NDList, NDList> model;
@@ -32,17 +35,25 @@ final class PaddleSession implements Session {
     private final Map<String, String> settings;
     private final String version;
 
-    PaddleSession(SessionSpec spec) throws Exception {
+    /**
+     * @param options the variant's switches; {@link PaddleOptions#whyNot} must be null (the adapter checks it)
+     */
+    PaddleSession(SessionSpec spec, PaddleOptions options) throws Exception {
+        if (options.whyNot() != null) {
+            throw new IllegalArgumentException(options.whyNot());
+        }
         Workload w = spec.workload();
         Path dir = ModelFiles.prepare(w, spec.weights());
-        // IR optimisation off: its fusion passes made a small MLP ~10x slower in Paddle 2.3 (see ENGINES.md).
+        // SwitchIrOptim is given either way (true is Paddle's own default), so the config never depends on what DJL
+        // leaves unset. DJL 0.27 acts on the mere presence of enableMKLDNN/enableONNXRuntime whatever their value:
+        // they are never given (see PaddleOptions for why neither can run with these natives).
         // CMLNumThreads is Paddle's SetCpuMathLibraryNumThreads: the BLAS thread count, applied on every run.
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optEngine(PaddleAdapter.NAME)
                 .optDevice(Device.cpu())
                 .optModelPath(dir)
-                .optOption("SwitchIrOptim", "false")
+                .optOption("SwitchIrOptim", Boolean.toString(options.irOptim()))
                 .optOption("CMLNumThreads", Integer.toString(spec.threads()))
                 .optOption("DisableGlog", "true")
                 .build();
@@ -61,14 +72,14 @@ final class PaddleSession implements Session {
             outputSize = spec.batchSize() * w.classes();
             Engine engine = Engine.getEngine(PaddleAdapter.NAME);
             version = engine.getVersion();
-            settings = settings(spec, engine);
+            settings = settings(spec, options);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    private static Map<String, String> settings(SessionSpec spec, Engine engine) {
+    private static Map<String, String> settings(SessionSpec spec, PaddleOptions options) {
         Map<String, String> s = new LinkedHashMap<>();
         // DJL's Paddle JNI sets the AnalysisConfig but exposes no getter, and Paddle reports no thread count
         s.put("intra_op_threads_requested", Integer.toString(spec.threads()));
@@ -76,20 +87,38 @@ final class PaddleSession implements Session {
         s.put("cpu_math_library_num_threads_requested", Integer.toString(spec.threads()));
         s.put("threads_read_back", "none: DJL 0.27's Paddle engine exposes no getter for the predictor's config; "
                 + "CMLNumThreads was given to it as cpu_math_library_num_threads");
-        s.put("ir_optim", "false");
-        s.put("mkldnn", "false");
+        // the variant's switches: DJL 0.27 has no getter for the AnalysisConfig or the predictor, so these are requests
+        s.put("ir_optim_requested", Boolean.toString(options.irOptim()));
+        s.put("backend_requested", options.backend().id());
+        s.put("mkldnn_requested", Boolean.toString(options.mkldnn()));
+        s.put("variant_read_back", "none: DJL 0.27's Paddle engine has no getter for the AnalysisConfig or the"
+                + " predictor, so ir_optim, backend and mkldnn are the requests; native_library is the path mapped"
+                + " into this process (/proc/self/maps)");
+        s.put("native_library", MappedLibrary.pathOrWhy(NATIVE_LIBRARY));
+        s.put("native_build", NativeBuild.DESCRIPTION);
         // OpenBLAS is linked into libpaddle_inference: the thread count only reaches its GEMMs
         s.put("blas", "openblas");
         // DJL's JNI turns feed/fetch ops off and calls ZeroCopyRun on an AnalysisPredictor
         s.put("predictor", "analysis_zero_copy");
         s.put("glog_info", "off");
-        s.put("native", "paddlepaddle-native-cpu-" + engine.getVersion());
         s.put("djl_version", Engine.getDjlVersion());
         String openblas = System.getenv("OPENBLAS_NUM_THREADS");
         if (openblas != null) {
             s.put("openblas_num_threads_requested", openblas);
         }
         return Collections.unmodifiableMap(s);
+    }
+
+    /** The native build DJL chose, described once per JVM (DJL logs a line each time it detects it). */
+    private static final class NativeBuild {
+        /** e.g. {@code paddlepaddle-native cpu-linux-x86_64 2.3.2-20221103}. */
+        static final String DESCRIPTION = describe();
+
+        private static String describe() {
+            // the paddlepaddle.properties of the native jar, from which DJL picks and extracts the library it loads
+            Platform p = Platform.detectPlatform("paddlepaddle");
+            return "paddlepaddle-native " + p.getFlavor() + "-" + p.getClassifier() + " " + p.getVersion();
+        }
     }
 
     @Override

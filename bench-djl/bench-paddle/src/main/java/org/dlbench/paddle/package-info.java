@@ -6,5 +6,8 @@
  * (protobuf, from a minimal schema with Paddle's own field numbers) and {@link org.dlbench.paddle.ParamsFile} writes
  * the shared weights in Paddle's combined parameter format; {@link org.dlbench.paddle.ModelFiles} caches both by
  * hash. Inference only: the engine has no training API.
+ * <p>
+ * Variants ({@link org.dlbench.paddle.PaddleAdapter#variants}) are switches only: the {@code dlbench.paddle.*} system
+ * properties, read when a session opens; without them a session runs as Paddle ships (IR optimisation on).
  */
 package org.dlbench.paddle;

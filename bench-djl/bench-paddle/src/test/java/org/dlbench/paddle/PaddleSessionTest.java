@@ -85,7 +85,8 @@ class PaddleSessionTest {
             assertEquals("2", s.settings().get("cpu_math_library_num_threads_requested"));
             assertTrue(s.settings().get("threads_read_back").startsWith("none: "), s.settings().toString());
             assertEquals(java.util.List.of(), org.dlbench.core.result.ThreadFlags.problems(s.settings(), 2));
-            assertEquals("false", s.settings().get("ir_optim"));
+            // no dlbench.paddle.* property: Paddle's own default
+            assertEquals("true", s.settings().get("ir_optim_requested"));
             assertEquals("0.27.0", s.settings().get("djl_version"));
             // batch 1 works too: the program's batch dimension is free
             assertEquals(10, s.infer(new float[784]).length);
