@@ -19,6 +19,7 @@ import org.dlbench.core.result.Judged;
 import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
+import org.dlbench.core.result.VariantReport;
 
 /**
  * The HTML report of one run, a single self-contained file: run facts, the results table, and charts of
@@ -49,6 +50,8 @@ public final class RunReport {
         } else {
             b.append(charts(ok, palette));
         }
+        b.append(variantTable("Best variant vs shipped", VariantReport.bestVsShippedTable(run.results())));
+        b.append(variantTable("Instances x threads", VariantReport.instancesTable(run.results())));
         b.append("<h2 id=\"results\">Results</h2>\n").append(resultsTable(run.results()));
         b.append("<p class=\"muted\">Scores are samples per second (higher is better); +- is the 99.9% confidence "
                 + "half-width. Checks run outside the timed region. ").append(esc(VERDICTS)).append("</p>\n");
@@ -116,6 +119,16 @@ public final class RunReport {
         return Html.table(List.of("Engine", "Version", "Workload", "Mode", "Batch", "Threads", "Device", "Status",
                 "samples/s", "+-", "Bare loop samples/s", "Latency phase samples/s", "Busy cores", "Verdict", "GFLOP/s",
                 "Checks", "Settings"), rows, Set.of(4, 5, 8, 9, 10, 11, 12, 14));
+    }
+
+    /** A table of {@link VariantReport} under its heading; nothing when the run has none. */
+    static String variantTable(String title, VariantReport.Table t) {
+        if (t == null) {
+            return "";
+        }
+        List<List<String>> rows = t.rows().stream().map(r -> r.stream().map(Html::esc).toList()).toList();
+        return "<h2>" + esc(title) + "</h2>\n" + Html.table(t.headers(), rows, t.numeric())
+                + (t.marked() ? "<p class=\"muted\">" + esc(MarkdownReport.NOT_VALID_NOTE) + "</p>\n" : "");
     }
 
     /** The verdict with its reason: plain when valid, amber when noisy/inconsistent/none, red when invalid. */

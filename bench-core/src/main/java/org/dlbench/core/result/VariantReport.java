@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The two tables of issue 14: each engine's best variant against its shipped one (the speed-up tuning buys on this
@@ -22,6 +23,11 @@ public final class VariantReport {
      * both ways. A cell whose best variant is the shipped one says so ("same variant").
      */
     public static String bestVsShipped(List<CellResult> results) {
+        return markdown(bestVsShippedTable(results));
+    }
+
+    /** The rows of {@link #bestVsShipped}, for any format; null when there are none. */
+    public static Table bestVsShippedTable(List<CellResult> results) {
         List<CellResult> ok = results.stream().filter(r -> r.status() == Status.OK && r.variant() != null).toList();
         Map<String, CellResult> best = new LinkedHashMap<>();
         Map<String, CellResult> shipped = new LinkedHashMap<>();
@@ -34,7 +40,7 @@ public final class VariantReport {
                 shipped.putIfAbsent(cell, r);
             }
         }
-        StringBuilder sb = new StringBuilder();
+        List<List<String>> rows = new ArrayList<>();
         boolean marked = false;
         for (Map.Entry<String, CellResult> e : best.entrySet()) {
             CellResult b = e.getValue();
@@ -42,28 +48,20 @@ public final class VariantReport {
             if (s == null) {
                 continue;
             }
-            if (sb.length() == 0) {
-                sb.append("| Engine | Workload | Mode | Batch | Threads | Best variant | samples/s | Shipped variant "
-                        + "| samples/s | Speed-up | Range |\n|---|---|---|---:|---:|---|---:|---|---:|---:|---|\n");
-            }
-            sb.append("| ").append(b.engine()).append(" | ").append(b.workload()).append(" | ").append(b.mode())
-                    .append(" | ").append(b.batch()).append(" | ").append(b.threads() + (b.instanceCount() == 1 ? ""
-                            : " x" + b.instanceCount()));
+            List<String> row = new ArrayList<>(List.of(b.engine(), b.workload(), b.mode(), Integer.toString(b.batch()),
+                    b.threads() + (b.instanceCount() == 1 ? "" : " x" + b.instanceCount()), b.variantName(), score(b)));
             if (Objects.equals(b.variantName(), s.variantName())) {
-                sb.append(" | ").append(b.variantName()).append(" | ").append(score(b))
-                        .append(" | same variant | | 1.00 | |\n");
+                row.addAll(List.of("same variant", "", "1.00x", ""));
             } else {
-                sb.append(" | ").append(b.variantName()).append(" | ").append(score(b))
-                        .append(" | ").append(s.variantName()).append(" | ").append(score(s))
-                        .append(" | ").append(String.format(Locale.ROOT, "%.2fx", b.score() / s.score()))
-                        .append(" | ").append(range(b, s)).append(" |\n");
+                row.addAll(List.of(s.variantName(), score(s), String.format(Locale.ROOT, "%.2fx",
+                        b.score() / s.score()), range(b, s)));
             }
+            rows.add(row);
             marked |= !Judged.clean(b) || !Judged.clean(s);
         }
-        if (sb.length() > 0 && marked) {
-            sb.append("\n").append(MarkdownReport.NOT_VALID_NOTE);
-        }
-        return sb.toString();
+        return rows.isEmpty() ? null : new Table(List.of("Engine", "Workload", "Mode", "Batch", "Threads",
+                "Best variant", "samples/s", "Shipped variant", "samples/s", "Speed-up", "Range"), rows,
+                Set.of(3, 4, 6, 8, 9), marked);
     }
 
     /**
@@ -72,22 +70,25 @@ public final class VariantReport {
      * split per core budget is marked. Empty unless some cell ran more than one instance.
      */
     public static String instances(List<CellResult> results) {
+        return markdown(instancesTable(results));
+    }
+
+    /** The rows of {@link #instances}, for any format; null when no cell ran more than one instance. */
+    public static Table instancesTable(List<CellResult> results) {
         List<CellResult> infer = results.stream().filter(r -> r.status() == Status.OK && "infer".equals(r.mode())
                 && r.score() != null).toList();
         if (infer.stream().noneMatch(r -> r.instanceCount() > 1)) {
-            return "";
+            return null;
         }
         Map<String, List<CellResult>> groups = new LinkedHashMap<>();
         for (CellResult r : infer) {
-            groups.computeIfAbsent(r.engineLabel() + " | " + r.workload() + " | " + r.batch(), k -> new ArrayList<>())
+            groups.computeIfAbsent(r.engineLabel() + "|" + r.workload() + "|" + r.batch(), k -> new ArrayList<>())
                     .add(r);
         }
-        StringBuilder sb = new StringBuilder("| Engine | Workload | Batch | Instances | Threads | Cores used "
-                + "| samples/s | +- | p90 ms per call | Verdict | Fastest for its cores |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        List<List<String>> rows = new ArrayList<>();
         boolean marked = false;
-        for (Map.Entry<String, List<CellResult>> g : groups.entrySet()) {
-            List<CellResult> rs = new ArrayList<>(g.getValue());
+        for (List<CellResult> group : groups.values()) {
+            List<CellResult> rs = new ArrayList<>(group);
             rs.sort(Comparator.comparingInt((CellResult r) -> r.instanceCount() * r.threads())
                     .thenComparingInt(CellResult::instanceCount));
             Map<Integer, CellResult> fastest = new LinkedHashMap<>();
@@ -99,17 +100,41 @@ public final class VariantReport {
             for (CellResult r : rs) {
                 int cores = r.instanceCount() * r.threads();
                 long splits = rs.stream().filter(x -> x.instanceCount() * x.threads() == cores).count();
-                sb.append("| ").append(g.getKey()).append(" | ").append(r.instanceCount()).append(" | ")
-                        .append(r.threads()).append(" | ").append(cores).append(" | ").append(score(r))
-                        .append(" | ").append(MarkdownReport.error(r)).append(" | ")
-                        .append(r.latency() == null ? "" : String.format(Locale.ROOT, "%.3f", r.latency().p90Ms()))
-                        .append(" | ").append(MarkdownReport.shortVerdict(r)).append(" | ")
-                        .append(splits > 1 && fastest.get(cores) == r ? "fastest of " + splits + " splits" : "")
-                        .append(" |\n");
+                rows.add(List.of(r.engineLabel(), r.workload(), Integer.toString(r.batch()),
+                        Integer.toString(r.instanceCount()), Integer.toString(r.threads()), Integer.toString(cores),
+                        score(r), MarkdownReport.error(r),
+                        r.latency() == null ? "" : String.format(Locale.ROOT, "%.3f", r.latency().p90Ms()),
+                        MarkdownReport.shortVerdict(r),
+                        splits > 1 && fastest.get(cores) == r ? "fastest of " + splits + " splits" : ""));
                 marked |= !Judged.clean(r);
             }
         }
-        return marked ? sb.append("\n").append(MarkdownReport.NOT_VALID_NOTE).toString() : sb.toString();
+        return new Table(List.of("Engine", "Workload", "Batch", "Instances", "Threads", "Cores used", "samples/s",
+                "+-", "p90 ms per call", "Verdict", "Fastest for its cores"), rows, Set.of(2, 3, 4, 5, 6, 7, 8),
+                marked);
+    }
+
+    /**
+     * A table in plain text cells: its headers, rows, which columns are numbers, and whether some number in it is
+     * not valid (the reader then needs {@link MarkdownReport#NOT_VALID_NOTE}).
+     */
+    public record Table(List<String> headers, List<List<String>> rows, Set<Integer> numeric, boolean marked) {
+    }
+
+    /** A table as Markdown, with the not-valid note when it needs one; empty for no table. */
+    static String markdown(Table t) {
+        if (t == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", t.headers())).append(" |\n|");
+        for (int i = 0; i < t.headers().size(); i++) {
+            sb.append(t.numeric().contains(i) ? "---:|" : "---|");
+        }
+        sb.append("\n");
+        for (List<String> row : t.rows()) {
+            sb.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        return t.marked() ? sb.append("\n").append(MarkdownReport.NOT_VALID_NOTE).toString() : sb.toString();
     }
 
     private static String coordinates(CellResult r) {
