@@ -46,6 +46,20 @@ final class CellJudge {
         return r.toBuilder().checks(checks).build();
     }
 
+    /**
+     * Records on a measured cell of several instances that they needed more cores than the host has (instances x
+     * threads above the physical cores): such a number measures contention, and the reports show why.
+     */
+    static CellResult noteOversubscription(CellResult r, Host host) {
+        Integer cores = host == null ? null : host.physicalCores();
+        int used = r.instanceCount() * r.threads();
+        if (r.status() != Status.OK || r.instanceCount() == 1 || cores == null || used <= cores || r.reason() != null) {
+            return r;
+        }
+        return r.toBuilder().reason("oversubscribed: " + r.instanceCount() + " instances x " + r.threads()
+                + " threads = " + used + " > " + cores + " physical cores").build();
+    }
+
     /** The check that a cell ran the variant it is named after. */
     static final String VARIANT_CHECK = "variant_read_back";
 

@@ -210,7 +210,8 @@ public final class Orchestrator {
                     measuredCell = CellJudge.checkVariant(measuredCell.withVariant(p.variantRecord()),
                             p.choice().variant());
                 }
-                CellResult r = CellJudge.judge(measuredCell, measuredOn, options.profile());
+                CellResult r = CellJudge.judge(CellJudge.noteOversubscription(measuredCell, host), measuredOn,
+                        options.profile());
                 if (stopping) {
                     // the cell was cut short by Ctrl-C, not by its engine: leave it for --resume
                     break;

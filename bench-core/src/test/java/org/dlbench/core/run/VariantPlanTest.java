@@ -116,6 +116,19 @@ class VariantPlanTest {
     }
 
     @Test
+    void instancesNeedingMoreCoresThanTheHostHasAreRecordedAsOversubscribed() {
+        org.dlbench.core.result.Host host = new org.dlbench.core.result.Host("box", "CPU", List.of(), 2, 1L << 34,
+                "Linux", "6.1", "JDK", List.of(), List.of(), 2, 2, "test");
+        CellResult two = new CellResult.Builder(new CellKey("E", "mlp", "infer", 4, 2, "cpu", "fast", 2))
+                .score(10.0, 1.0, List.of(10.0)).build();
+        assertEquals("oversubscribed: 2 instances x 2 threads = 4 > 2 physical cores",
+                CellJudge.noteOversubscription(two, host).reason());
+        CellResult fits = new CellResult.Builder(new CellKey("E", "mlp", "infer", 4, 1, "cpu", "fast", 2))
+                .score(10.0, 1.0, List.of(10.0)).build();
+        assertNull(CellJudge.noteOversubscription(fits, host).reason());
+    }
+
+    @Test
     void theVariantAndInstancesAreInTheCellsIdentity() {
         CellKey a = new CellKey("E", "mlp", "infer", 4, 1, "cpu", "fast", 1);
         CellKey b = new CellKey("E", "mlp", "infer", 4, 1, "cpu", "plain", 1);
