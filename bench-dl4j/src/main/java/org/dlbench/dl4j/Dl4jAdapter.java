@@ -1,5 +1,6 @@
 package org.dlbench.dl4j;
 
+import java.util.List;
 import java.util.OptionalDouble;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.EngineAdapter;
@@ -7,6 +8,7 @@ import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
+import org.dlbench.core.variant.Variant;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -39,6 +41,16 @@ public final class Dl4jAdapter implements EngineAdapter {
     @Override
     public OptionalDouble sgemmGflops(int n, int threads, double seconds) {
         return OptionalDouble.of(Dl4jRuntime.sgemmGflops(n, threads, seconds));
+    }
+
+    /**
+     * The nd4j-native builds of {@link Nd4jBuilds}, fastest expected first: on lenet the ComputationGraph ran as fast
+     * on the avx512 and onednn-avx512 builds as on the generic one (its oneDNN layer helpers never load in M2.1), so
+     * the order only follows the instruction level here; generic is shipped.
+     */
+    @Override
+    public List<Variant> variants() {
+        return Nd4jBuilds.variants(name());
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -126,6 +127,11 @@ final class Dl4jRuntime {
      * ({@code maxThreads}), the OpenMP default of this thread ({@code omp_get_max_threads}) and OpenBLAS's pool
      * ({@code openblas_get_num_threads}). Requested only: OMP_NUM_THREADS and the idle-wait variables, which the
      * natives read at load and no API reports.
+     *
+     * <p>The native build ({@link Nd4jBuilds}), read back: the jar directory JavaCPP loaded libnd4jcpu from
+     * ({@code nd4j_native_build}, {@code nd4j_native_library}), libnd4j's compiled instruction level
+     * ({@code nd4j_binary_level}) and whether its build info lists oneDNN ({@code nd4j_onednn}); {@code native_build}
+     * combines the last two ({@code avx512+onednn}). Requested only: the JavaCPP extension property that pins it.
      */
     static Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
@@ -153,6 +159,19 @@ final class Dl4jRuntime {
         s.put("nd4j_native_library", library == null ? "unknown" : withinJar(library));
         s.put("cpu_optimal_level", level(ops.optimalLevel()));
         s.put("nd4j_helpers_allowed", Boolean.toString(Nd4j.getEnvironment().helpersAllowed()));
+        // oneDNN is linked into libnd4jcpu.so of the onednn builds: its build info then lists HAVE_ONEDNN
+        String buildInfo = ops.buildInfo();
+        boolean onednn = Nd4jBuilds.onednnCompiledIn(buildInfo);
+        s.put("nd4j_onednn", Boolean.toString(onednn));
+        s.put("nd4j_build_features", Nd4jBuilds.buildFeatures(buildInfo));
+        // libnd4j's switch for its oneDNN platform helpers (true by default, in every build; acts only with oneDNN in)
+        s.put("nd4j_use_onednn", Boolean.toString(Nd4jCpu.Environment.getInstance().isUseONEDNN()));
+        s.put("javacpp_platform_extension_requested",
+                System.getProperty(Nd4jBuilds.EXTENSION_PROPERTY, "unset").strip());
+        // the standard variant keys (docs/variants-design.md section 5)
+        s.put("native_library", s.get("nd4j_native_library"));
+        s.put("native_build", s.get("nd4j_binary_level") + (onednn ? "+onednn" : ""));
+        s.put("variant_read_back", "nd4j_native_build,nd4j_binary_level,nd4j_onednn");
         s.put("data_type", Nd4j.defaultFloatingPointType().name().toLowerCase(java.util.Locale.ROOT));
         return s;
     }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
@@ -50,6 +51,8 @@ final class Dl4jSession implements Session {
 
         Map<String, String> s = new LinkedHashMap<>(Dl4jRuntime.settings());
         s.put("network", "ComputationGraph");
+        // the gate DL4J's own oneDNN layer helpers ask; in M2.1 it looks for a class ND4J moved, so false in every build
+        s.put("dl4j_layer_onednn_helpers", Boolean.toString(BaseMKLDNNHelper.mklDnnEnabled()));
         s.put("workspace_mode", "training=" + training.getConfiguration().getTrainingWorkspaceMode()
                 + ",inference=" + logits.getConfiguration().getInferenceWorkspaceMode());
         s.put("cache_mode", logits.getConfiguration().getCacheMode().name());

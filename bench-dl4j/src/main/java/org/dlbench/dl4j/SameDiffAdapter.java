@@ -1,11 +1,13 @@
 package org.dlbench.dl4j;
 
+import java.util.List;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.EngineAdapter;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.adapter.Support;
+import org.dlbench.core.variant.Variant;
 import org.dlbench.core.workload.Workload;
 
 /**
@@ -34,6 +36,16 @@ public final class SameDiffAdapter implements EngineAdapter {
     @Override
     public void loadEngine(SessionSpec spec) {
         Dl4jRuntime.start(spec);
+    }
+
+    /**
+     * The nd4j-native builds of {@link Nd4jBuilds}, fastest expected first: oneDNN made SameDiff's lenet inference
+     * 3.5x faster on the onednn-avx512 build than on the generic one (docs/variants-design.md section 3); generic is
+     * shipped.
+     */
+    @Override
+    public List<Variant> variants() {
+        return Nd4jBuilds.variants(name());
     }
 
     @Override
