@@ -26,12 +26,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * then this module's classpath with the generic build on it, the variant's properties) reads back the variant's
  * expected settings in both engines, and both still match the reference forward pass. Skipped where the host cannot
  * run the variant (CPU flags) or nd4j-variants has not written its classpath file. About 5 s per variant on 2 cores
- * once JavaCPP has unpacked the build (the first run unpacks 315-376 MB per build into the cache).
+ * once JavaCPP has unpacked the build (the first run unpacks 315-376 MB per build into the cache), so the suite loads
+ * the build {@code best} picks on an AVX-512 host and the shipped one; the avx512, onednn and avx2 builds were checked
+ * the same way by hand (each read back its build and matched the reference), and every measured cell of a variant
+ * checks its read-back again ({@code variant_read_back}).
  */
 class Nd4jBuildLoadTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"onednn-avx512", "avx512", "onednn", "avx2", "generic"})
+    @ValueSource(strings = {"onednn-avx512", "generic"})
     void variantJvmLoadsItsBuildAndMatchesTheReference(String name) throws Exception {
         Map<String, Variant> byEngine = new HashMap<>();
         for (String engine : List.of("DL4J", "DL4J-SameDiff")) {
