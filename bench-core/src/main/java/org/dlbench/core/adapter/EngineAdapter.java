@@ -66,4 +66,22 @@ public interface EngineAdapter {
     default java.util.List<org.dlbench.core.variant.Variant> variants() {
         return java.util.List.of(org.dlbench.core.variant.Variant.shippedOnly(name()));
     }
+
+    // --- concurrent instances (issue 14) ---
+
+    /**
+     * Whether this engine's compute threads belong to each session or to the whole process, recorded with every cell
+     * that measures more than one instance ({@link ThreadPoolScope#SETTING}). The default does not know.
+     */
+    default ThreadPoolScope threadPoolScope() {
+        return ThreadPoolScope.unknown("the adapter does not say whether its engine's thread pool is per session");
+    }
+
+    /**
+     * Whether {@code instances} independent sessions of this engine can be opened in one process and called at once
+     * from as many Java threads; yes by default (every session is built by {@link #open}).
+     */
+    default Support supportsInstances(int instances) {
+        return Support.yes();
+    }
 }

@@ -98,4 +98,14 @@ public final class MxNetAdapter extends DjlBlockAdapter {
         // MXNet queues operators; the SGD update must be finished, not just queued, when a timed step returns
         JnaUtils.waitAll();
     }
+
+    /**
+     * One threaded engine per process: the operators of every session run on its CPU worker threads
+     * (MXNET_CPU_WORKER_NTHREADS), each with the OpenMP threads read from OMP_NUM_THREADS at load.
+     */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("MXNet runs the operators of every session on one process-wide threaded engine "
+                + "(MXNET_CPU_WORKER_NTHREADS workers, OpenMP threads from OMP_NUM_THREADS at load)");
+    }
 }
