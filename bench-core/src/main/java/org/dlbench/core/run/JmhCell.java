@@ -38,9 +38,6 @@ final class JmhCell {
      */
     record Measurement(double score, double scoreError, List<Double> samples, List<ForkReport> forks,
                        List<List<Double>> threadSamples) {
-        Measurement(double score, double scoreError, List<Double> samples, List<ForkReport> forks) {
-            this(score, scoreError, samples, forks, List.of());
-        }
     }
 
     /** How long the benchmark process warms up and runs its bare loops under a profile. */

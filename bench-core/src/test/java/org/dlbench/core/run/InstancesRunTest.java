@@ -153,6 +153,15 @@ class InstancesRunTest {
     }
 
     @Test
+    void aForkReportWrittenBeforeInstancesReadsAsOneInstance() throws Exception {
+        ForkReport old = ResultsIO.JSON.readValue("{\"checks\":[],\"engine_version\":\"1\"}", ForkReport.class);
+        assertNull(old.instances());
+        assertEquals(1, old.instanceCount());
+        ForkReport two = new ForkReport(List.of(), null, null, null, null, null, "1", Map.of(), null, null, null, 2);
+        assertEquals(two, ResultsIO.JSON.readValue(ResultsIO.JSON.writeValueAsString(two), ForkReport.class));
+    }
+
+    @Test
     void anEngineThatCannotRunInstancesSaysWhy() {
         EngineAdapter single = new EngineAdapter() {
             @Override
