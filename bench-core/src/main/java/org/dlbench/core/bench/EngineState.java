@@ -34,6 +34,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
@@ -177,9 +178,14 @@ public abstract class EngineState {
     }
 
     @Setup(Level.Trial)
-    public void open() throws Exception {
+    public void open(BenchmarkParams params) throws Exception {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1, not " + instances);
+        }
+        if (params.getThreads() != instances) {
+            // JMH's thread i calls instance i: one thread per instance, no more, no fewer
+            throw new IllegalArgumentException("JMH runs " + params.getThreads() + " thread(s) for " + instances
+                    + " instance(s): run it with as many threads as instances (-t " + instances + ")");
         }
         if (instances > 1 && mode() != Mode.INFER) {
             throw new IllegalArgumentException(instances + " instances: concurrent instances are measured for "
