@@ -52,4 +52,11 @@ public final class SameDiffAdapter implements EngineAdapter {
     public Session open(SessionSpec spec) {
         return SameDiffSession.open(spec);
     }
+
+    /** libnd4j's OpenMP threads and OpenBLAS's pthread pool are set once per process from OMP_NUM_THREADS. */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("ND4J has no per-session thread setting: libnd4j's OpenMP threads and OpenBLAS's "
+                + "pthread pool are sized once per process from OMP_NUM_THREADS");
+    }
 }

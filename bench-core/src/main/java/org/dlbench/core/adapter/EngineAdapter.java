@@ -66,4 +66,30 @@ public interface EngineAdapter {
     default java.util.List<org.dlbench.core.variant.Variant> variants() {
         return java.util.List.of(org.dlbench.core.variant.Variant.shippedOnly(name()));
     }
+
+    // --- concurrent instances (issue 14) ---
+
+    /**
+     * Whether this engine's compute threads belong to each session or to the whole process, recorded with every cell
+     * that measures more than one instance ({@link ThreadPoolScope#SETTING}). The default does not know.
+     */
+    default ThreadPoolScope threadPoolScope() {
+        return ThreadPoolScope.unknown("the adapter does not say whether its engine's thread pool is per session");
+    }
+
+    /**
+     * Whether {@code instances} independent sessions of this engine can be opened in one process and called at once
+     * from as many Java threads; yes by default (every session is built by {@link #open}).
+     */
+    default Support supportsInstances(int instances) {
+        return Support.yes();
+    }
+
+    /**
+     * Environment variables the child JVMs of this engine's cells of more than one instance need besides
+     * {@link #environment} (MXNet's NaiveEngine, for one); the runner reads it when it lists the engines.
+     */
+    default java.util.Map<String, String> instancesEnvironment() {
+        return java.util.Map.of();
+    }
 }

@@ -12,7 +12,10 @@ import org.dlbench.core.result.Check;
  *
  * @param measuredParallelism process CPU time over wall time during JMH's measured iterations
  * @param measuredSeconds wall time of JMH's measured iterations
- * @param latency the latency phase on the timed session after JMH's iterations (inference only)
+ * @param latency the latency phase on the timed session after JMH's iterations (inference only); with several
+ *     instances, every call of every instance in one histogram
+ * @param instances the sessions the process opened and called at once (null in reports written before instances
+ *     existed: one); the bare loops' and warm-up's rates are then aggregates over all of them
  */
 public record ForkReport(
         List<Check> checks,
@@ -25,5 +28,20 @@ public record ForkReport(
         Map<String, String> settings,
         Long peakRssBytes,
         Long peakHeapBytes,
-        org.dlbench.core.result.CellResult.Latency latency) {
+        org.dlbench.core.result.CellResult.Latency latency,
+        Integer instances) {
+
+    /** A report of a process that timed one session. */
+    public ForkReport(List<Check> checks, SteadyStateWarmup warmup, BareLoop bareLoopBefore, BareLoop bareLoopAfter,
+                      Double measuredParallelism, Double measuredSeconds, String engineVersion,
+                      Map<String, String> settings, Long peakRssBytes, Long peakHeapBytes,
+                      org.dlbench.core.result.CellResult.Latency latency) {
+        this(checks, warmup, bareLoopBefore, bareLoopAfter, measuredParallelism, measuredSeconds, engineVersion,
+                settings, peakRssBytes, peakHeapBytes, latency, 1);
+    }
+
+    /** Sessions timed at once: 1 when not recorded. */
+    public int instanceCount() {
+        return instances == null ? 1 : Math.max(1, instances);
+    }
 }

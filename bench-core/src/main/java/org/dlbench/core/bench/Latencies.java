@@ -21,6 +21,19 @@ public final class Latencies {
         ended = endNanos;
     }
 
+    /**
+     * Adds another recording's calls (another instance's, timed at the same time) to this one: the percentiles are
+     * then per call across instances, and the span runs from the first call's start to the last call's end.
+     */
+    public Latencies add(Latencies other) {
+        histogram.add(other.histogram);
+        if (other.started >= 0) {
+            started = started < 0 ? other.started : Math.min(started, other.started);
+            ended = Math.max(ended, other.ended);
+        }
+        return this;
+    }
+
     public long count() {
         return histogram.getTotalCount();
     }

@@ -37,6 +37,15 @@ public record SteadyStateWarmup(List<Double> windowRates, double seconds, boolea
      * a cap of 0 skips the warm-up.
      */
     public static SteadyStateWarmup run(Runnable call, double windowSeconds, double minSeconds, double capSeconds) {
+        return run((nanos, min) -> BareLoop.window(call, nanos, min), windowSeconds, minSeconds, capSeconds);
+    }
+
+    /**
+     * The same over windows of several instances called at once ({@link InstanceThreads#window}): the rule applies
+     * to their aggregate rate.
+     */
+    static SteadyStateWarmup run(BareLoop.Windowed windows, double windowSeconds, double minSeconds,
+                                 double capSeconds) {
         List<Double> rates = new ArrayList<>();
         if (capSeconds <= 0 || windowSeconds <= 0) {
             return new SteadyStateWarmup(List.of(), 0, false);
@@ -44,7 +53,7 @@ public record SteadyStateWarmup(List<Double> windowRates, double seconds, boolea
         long windowNanos = (long) (windowSeconds * 1e9);
         long start = System.nanoTime();
         while (true) {
-            long[] w = BareLoop.window(call, windowNanos, 1);
+            long[] w = windows.window(windowNanos, 1);
             rates.add(w[0] / (w[1] / 1e9));
             long t = System.nanoTime();
             if ((t - start) / 1e9 >= minSeconds && isSteady(rates)) {

@@ -2,6 +2,8 @@ package org.dlbench.core.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.dlbench.core.adapter.Mode;
+import org.dlbench.core.adapter.Session;
+import org.dlbench.core.data.Batch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -18,8 +20,8 @@ public class TrainingBenchmark {
         }
 
         @Override
-        protected void call() {
-            session.trainStep(nextBatch());
+        protected void call(Session session, Batch batch) {
+            session.trainStep(batch);
         }
     }
 

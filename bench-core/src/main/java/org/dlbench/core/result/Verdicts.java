@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * ran shorter than {@link #MIN_MEASURED_SECONDS}, or a server-scenario search found no rate whose full-length
  * confirming run met the p99 bound. {@code inconsistent}: the cell's independent measures disagree (JMH's score, the
  * bare loop and the latency phase beyond their tolerance, the bare loop before and after JMH's iterations), or the
- * process kept more than {@link #MAX_EXTRA_CORES} cores busy beyond its threads; the reason gives the ratios.
+ * process kept more than {@link #MAX_EXTRA_CORES} cores busy beyond its threads (threads x instances); the reason
+ * gives the ratios.
  * {@code noisy}: no steady state within the warm-up cap, fewer than {@link #MIN_ITERATIONS} iterations, a confidence
  * half-width above {@link #NOISY_RELATIVE_ERROR} of the score, or fewer than {@link #MIN_LATENCY_SAMPLES} timed
  * calls behind the latency percentiles. Otherwise {@code valid}.
@@ -137,10 +138,14 @@ public final class Verdicts {
             ThreadFlags.problems(r.settings(), r.threads()).forEach(p -> found.add("threads: " + p));
         }
         CellResult.Execution e = r.execution();
+        // K instances at T threads each may keep K x T cores busy (each session's own pool, or K calling threads
+        // sharing the process's pool)
+        int budget = r.threads() * r.instanceCount();
         if (e != null && e.effectiveParallelism() != null
-                && e.effectiveParallelism() > r.threads() + MAX_EXTRA_CORES) {
-            found.add(String.format(Locale.ROOT, "effective parallelism %.2f cores with %d thread(s) requested",
-                    e.effectiveParallelism(), r.threads()));
+                && e.effectiveParallelism() > budget + MAX_EXTRA_CORES) {
+            found.add(String.format(Locale.ROOT, "effective parallelism %.2f cores with %d thread(s) requested%s",
+                    e.effectiveParallelism(), r.threads(), r.instanceCount() == 1 ? ""
+                            : " per instance x " + r.instanceCount() + " instances"));
         }
         return found;
     }

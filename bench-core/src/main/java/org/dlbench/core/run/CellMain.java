@@ -91,7 +91,8 @@ public final class CellMain {
                     Support s = adapter.supports(workload, mode.engineMode(), device);
                     answers.add(new DescribeRequest.Answer(adapter.name(), workload.name(), mode.id(), s.supported(),
                             s.reason(), adapter.environment().isEmpty() ? null : adapter.environment(),
-                            adapter.variants()));
+                            adapter.variants(), adapter.instancesEnvironment().isEmpty() ? null
+                                    : adapter.instancesEnvironment()));
                 }
             }
         }
@@ -137,6 +138,10 @@ public final class CellMain {
             Support support = adapter.supports(workload, mode.engineMode(), device);
             if (!support.supported()) {
                 return CellResult.unsupported(req.key(), support.reason());
+            }
+            String instances = instancesUnsupported(adapter, mode, req.instances());
+            if (instances != null) {
+                return CellResult.unsupported(req.key(), instances);
             }
             Weights weights = Weights.initial(workload);
             SessionSpec spec = new SessionSpec(workload, weights, req.batch(), req.threads(), device,
@@ -207,6 +212,23 @@ public final class CellMain {
             return result.status(Status.FAILED).reason(describe(e)).checks(checks)
                     .seconds((System.nanoTime() - cellStart) / 1e9).build();
         }
+    }
+
+    /**
+     * Why {@code instances} concurrent sessions of this engine cannot be measured in this mode, or null when they
+     * can (one instance always can): several instances are measured for inference only, and only on an engine
+     * whose adapter allows them ({@link EngineAdapter#supportsInstances}).
+     */
+    static String instancesUnsupported(EngineAdapter adapter, Mode mode, int instances) {
+        if (instances <= 1) {
+            return null;
+        }
+        if (mode != Mode.INFER) {
+            return instances + " instances: concurrent instances are measured for inference only; a " + mode.id()
+                    + " cell runs one session";
+        }
+        Support s = adapter.supportsInstances(instances);
+        return s.supported() ? null : instances + " instances: " + s.reason();
     }
 
     private static CellResult server(CellRequest req, Workload workload, Runnable call, CellResult.Builder result,

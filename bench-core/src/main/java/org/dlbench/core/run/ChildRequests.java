@@ -36,10 +36,17 @@ final class ChildRequests {
     private final PrintStream out;
     /** Each engine's own environment for its cells, as its module reported it when listing the engines. */
     private final Map<String, Map<String, String>> environmentOf = new LinkedHashMap<>();
+    /** Each engine's environment for its cells of more than one instance, on top of its own. */
+    private final Map<String, Map<String, String>> instancesEnvironmentOf = new LinkedHashMap<>();
 
     ChildRequests(RunOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
+    }
+
+    /** Remembers the environment an engine needs for its cells of several instances. */
+    void instancesEnvironment(String engine, Map<String, String> environment) {
+        instancesEnvironmentOf.putIfAbsent(engine, environment);
     }
 
     /** Remembers the environment an engine's module asked for, for its cells. */
@@ -88,6 +95,9 @@ final class ChildRequests {
         Variant variant = p.choice() == null ? null : p.choice().variant();
         List<String> jvmArgs = jvmArgs(family);
         Map<String, String> environment = new LinkedHashMap<>(environmentOf.getOrDefault(k.engine(), Map.of()));
+        if (k.instances() > 1) {
+            environment.putAll(instancesEnvironmentOf.getOrDefault(k.engine(), Map.of()));
+        }
         String classpath = family.classpath();
         if (variant != null) {
             jvmArgs.addAll(variant.jvmArgs());

@@ -27,6 +27,13 @@ public final class CrossChecks {
     /**
      * The cell's three measures side by side; {@code latency} is the latency phase's summary (null for training).
      * Returns null when no benchmark process reported a bare loop.
+     *
+     * <p>With K instances ({@link ForkReport#instances}) all three are aggregates over the K sessions called at once:
+     * JMH's score sums its K threads, every bare-loop chunk sums the instances' rates (and the loop's calls and
+     * seconds are of all instances), and the latency phase's figure is K x batch / mean latency, its mean taken over
+     * every call of every instance. The tolerance is the same rule on the same relative scale: 10% plus twice the
+     * combined relative standard error of the JMH and bare-loop means, each from the spread of its aggregate
+     * (iterations and chunks), so K enters only through those spreads.
      */
     public static CellResult.CrossCheck of(double jmh, double jmhError, int jmhIterations, List<ForkReport> forks,
                                            int samplesPerStep, CellResult.Latency latency, int batch) {
@@ -51,7 +58,10 @@ public final class CrossChecks {
         }
         double bare = calls * (double) samplesPerStep / seconds;
         Double bareError = halfWidth(chunks);
-        Double latencyRate = latency == null || !(latency.meanMs() > 0) ? null : batch * 1000.0 / latency.meanMs();
+        // K instances each completing a batch every mean latency: K x batch / mean latency in all
+        int instances = forks.stream().mapToInt(ForkReport::instanceCount).max().orElse(1);
+        Double latencyRate = latency == null || !(latency.meanMs() > 0) ? null
+                : instances * batch * 1000.0 / latency.meanMs();
         double tolerance = tolerance(jmh, jmhError, jmhIterations, bare, bareError,
                 chunks.size());
         return new CellResult.CrossCheck(bare, bareError, before, after, latencyRate, jmh / bare,

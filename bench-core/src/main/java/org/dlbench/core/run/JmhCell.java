@@ -32,9 +32,12 @@ final class JmhCell {
 
     /**
      * Samples per second: mean, 99.9% half-width (NaN with fewer than two iterations) and every iteration, plus what
-     * each benchmark process reported about the session it timed.
+     * each benchmark process reported about the session it timed. With K instances every figure is the aggregate of
+     * JMH's K threads; {@code threadSamples} holds each iteration's per-thread samples/s, whose sum is the
+     * iteration's sample.
      */
-    record Measurement(double score, double scoreError, List<Double> samples, List<ForkReport> forks) {
+    record Measurement(double score, double scoreError, List<Double> samples, List<ForkReport> forks,
+                       List<List<Double>> threadSamples) {
     }
 
     /** How long the benchmark process warms up and runs its bare loops under a profile. */
@@ -75,12 +78,15 @@ final class JmhCell {
                 .param("warmupCap", format(plan.warmupCap()))
                 .param("bareLoopSeconds", format(plan.bareLoopSeconds()))
                 .param("latencySeconds", format(Mode.parse(req.mode()) == Mode.INFER ? p.latencySeconds() : 0))
+                .param("instances", Integer.toString(req.instances()))
                 .forks(p.forks())
                 .warmupIterations(p.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(Math.round(p.warmupSeconds() * 1000)))
                 .measurementIterations(p.measurementIterations())
                 .measurementTime(TimeValue.milliseconds(Math.round(p.measurementSeconds() * 1000)))
-                .threads(1)
+                // K instances: K JMH threads, thread i calling instance i's session (EngineState); a throughput
+                // score over several threads is the sum of the threads' ops/s, so every figure below is the aggregate
+                .threads(req.instances())
                 .jvmArgsAppend("-D" + EngineState.FORK_OUT + "=" + forkFile,
                         // the benchmark process stops when this JVM is gone (EngineState starts the watch)
                         ParentWatch.jvmArg())
@@ -91,14 +97,18 @@ final class JmhCell {
         }
         RunResult result = results.iterator().next();
         List<Double> samples = new ArrayList<>();
+        List<List<Double>> threadSamples = new ArrayList<>();
         for (BenchmarkResult b : result.getBenchmarkResults()) {
             for (IterationResult it : b.getIterationResults()) {
                 samples.add(it.getPrimaryResult().getScore() * samplesPerStep);
+                List<Double> perThread = new ArrayList<>();
+                it.getRawPrimaryResults().forEach(r -> perThread.add(r.getScore() * samplesPerStep));
+                threadSamples.add(List.copyOf(perThread));
             }
         }
         double score = result.getPrimaryResult().getScore() * samplesPerStep;
         double error = result.getPrimaryResult().getScoreError() * samplesPerStep;
-        return new Measurement(score, error, samples, readForks(forkFile));
+        return new Measurement(score, error, samples, readForks(forkFile), List.copyOf(threadSamples));
     }
 
     static List<ForkReport> readForks(Path file) throws IOException {

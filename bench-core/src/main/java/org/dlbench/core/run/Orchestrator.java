@@ -129,6 +129,9 @@ public final class Orchestrator {
                     if (a.environment() != null) {
                         children.environment(a.engine(), a.environment());
                     }
+                    if (a.instancesEnvironment() != null) {
+                        children.instancesEnvironment(a.engine(), a.instancesEnvironment());
+                    }
                     answers.add(a);
                 }
             } catch (IOException | RuntimeException e) {

@@ -187,6 +187,78 @@ public final class TestAdapters {
         }
     }
 
+    /**
+     * The reference forward pass, counting every session it opens and every call of each by calling thread: the
+     * concurrent-instances tests read them (in-process runs only). Its sessions compute on the calling thread, so
+     * their "pool" is per session.
+     */
+    public static class Counting extends Reference {
+        /** Every session opened in this JVM, in order; tests clear it first. */
+        public static final List<CountingSession> OPENED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return "TestCounting";
+        }
+
+        @Override
+        public Session open(SessionSpec spec) {
+            ReferenceModel model = new ReferenceModel(spec.workload(), spec.weights());
+            CountingSession s = new CountingSession(OPENED.size(), features -> model.forward(features,
+                    spec.batchSize()));
+            OPENED.add(s);
+            return s;
+        }
+
+        @Override
+        public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+            return org.dlbench.core.adapter.ThreadPoolScope.perSession("test: every session computes on the calling "
+                    + "thread");
+        }
+    }
+
+    /** A session of {@link Counting}: its calls by thread name, and whether it was closed. */
+    public static final class CountingSession implements Session {
+        private final int id;
+        private final java.util.function.Function<float[], float[]> forward;
+        /** Calls by the name of the thread that made them. */
+        public final Map<String, java.util.concurrent.atomic.AtomicLong> callsByThread =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        public volatile boolean closed;
+
+        CountingSession(int id, java.util.function.Function<float[], float[]> forward) {
+            this.id = id;
+            this.forward = forward;
+        }
+
+        /** All calls, from every thread. */
+        public long calls() {
+            return callsByThread.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+        }
+
+        @Override
+        public String engineVersion() {
+            return "test";
+        }
+
+        @Override
+        public Map<String, String> settings() {
+            return Map.of("kind", "test", "intra_op_threads_requested", "1", "session", Integer.toString(id));
+        }
+
+        @Override
+        public float[] infer(float[] features) {
+            callsByThread.computeIfAbsent(Thread.currentThread().getName(),
+                    k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            return forward.apply(features);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
     private record SimpleSession(java.util.function.Function<float[], float[]> forward) implements Session {
         @Override
         public String engineVersion() {

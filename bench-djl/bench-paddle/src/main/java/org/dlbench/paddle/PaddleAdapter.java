@@ -99,4 +99,15 @@ public final class PaddleAdapter implements EngineAdapter {
                         .unavailable(PaddleOptions.MKLDNN_UNAVAILABLE)
                         .build());
     }
+
+    /**
+     * The thread count is per predictor (its config's cpu_math_library_num_threads, applied on each run on the
+     * calling thread), but it only reaches the OpenBLAS linked into libpaddle_inference, whose pthread pool is one per
+     * process.
+     */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("each predictor sets its own cpu_math_library_num_threads (applied on each run), "
+                + "but it sizes the OpenBLAS pthread pool linked into libpaddle_inference, one per process");
+    }
 }

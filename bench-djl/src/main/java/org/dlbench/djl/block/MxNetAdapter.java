@@ -98,4 +98,34 @@ public final class MxNetAdapter extends DjlBlockAdapter {
         // MXNet queues operators; the SGD update must be finished, not just queued, when a timed step returns
         JnaUtils.waitAll();
     }
+
+    /**
+     * One engine per process: the threaded engine runs the operators of every session on its CPU worker threads
+     * (MXNET_CPU_WORKER_NTHREADS), each with the OpenMP threads read from OMP_NUM_THREADS at load; the NaiveEngine
+     * (needed for several instances) runs them on the calling thread with that OpenMP setting.
+     */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("MXNet has one engine per process ("
+                + env("MXNET_ENGINE_TYPE", "ThreadedEnginePerDevice") + "): its operator threads and its OpenMP "
+                + "thread count (OMP_NUM_THREADS, read at load) are shared by every session");
+    }
+
+    /**
+     * Several sessions called from several Java threads need MXNet's NaiveEngine (DJL's inference performance guide:
+     * MXNET_ENGINE_TYPE=NaiveEngine for multithreaded inference); the engine type is read once, at load, from the
+     * environment, so a JVM with the default threaded engine refuses.
+     */
+    @Override
+    public java.util.Map<String, String> instancesEnvironment() {
+        return java.util.Map.of("MXNET_ENGINE_TYPE", "NaiveEngine");
+    }
+
+    @Override
+    public org.dlbench.core.adapter.Support supportsInstances(int instances) {
+        String engine = env("MXNET_ENGINE_TYPE", "ThreadedEnginePerDevice");
+        return instances <= 1 || "NaiveEngine".equals(engine) ? org.dlbench.core.adapter.Support.yes()
+                : org.dlbench.core.adapter.Support.no("MXNet through DJL needs MXNET_ENGINE_TYPE=NaiveEngine for multithreaded inference, "
+                        + "read once at load; this JVM runs " + engine);
+    }
 }

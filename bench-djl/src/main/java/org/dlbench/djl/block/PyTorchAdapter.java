@@ -94,4 +94,16 @@ public final class PyTorchAdapter extends DjlBlockAdapter {
     public java.util.Map<String, String> environment() {
         return java.util.Map.of("OMP_NUM_THREADS", "", "MKL_NUM_THREADS", "");
     }
+
+    /**
+     * One intra-op thread count for the whole process (at::set_num_threads, from {@link #NUM_THREADS}) and one
+     * inter-op pool: a session has no pool of its own. With LibTorch's OpenMP, each calling thread leads its own
+     * team of that size.
+     */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("LibTorch's intra-op thread count (at::set_num_threads) and inter-op pool are "
+                + "process-wide; a session has no pool of its own (each calling thread leads an OpenMP team of that "
+                + "size)");
+    }
 }

@@ -63,4 +63,11 @@ public final class OnnxRuntimeAdapter implements EngineAdapter {
                     + "' is not an ONNX Runtime optimisation level (known: NO_OPT, BASIC_OPT, EXTENDED_OPT, ALL_OPT)");
         };
     }
+
+    /** Every session gets its own intra-op pool from its SessionOptions ({@link OnnxRuntimeSession}). */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.perSession("each ONNX Runtime session runs its own intra-op pool, sized by its SessionOptions "
+                + "(setIntraOpNumThreads); the environment's global pools are not used");
+    }
 }

@@ -47,4 +47,16 @@ public final class TensorFlowAdapter implements EngineAdapter {
         }
         return TfSession.open(spec, SavedModelExport.defaultCacheRoot());
     }
+
+    /**
+     * Shared by the process: every session carries a ConfigProto, but TensorFlow's DirectSession takes its inter-op
+     * pool from a process-wide pool (no use_per_session_threads) and its CPU device's intra-op Eigen pool from a
+     * global one, both sized by the first session ({@link TfSession#start} refuses another thread count).
+     */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("each session's ConfigProto asks for the same counts, but TensorFlow sizes one global "
+                + "intra-op (Eigen) pool and one global inter-op pool from the first session "
+                + "(use_per_session_threads off); K sessions share them");
+    }
 }

@@ -55,4 +55,18 @@ public final class SparkDl4jAdapter implements EngineAdapter {
         return SparkTrainingSession.open(spec.workload(), spec.weights(), spec.batchSize(),
                 SparkOptions.configured(spec.threads()));
     }
+
+    /** One Spark context per JVM, whose workers are already the parallelism measured: no concurrent sessions. */
+    @Override
+    public Support supportsInstances(int instances) {
+        return instances <= 1 ? Support.yes() : Support.no("DL4J on Spark runs one Spark context per JVM and its "
+                + "workers are the parallelism it measures; concurrent instances are not supported");
+    }
+
+    /** Every worker of the one Spark context shares the process's ND4J runtime. */
+    @Override
+    public org.dlbench.core.adapter.ThreadPoolScope threadPoolScope() {
+        return org.dlbench.core.adapter.ThreadPoolScope.process("one Spark context per JVM; its local workers share the process's ND4J runtime "
+                + "(one OpenMP thread each)");
+    }
 }
