@@ -14,12 +14,12 @@ import java.util.OptionalInt;
  * {@code /proc/self/maps}, so the very copy the engine uses answers (opening the same path again returns the loaded
  * library, it loads no second copy).
  */
-final class LoadedNatives {
+public final class LoadedNatives {
     private LoadedNatives() {
     }
 
     /** The path of a loaded library whose file name starts with {@code prefix} and lies under {@code dirPart}. */
-    static Optional<Path> find(String prefix, String dirPart) {
+    public static Optional<Path> find(String prefix, String dirPart) {
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                     .map(l -> l.indexOf('/') < 0 ? null : l.substring(l.indexOf('/')).strip())
@@ -31,16 +31,40 @@ final class LoadedNatives {
     }
 
     /** Calls {@code int name(void)} of a loaded library, or empty when the library or the symbol is not there. */
-    static OptionalInt callInt(String prefix, String dirPart, String function) {
+    public static OptionalInt callInt(String prefix, String dirPart, String function) {
+        return function(prefix, dirPart, function).map(f -> {
+            try {
+                return OptionalInt.of(f.invokeInt(new Object[0]));
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                return OptionalInt.empty();
+            }
+        }).orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Calls {@code bool name(void)} of a loaded library (a C++ {@code bool} is returned in the low byte of the
+     * return register, so only that byte is read), or empty when the library or the symbol is not there.
+     */
+    public static Optional<Boolean> callBool(String prefix, String dirPart, String function) {
+        return function(prefix, dirPart, function).flatMap(f -> {
+            try {
+                return Optional.of((f.invokeInt(new Object[0]) & 0xFF) != 0);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** A function of a loaded library, or empty when the library or the symbol is not there. */
+    public static Optional<Function> function(String prefix, String dirPart, String function) {
         Optional<Path> lib = find(prefix, dirPart);
         if (lib.isEmpty()) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
         try {
-            Function f = NativeLibrary.getInstance(lib.get().toString()).getFunction(function);
-            return OptionalInt.of(f.invokeInt(new Object[0]));
+            return Optional.of(NativeLibrary.getInstance(lib.get().toString()).getFunction(function));
         } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
     }
 }
