@@ -62,9 +62,9 @@ public final class TensorFlowAdapter implements EngineAdapter {
      * unset variable does not mean "on" everywhere. TensorFlow 2.16's {@code IsMklEnabled} (tensorflow/core/util/
      * port.cc) starts from {@code DefaultOneDnnPolicy()}, which on Linux x86 is true only on CPUs with AVX512_VNNI,
      * AVX512_BF16, AVX_VNNI or AMX; the shipped variant therefore records the decision ({@code tf_onednn_enabled},
-     * {@code tf_onednn_default}) without expecting it, and the two forced ones expect it. Order: no evidence yet
-     * (oneDNN's layout reorders can cost more than they save on small dense graphs and help convolutions), so the
-     * shipped setup comes first; an {@code all} run is to settle it. The switch is environment only, read once when
+     * {@code tf_onednn_default}) without expecting it, and the two forced ones expect it. Order: no measurement yet
+     * of oneDNN against TensorFlow's Eigen kernels on these workloads, so the shipped setup comes first (then on, then
+     * off); an {@code all} run is to settle it. The switch is environment only, read once when
      * libtensorflow loads, so each variant needs its own JVM (the runner starts one per cell).
      */
     @Override
