@@ -1,20 +1,30 @@
 package org.dlbench.djl.block;
 
 import com.sun.jna.Function;
+import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * Asks a native library that an engine has already loaded into this process for a number, e.g. the OpenMP default
  * thread count of MXNet's own libgomp or OpenBLAS's pool size: the library is found by its file name in
- * {@code /proc/self/maps}, so the very copy the engine uses answers (opening the same path again returns the loaded
- * library, it loads no second copy).
+ * {@code /proc/self/maps}, so the very copy the engine uses answers (it is opened with {@code RTLD_NOLOAD}: the
+ * loaded library's handle, never a second copy, its symbol scope unchanged).
  */
 public final class LoadedNatives {
+    /**
+     * dlopen flags {@code RTLD_LAZY | RTLD_NOLOAD} (glibc values): return the handle of the copy already loaded, never
+     * load one, and leave its symbol scope alone. JNA's default adds {@code RTLD_GLOBAL}, which would promote a
+     * library its engine loaded locally (DJL loads libmxnet with {@code RTLD_LAZY} only) into the global scope: seen
+     * to crash TensorFlow loaded later in the same JVM (its protobuf symbols then bound to libmxnet's copy).
+     */
+    private static final Map<String, Object> OPEN_LOADED = Map.of(Library.OPTION_OPEN_FLAGS, 1 | 4);
+
     private LoadedNatives() {
     }
 
@@ -62,7 +72,7 @@ public final class LoadedNatives {
             return Optional.empty();
         }
         try {
-            return Optional.of(NativeLibrary.getInstance(lib.get().toString()).getFunction(function));
+            return Optional.of(NativeLibrary.getInstance(lib.get().toString(), OPEN_LOADED).getFunction(function));
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             return Optional.empty();
         }
