@@ -89,8 +89,8 @@ public final class PyTorchAdapter extends DjlBlockAdapter {
         Map<String, String> s = new LinkedHashMap<>();
         NativeLibraries.onClasspath(nativeResource()).stream().findFirst()
                 .ifPresent(b -> s.put("native_flavour", b.flavour()));
-        // whether LibTorch was built with oneDNN (at::hasMKLDNN through DJL): read back; its conv and linear kernels
-        // use it on strided tensors whatever the layout switch says
+        // whether the loaded LibTorch has oneDNN (MKLDNN) among its features (DJL's JniUtils.getFeatures): read back;
+        // LibTorch's CPU convolutions call it on strided tensors too, whatever the layout switch says
         s.put("mkldnn", Boolean.toString(engine.hasCapability("MKLDNN")));
         s.put(LAYOUT_KEY, tensorLayout(engine));
         s.put("pytorch_use_mkldnn_requested", Boolean.toString(Boolean.getBoolean(USE_MKLDNN)));
@@ -121,11 +121,11 @@ public final class PyTorchAdapter extends DjlBlockAdapter {
     }
 
     /**
-     * The shipped LibTorch first: it already runs its convolutions and matrix products through oneDNN/MKL on strided
-     * tensors, while DJL documents {@code ai.djl.pytorch.use_mkldnn} as an experimental layout that is "not
-     * recommended, use with your own risk" (many operators reject MKLDNN tensors, and every tensor read back to Java
-     * is converted to dense first), so it is not expected to be faster. Both expect the tensor layout LibTorch reads
-     * back.
+     * The shipped LibTorch first: its CPU convolutions already call oneDNN on strided tensors, while DJL's
+     * configuration table describes {@code ai.djl.pytorch.use_mkldnn} as "Enable MKLDNN, default: false, not
+     * recommended, use with your own risk" and its PyTorch guide warns of exceptions where "certain data type or
+     * operator is not supported with the oneDNN device" (what happens here: see {@link #MKLDNN_TENSORS}). Both expect
+     * the tensor layout LibTorch reads back.
      */
     @Override
     public List<Variant> variants() {
