@@ -2,9 +2,14 @@ package org.dlbench.djl.block;
 
 import ai.djl.engine.Engine;
 import ai.djl.mxnet.jna.JnaUtils;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.dlbench.core.variant.Variant;
+import org.dlbench.core.variant.Variant.Kind;
 
 /**
  * Apache MXNet 1.9 through DJL (the project is retired to the Apache Attic, kept as a seed system). MXNet sizes its
@@ -13,6 +18,10 @@ import java.util.Map;
  * so the environment the runner gives the JVM must already say the requested count.
  */
 public final class MxNetAdapter extends DjlBlockAdapter {
+    /** MXNet's switch for its MKLDNN operators, read from the environment by libmxnet (default 1). */
+    static final String MKLDNN_ENABLED = "MXNET_MKLDNN_ENABLED";
+    /** {@link #MKLDNN_ENABLED} as libmxnet's getenv returns it, or {@code unset}. */
+    static final String MKLDNN_ENV_KEY = "mxnet_mkldnn_enabled_env";
 
     public MxNetAdapter() {
         super("MXNet");
@@ -76,6 +85,40 @@ public final class MxNetAdapter extends DjlBlockAdapter {
         return s;
     }
 
+    /**
+     * An environment variable as libmxnet sees it ({@code MXGetEnv}, which returns the C library's getenv): the
+     * value, {@code unset}, or empty when libmxnet or the function is not loaded.
+     */
+    static Optional<String> libraryEnv(String name) {
+        return LoadedNatives.function("libmxnet", "mxnet", "MXGetEnv").flatMap(f -> {
+            PointerByReference value = new PointerByReference();
+            if (f.invokeInt(new Object[] {name, value}) != 0) {
+                return Optional.empty();
+            }
+            Pointer p = value.getValue();
+            return Optional.of(p == null ? "unset" : p.getString(0));
+        });
+    }
+
+    /**
+     * MKLDNN (oneDNN) on, as shipped, then off. Evidence for the order: the mxnet-native-mkl build is MXNet's
+     * MKLDNN-enabled CPU build, whose documentation (MXNet's "MKL-DNN" install and performance pages) presents MKLDNN
+     * as the accelerated path for convolution, fully connected and pooling operators on x86; not measured here yet.
+     * Both are environment switches (MXNet reads {@code MXNET_MKLDNN_ENABLED} once, in libmxnet) and expect what is
+     * read back: MKLDNN compiled in, and the variable as libmxnet sees it.
+     */
+    @Override
+    public List<Variant> variants() {
+        return List.of(
+                Variant.builder(name(), "mkldnn", Kind.SWITCHES).shipped()
+                        .description("MXNet as shipped: mxnet-native-mkl with its MKLDNN operators on ("
+                                + MKLDNN_ENABLED + " unset)")
+                        .env(MKLDNN_ENABLED, "").expect("mkldnn", "true").expect(MKLDNN_ENV_KEY, "unset").build(),
+                Variant.builder(name(), "mkldnn-off", Kind.SWITCHES)
+                        .description("MKLDNN operators off (" + MKLDNN_ENABLED + "=0): MXNet's own CPU kernels")
+                        .env(MKLDNN_ENABLED, "0").expect("mkldnn", "true").expect(MKLDNN_ENV_KEY, "0").build());
+    }
+
     private static String env(String name, String mxnetDefault) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? mxnetDefault + " (default)" : v.strip();
@@ -86,8 +129,18 @@ public final class MxNetAdapter extends DjlBlockAdapter {
         Map<String, String> s = new LinkedHashMap<>();
         NativeLibraries.onClasspath(nativeResource()).stream().findFirst()
                 .ifPresent(b -> s.put("native_flavour", b.flavour()));
+        // compiled in: read back from libmxnet's feature list (MXLibInfoFeatures, through DJL)
         s.put("mkldnn", Boolean.toString(engine.hasCapability("MKLDNN")));
-        s.put("mkldnn_enabled", env("MXNET_MKLDNN_ENABLED", "1"));
+        // enabled: MXNet decides from MXNET_MKLDNN_ENABLED (dmlc::GetEnv, default true) with no getter for the
+        // decision, so the value is recorded as libmxnet's own getenv returns it (MXGetEnv)
+        s.put(MKLDNN_ENV_KEY, libraryEnv(MKLDNN_ENABLED)
+                .orElse("unreadable (MXGetEnv not found); JVM environment: "
+                        + Optional.ofNullable(System.getenv(MKLDNN_ENABLED)).orElse("unset")));
+        s.put("variant_read_back", "mkldnn (compiled in, from MXNet's feature list), " + MKLDNN_ENV_KEY
+                + " (the environment libmxnet reads, from its MXGetEnv; MXNet has no getter for the decision)");
+        LoadedNatives.find("libmxnet", "mxnet").ifPresent(p -> s.put("native_library", p.toString()));
+        NativeLibraries.onClasspath(nativeResource()).stream().findFirst()
+                .ifPresent(b -> s.put("native_build", "mxnet " + b.version() + " " + b.flavour()));
         // DJL's trainer updates MXNet parameters through a KVStore unless told to use its Java parameter server
         s.put("parameter_server", Boolean.getBoolean("ai.djl.use_local_parameter_server") ? "local" : "kvstore");
         return s;

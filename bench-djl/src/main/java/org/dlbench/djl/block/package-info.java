@@ -4,6 +4,9 @@
  * graph block (one DJL child block per stage, joins summed) whose parameters start from the shared weights, and
  * runs it through a
  * {@code Model} / {@code Trainer} of the engine chosen by name; the subclasses only say how each engine takes
- * its thread count, which natives it ships and how to wait for it to finish.
+ * its thread count, which natives it ships and how to wait for it to finish. Variants: PyTorch {@code default}
+ * (and {@code mkldnn-tensors}, declared unavailable), MXNet {@code mkldnn} and {@code mkldnn-off}; what they switch
+ * is read back in each session's settings ({@code pytorch_tensor_layout}, {@code mkldnn},
+ * {@code mxnet_mkldnn_enabled_env}) through {@link org.dlbench.djl.block.LoadedNatives} and the engines' own APIs.
  */
 package org.dlbench.djl.block;

@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.djl.block.LoadedNatives;
 
 /**
  * One ORT session on the workload's .onnx file. Each {@link #infer} call copies the features into an ORT tensor,
@@ -30,6 +32,8 @@ final class OnnxRuntimeSession implements Session {
     /** DJL switch: without it every ORT NDManager also opens a manager of the default engine (PyTorch or MXNet). */
     static final String DISABLE_HELPER = "ai.djl.onnx.disable_alternative";
     private static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
+    /** Read back from the session's config entries; the key ORT variants expect. */
+    static final String SPINNING_KEY = "ort_allow_spinning";
 
     private final Model model;
     private final SessionOptions options;
@@ -63,7 +67,8 @@ final class OnnxRuntimeSession implements Session {
         this.input = new InputBuffer(batch * inputSize);
     }
 
-    static OnnxRuntimeSession open(SessionSpec spec, ModelCache cache, String optLevel) throws Exception {
+    static OnnxRuntimeSession open(SessionSpec spec, ModelCache cache, String optLevel, String spinning)
+            throws Exception {
         // Before the engine starts: ORT needs no helper engine for create/run/read-back, and loading PyTorch or MXNet
         // natives (and their thread pools) into an ORT measurement would distort it. A -D given by the user wins.
         if (System.getProperty(DISABLE_HELPER) == null) {
@@ -75,9 +80,9 @@ final class OnnxRuntimeSession implements Session {
         setIfAbsent("ai.djl.onnxruntime.num_interop_threads", "1");
 
         Path file = OnnxGraphWriter.writeCached(cache, OnnxRuntimeAdapter.ENGINE, spec.workload(), spec.weights());
-        String spinning = System.getProperty("dlbench.ort.allow_spinning", "1").trim();
-
         Engine engine = Engine.getEngine(OnnxRuntimeAdapter.ENGINE);
+        // ORT writes the graph it will run, after optimisation, here: its node count shows the level took effect
+        Path optimized = Files.createTempFile("dlbench-ort-optimized-", ".onnx");
         SessionOptions options = new SessionOptions();
         Model model = null;
         try {
@@ -86,6 +91,7 @@ final class OnnxRuntimeSession implements Session {
             options.setExecutionMode(ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OptLevel.valueOf(optLevel));
             options.addConfigEntry(ALLOW_SPINNING, spinning);
+            options.setOptimizedModelFilePath(optimized.toString());
             model = Model.newInstance("dlbench-" + spec.workload().name(), djlDevice(spec.device()),
                     OnnxRuntimeAdapter.ENGINE);
             // DJL takes a ready SessionOptions object from the load options; it adds CUDA itself for a GPU device
@@ -105,12 +111,18 @@ final class OnnxRuntimeSession implements Session {
             s.put("intra_op_num_threads_requested", Integer.toString(spec.threads()));
             s.put("inter_op_num_threads_requested", "1");
             s.put("execution_mode_requested", "SEQUENTIAL");
-            s.put("graph_optimization_level_requested", optLevel);
+            s.put("ort_opt_level_requested", optLevel);
             Map<String, String> entries = options.getConfigEntries();
-            s.put("intra_op_allow_spinning", entries.getOrDefault(ALLOW_SPINNING, "unset (ORT default 1)"));
+            s.put(SPINNING_KEY, entries.getOrDefault(ALLOW_SPINNING, "unset (ORT default 1)"));
             s.put("ort_config_entries", new java.util.TreeMap<>(entries).toString());
+            s.putAll(OptimizedGraph.read(optimized).settings());
             s.put("threads_read_back", "none: ONNX Runtime's Java API reads back no thread count; "
-                    + "intra_op_allow_spinning and ort_config_entries come from the session's options");
+                    + SPINNING_KEY + " and ort_config_entries come from the session's options");
+            s.put("variant_read_back", SPINNING_KEY + ",ort_optimized_nodes,ort_optimized_ops; the level itself has"
+                    + " no getter (ort_opt_level_requested), ort_optimized_* describe the graph ORT optimised");
+            LoadedNatives.find("libonnxruntime.so", "").ifPresent(p -> s.put("native_library", p.toString()));
+            s.put("native_build", "onnxruntime " + version + (OnnxRuntimeAdapter.cudaProviderOnClasspath()
+                    ? " (onnxruntime_gpu jar)" : " cpu (com.microsoft.onnxruntime:onnxruntime jar)"));
             s.put("helper_engine", helper == null ? "none" : helper.getEngineName());
             s.put("model_format", "onnx ir" + OnnxGraphWriter.IR_VERSION + " opset" + OnnxGraphWriter.OPSET);
             s.put("model_file", file.toString());
@@ -121,6 +133,8 @@ final class OnnxRuntimeSession implements Session {
             }
             options.close();
             throw e;
+        } finally {
+            Files.deleteIfExists(optimized);
         }
     }
 

@@ -8,5 +8,9 @@
  * {@link org.dlbench.djl.onnx.ModelCache} keeps the files outside the source tree, keyed by a hash of definition and
  * weights. Sessions run with intra-op threads as requested, one inter-op thread, sequential execution and a recorded
  * optimisation level; ORT runs without DJL's helper engine, so no PyTorch or MXNet natives load next to it.
+ * Variants ({@code opt-all} as shipped, {@code opt-all-nospin}, {@code opt-extended}, {@code opt-basic},
+ * {@code opt-none}) set {@code dlbench.ort.opt_level} and {@code dlbench.ort.allow_spinning}; spinning is read back
+ * from the session's config entries and the level shows in the optimised graph ORT writes
+ * ({@link org.dlbench.djl.onnx.OptimizedGraph}: {@code ort_optimized_nodes}, {@code ort_optimized_ops}).
  */
 package org.dlbench.djl.onnx;

@@ -18,9 +18,11 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.workload.Workload;
+import org.dlbench.djl.block.LoadedNatives;
 import org.tensorflow.proto.ConfigProto;
 
 /** One loaded SavedModel, run through DJL's TensorFlow engine. */
@@ -95,15 +97,46 @@ final class TfSession implements Session {
         settings.put("tf_config_proto", config.toString().replaceAll("\\s+", " ").strip());
         settings.put("threads_read_back", "none: TensorFlow and DJL expose no getter for a session's thread pools;"
                 + " tf_config_proto is the configuration the session was given");
-        settings.put("native_library", "tensorflow-core-native 1.0.0-rc.1 linux-x86_64 (cpu)");
+        String dir = s.natives().dir().toString();
+        settings.put("native_library", LoadedNatives.find("libtensorflow_cc", dir).map(Path::toString)
+                .orElse("libtensorflow_cc.so.2 not found among the loaded libraries under " + dir));
+        settings.put("native_build", "tensorflow-core-native 1.0.0-rc.1 linux-x86_64 (cpu), TensorFlow "
+                + s.engine().getVersion());
         settings.put("native_source", s.natives().source());
         settings.put("model_format", "saved_model");
         settings.put("graph_layout", w.inputShape().length == 3 ? "nhwc" : "flat");
-        String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-        settings.put("tf_enable_onednn_opts", onednn == null ? "unset (tensorflow default)" : onednn);
+        settings.putAll(oneDnn(dir));
         settings.put("djl_version", Engine.getDjlVersion());
         return new TfSession(model, new Shape(shape), spec.batchSize() * w.inputSize(),
                 spec.batchSize() * w.classes(), Collections.unmodifiableMap(settings), s.engine().getVersion());
+    }
+
+    /**
+     * TensorFlow's oneDNN switch and decision. {@code tf_enable_onednn_opts}: the variable in this process's
+     * environment, which libtensorflow reads once ({@code unset} when unset). {@code tf_onednn_enabled}: read back
+     * from TensorFlow itself, {@code tensorflow::IsMklEnabled()} in the loaded libtensorflow_framework.so.2 (the
+     * function its graph rewrite and kernels ask; it applies the variable over the default once per process).
+     * {@code tf_onednn_default}: {@code tensorflow::DefaultOneDnnPolicy()}, what an unset variable means on this CPU
+     * (on Linux x86 true only with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX, per TF's util/port.cc).
+     */
+    static Map<String, String> oneDnn(String nativeDir) {
+        Map<String, String> s = new LinkedHashMap<>();
+        String env = System.getenv(TensorFlowAdapter.ONEDNN_OPTS);
+        s.put(TensorFlowAdapter.ONEDNN_ENV_KEY, env == null ? "unset" : env);
+        Optional<Boolean> enabled = LoadedNatives.callBool("libtensorflow_framework", nativeDir,
+                "_ZN10tensorflow12IsMklEnabledEv");
+        Optional<Boolean> byDefault = LoadedNatives.callBool("libtensorflow_framework", nativeDir,
+                "_ZN10tensorflow19DefaultOneDnnPolicyEv");
+        String missing = "unknown: tensorflow::%s() not found in the loaded libtensorflow_framework.so.2";
+        s.put(TensorFlowAdapter.ONEDNN_KEY, enabled.map(String::valueOf)
+                .orElse(String.format(missing, "IsMklEnabled")));
+        s.put("tf_onednn_default", byDefault.map(String::valueOf)
+                .orElse(String.format(missing, "DefaultOneDnnPolicy")));
+        s.put("variant_read_back", enabled.isPresent() ? TensorFlowAdapter.ONEDNN_KEY + ",tf_onednn_default (from"
+                + " libtensorflow_framework); " + TensorFlowAdapter.ONEDNN_ENV_KEY + " is the process environment"
+                : "none: tensorflow::IsMklEnabled() not found; " + TensorFlowAdapter.ONEDNN_ENV_KEY
+                + " is the process environment");
+        return s;
     }
 
     /**

@@ -36,9 +36,9 @@ class OnnxRuntimeConformanceTest extends AdapterConformanceTest {
             assertTrue(s.engineVersion().matches("\\d+\\.\\d+\\.\\d+.*"), s.engineVersion());
             assertEquals("1", settings.get("intra_op_threads_requested"));
             assertEquals("1", settings.get("inter_op_threads_requested"));
-            assertEquals("ALL_OPT", settings.get("graph_optimization_level_requested"));
+            assertEquals("ALL_OPT", settings.get("ort_opt_level_requested"));
             // read back from the session's options
-            assertEquals("1", settings.get("intra_op_allow_spinning"));
+            assertEquals("1", settings.get("ort_allow_spinning"));
             assertTrue(settings.get("threads_read_back").startsWith("none: "), settings.toString());
             assertEquals(java.util.List.of(), org.dlbench.core.result.ThreadFlags.problems(settings, 1));
             assertEquals("CPU", settings.get("execution_provider"));
