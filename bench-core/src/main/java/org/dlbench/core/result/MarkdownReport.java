@@ -255,11 +255,11 @@ public final class MarkdownReport {
     }
 
     /**
-     * The variant and why it was measured: {@code onednn-avx512 (best)}, {@code generic (shipped)}; empty for a cell
-     * without one.
+     * The variant and why it was measured: {@code onednn-avx512 (best)}, {@code generic (shipped)}, {@code default (best,
+     * shipped)} for an engine with one variant; empty for a cell recorded before variants existed.
      */
     static String variantCell(CellResult r) {
-        if (r.variant() == null || r.cellKey().shownVariant().isEmpty()) {
+        if (r.variant() == null) {
             return "";
         }
         List<String> picks = r.variant().picks().stream().filter(p -> !p.equals("all") && !p.equals("named")).toList();

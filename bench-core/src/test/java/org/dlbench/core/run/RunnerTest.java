@@ -73,7 +73,7 @@ class RunnerTest {
         assertEquals(Status.UNSUPPORTED, train.status());
         assertEquals("test engine: inference only", train.reason());
         String md = Files.readString(dir.resolve("results.md"));
-        assertTrue(md.contains("| TestReference |  | test | mlp | infer | 4 | 1 | 1 | cpu | ok |"), md);
+        assertTrue(md.contains("| TestReference | default (best) | test | mlp | infer | 4 | 1 | 1 | cpu | ok |"), md);
         assertTrue(r.out().contains("[1/1] TestReference mlp infer batch=4 threads=1 ... "), r.out());
         assertTrue(Files.exists(dir.resolve("logs/TestReference-mlp-infer-b4-t1-cpu.log")));
         // the engine-free drift reference was measured in this JVM before the cells, and shown
