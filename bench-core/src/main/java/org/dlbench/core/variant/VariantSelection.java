@@ -212,7 +212,14 @@ public final class VariantSelection {
                         add(picked, best.variant(), Pick.BEST);
                     }
                     case "shipped" -> add(picked, shipped(variants), Pick.SHIPPED);
-                    case "all" -> variants.forEach(v -> add(picked, v, Pick.ALL));
+                    case "all" -> {
+                        // every variant, and which of them best and shipped would pick, for the reports to pair
+                        variants.forEach(v -> add(picked, v, Pick.ALL));
+                        Best best = best(engine, variants, cached);
+                        bestWhy = best.why();
+                        add(picked, best.variant(), Pick.BEST);
+                        add(picked, shipped(variants), Pick.SHIPPED);
+                    }
                     default -> variants.stream().filter(v -> v.name().equals(t.word())).findFirst()
                             .ifPresent(v -> add(picked, v, Pick.NAMED));
                 }

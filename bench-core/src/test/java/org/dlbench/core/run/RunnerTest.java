@@ -185,7 +185,7 @@ class RunnerTest {
         assertEquals("none", byVariant.get("plain").settings().get("test_variant"));
         assertTrue(byVariant.get("plain").variant().picks().containsAll(List.of("all")));
         String md = Files.readString(out.resolve("v/results.md"));
-        assertTrue(md.contains("| TestVariants | fast | test | mlp | infer | 4 | 1 | 1 | cpu | ok |"), md);
+        assertTrue(md.contains("| TestVariants | fast (best) | test | mlp | infer | 4 | 1 | 1 | cpu | ok |"), md);
 
         Result bad = dlbench("--engines", "TestVariants", "--workloads", "mlp", "--variants", "nosuch",
                 "--run-id", "bad");

@@ -58,7 +58,7 @@ class VariantPlanTest {
         assertEquals(List.of("wide", "fast", "plain"), plan.stream().map(p -> p.key().variant()).toList());
         assertEquals("variant wide: no avx512f", plan.get(0).unsupportedReason());
         assertNull(plan.get(1).unsupportedReason());
-        assertEquals(List.of("all"), plan.get(1).variantRecord().picks());
+        assertEquals(List.of("best", "all"), plan.get(1).variantRecord().picks());
     }
 
     @Test

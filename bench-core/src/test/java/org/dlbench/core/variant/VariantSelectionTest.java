@@ -197,6 +197,10 @@ class VariantSelectionTest {
         assertEquals("mkldnn", mkldnn.variant().name());
         assertEquals("paddlepaddle-native-cpu 2.3.2 is built without MKLDNN", mkldnn.unsupportedReason());
         assertEquals("all: every variant of PaddlePaddle", mkldnn.why());
+        // all also marks what best and shipped would pick, so reports can pair them
+        assertEquals(Set.of(Pick.ALL, Pick.BEST), r.get("DL4J").get(2).picks());
+        assertTrue(r.get("DL4J").get(2).why().startsWith("best: avx2"), r.get("DL4J").get(2).why());
+        assertEquals(Set.of(Pick.ALL, Pick.SHIPPED), r.get("DL4J").get(3).picks());
     }
 
     @Test
