@@ -265,8 +265,10 @@ public final class RunReport {
 
     /** A line point: invalid cells leave a gap (the line breaks there), others are flagged by their verdict. */
     private static Charts.Point point(CellResult r, double x) {
-        return Judged.invalid(r) ? new Charts.Point(r.engineLabel(), x, Double.NaN, null)
-                : new Charts.Point(r.engineLabel(), x, r.score(), flag(r));
+        // one line per engine, variant and instance count: cells of 1 and 2 instances at the same x are two lines
+        String series = r.engineLabel() + (r.instanceCount() == 1 ? "" : " x" + r.instanceCount());
+        return Judged.invalid(r) ? new Charts.Point(series, x, Double.NaN, null)
+                : new Charts.Point(series, x, r.score(), flag(r));
     }
 
     static Charts.Palette palette(List<CellResult> results) {
@@ -274,7 +276,8 @@ public final class RunReport {
     }
 
     static String config(CellResult r, boolean threads, boolean device) {
-        return "batch " + r.batch() + (threads ? " t" + r.threads() : "") + (device ? " " + r.device() : "");
+        return "batch " + r.batch() + (threads ? " t" + r.threads() : "")
+                + (r.instanceCount() == 1 ? "" : " x" + r.instanceCount()) + (device ? " " + r.device() : "");
     }
 
     static List<CellResult> sortedByConfig(List<CellResult> cells) {

@@ -90,6 +90,26 @@ class ReportTest {
     }
 
     @Test
+    void cellsOfOneAndTwoInstancesAtTheSameThreadsAreTwoLines() throws Exception {
+        java.util.List<org.dlbench.core.result.CellResult> cells = new java.util.ArrayList<>();
+        for (int k = 1; k <= 2; k++) {
+            for (int t = 1; t <= 2; t++) {
+                var key = new org.dlbench.core.result.CellKey("OnnxRuntime", "lenet", "infer", 32, t, "cpu", "opt-all",
+                        k);
+                cells.add(new org.dlbench.core.result.CellResult.Builder(key).engineVersion("1.21.1")
+                        .score(1000.0 * k * t, 10.0, List.of(1000.0 * k * t, 1000.0 * k * t, 1000.0 * k * t))
+                        .checks(List.of(new org.dlbench.core.result.Check("forward_matches_reference", true, "ok")))
+                        .verdict(org.dlbench.core.result.Verdicts.VALID, null).build());
+            }
+        }
+        RunResult run = Fixtures.run("instances", cells.toArray(org.dlbench.core.result.CellResult[]::new));
+        String html = RunReport.render(run);
+        assertTrue(html.contains("<h2>Instances x threads</h2>"), "the instances table");
+        List<String> alts = charts(html).stream().map(Chart::alt).toList();
+        assertEquals(1, alts.stream().filter(a -> a.contains("over threads")).count(), alts.toString());
+    }
+
+    @Test
     void runWithoutMeasurementsSaysSo() throws Exception {
         RunResult run = Fixtures.run("empty", Fixtures.unsupported("X", "mlp", "train", 32, 1));
         String html = RunReport.render(run);
