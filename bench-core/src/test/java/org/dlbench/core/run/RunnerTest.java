@@ -191,6 +191,7 @@ class RunnerTest {
                 "--run-id", "bad");
         assertEquals(2, bad.code(), bad.out() + bad.err());
         assertTrue(bad.err().strip().lines().count() == 1 && bad.err().contains("nosuch"), bad.err());
+        assertFalse(Files.exists(out.resolve("bad")), "a refused request leaves no run directory");
     }
 
     private static CellResult find(RunResult run, String engine, String mode) {
