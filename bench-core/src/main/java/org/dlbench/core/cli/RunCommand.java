@@ -155,7 +155,7 @@ class RunCommand implements Callable<Integer> {
         } catch (Orchestrator.UsageException e) {
             // a request refused before any cell ran leaves no run directory behind (one it did not create stays)
             if (!existed) {
-                deleteQuietly(runDir);
+                ResultsIO.deleteQuietly(runDir);
             }
             throw new Main.UserError(e.getMessage());
         }
@@ -167,14 +167,6 @@ class RunCommand implements Callable<Integer> {
                         .map(RunFormat::fileName).toList()) + writeHtml(outcome));
         printer.flush();
         return outcome.anyFailed() ? 1 : 0;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: the refusal itself is what the user needs to see
-        }
     }
 
     /** Defaults that differ between {@code run} and {@code sweep}. */

@@ -125,4 +125,19 @@ public final class ResultsIO {
             Files.deleteIfExists(tmp);
         }
     }
+
+    /**
+     * Deletes a directory and everything in it, as far as it can (best effort: a file it cannot delete stays); for
+     * scratch directories and a run directory a refused request created.
+     */
+    public static void deleteQuietly(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | RuntimeException e) {
+            // best effort
+        }
+    }
 }

@@ -5,13 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.dlbench.core.host.CpuFlags;
+import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.variant.Variant;
 import org.dlbench.core.variant.VariantSelection;
 
@@ -52,9 +51,7 @@ public final class VariantCatalogue {
                 }
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            ResultsIO.deleteQuietly(dir);
         }
         CpuFlags flags = CpuFlags.probe();
         var availability = VariantSelection.onHost(flags, e -> familyOf.get(e).moduleDir());

@@ -1,5 +1,7 @@
 package org.dlbench.paddle;
 
+import org.dlbench.core.process.MappedLibraries;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -94,7 +96,7 @@ final class PaddleSession implements Session {
         s.put("variant_read_back", "none: DJL 0.27's Paddle engine has no getter for the AnalysisConfig or the"
                 + " predictor, so ir_optim, backend and mkldnn are the requests; native_library is the path mapped"
                 + " into this process (/proc/self/maps)");
-        s.put("native_library", MappedLibrary.pathOrWhy(NATIVE_LIBRARY));
+        s.put("native_library", MappedLibraries.pathOrWhy(NATIVE_LIBRARY));
         s.put("native_build", NativeBuild.DESCRIPTION);
         // OpenBLAS is linked into libpaddle_inference: the thread count only reaches its GEMMs
         s.put("blas", "openblas");

@@ -1,5 +1,7 @@
 package org.dlbench.paddle;
 
+import org.dlbench.core.process.MappedLibraries;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -174,10 +176,10 @@ class PaddleVariantsTest {
                 "7f30-7f40 r-xp 00000000 fe:00 13      /opt/a dir/libpaddle_inference.so",
                 "7f40-7f50 r--p 00000000 fe:00 14 /opt/b/libpaddle_inference.so");
         assertEquals(Optional.of("/opt/a dir/libpaddle_inference.so"),
-                MappedLibrary.find(maps, "libpaddle_inference.so"));
+                MappedLibraries.find(maps, "libpaddle_inference.so"));
         assertEquals(Optional.of("/tmp/gone/libx.so (deleted)"),
-                MappedLibrary.find(List.of("1-2 r-xp 0 fe:00 3 /tmp/gone/libx.so (deleted)"), "libx.so"));
-        assertEquals(Optional.empty(), MappedLibrary.find(maps, "libdnnl.so.2"));
-        assertTrue(MappedLibrary.pathOrWhy("libdnnl.so.2").startsWith("unknown: "));
+                MappedLibraries.find(List.of("1-2 r-xp 0 fe:00 3 /tmp/gone/libx.so (deleted)"), "libx.so"));
+        assertEquals(Optional.empty(), MappedLibraries.find(maps, "libdnnl.so.2"));
+        assertTrue(MappedLibraries.pathOrWhy("libdnnl.so.2").startsWith("unknown: "));
     }
 }

@@ -1,10 +1,10 @@
 package org.dlbench.djl.block;
 
+import org.dlbench.core.process.MappedLibraries;
+
 import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -30,14 +30,7 @@ public final class LoadedNatives {
 
     /** The path of a loaded library whose file name starts with {@code prefix} and lies under {@code dirPart}. */
     public static Optional<Path> find(String prefix, String dirPart) {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .map(l -> l.indexOf('/') < 0 ? null : l.substring(l.indexOf('/')).strip())
-                    .filter(p -> p != null && p.contains(dirPart))
-                    .map(Path::of).filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return MappedLibraries.findByPrefix(prefix, dirPart);
     }
 
     /** Calls {@code int name(void)} of a loaded library, or empty when the library or the symbol is not there. */

@@ -1,4 +1,4 @@
-package org.dlbench.paddle;
+package org.dlbench.core.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,19 +8,20 @@ import java.util.Optional;
 
 /**
  * Which file a native library was really loaded from, as the kernel maps it into this process
- * ({@code /proc/self/maps} on Linux): a read-back that does not trust DJL's own account of where it extracted it.
+ * ({@code /proc/self/maps} on Linux): a read-back that does not trust an engine's own account of where it extracted
+ * its natives. Adapters record it as the {@code native_library} setting.
  */
-final class MappedLibrary {
+public final class MappedLibraries {
     private static final Path MAPS = Path.of("/proc/self/maps");
 
-    private MappedLibrary() {
+    private MappedLibraries() {
     }
 
     /**
      * The path of the mapped file named {@code fileName} in this process, or a line starting with
      * {@code unknown: } saying why it cannot be told.
      */
-    static String pathOrWhy(String fileName) {
+    public static String pathOrWhy(String fileName) {
         List<String> lines;
         try {
             lines = Files.readAllLines(MAPS);
@@ -35,7 +36,7 @@ final class MappedLibrary {
      * A line is {@code address perms offset dev inode [path]}; the path may hold spaces and may end in
      * {@code " (deleted)"}, which is kept.
      */
-    static Optional<String> find(List<String> mapsLines, String fileName) {
+    public static Optional<String> find(List<String> mapsLines, String fileName) {
         for (String line : mapsLines) {
             String path = pathField(line);
             if (path == null) {
@@ -46,6 +47,27 @@ final class MappedLibrary {
             if (slash >= 0 && file.substring(slash + 1).equals(fileName)) {
                 return Optional.of(path);
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first library mapped into this process whose file name starts with {@code prefix} and whose path contains
+     * {@code dirPart}, or empty (also when the maps cannot be read).
+     */
+    public static Optional<Path> findByPrefix(String prefix, String dirPart) {
+        try {
+            for (String line : Files.readAllLines(MAPS)) {
+                String path = pathField(line);
+                if (path != null && path.contains(dirPart)) {
+                    Path p = Path.of(path);
+                    if (p.getFileName() != null && p.getFileName().toString().startsWith(prefix)) {
+                        return Optional.of(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no maps to read: say nothing rather than guess
         }
         return Optional.empty();
     }
