@@ -17,6 +17,7 @@ import org.dlbench.core.result.Host;
 import org.dlbench.core.result.ResultsIO;
 import org.dlbench.core.run.CellPlan.Planned;
 import org.dlbench.core.variant.Variant;
+import org.dlbench.core.variant.VariantException;
 
 /**
  * Everything the runner asks of a child JVM, each request written as a file and answered in another: describe an
@@ -102,7 +103,12 @@ final class ChildRequests {
         if (variant != null) {
             jvmArgs.addAll(variant.jvmArgs());
             environment.putAll(variant.environment());
-            classpath = variantClasspath(family, variant);
+            try {
+                classpath = variantClasspath(family, variant);
+            } catch (VariantException e) {
+                // its classpath file went missing after the plan was made: this cell fails, the run goes on
+                return CellResult.failed(k, null, e.getMessage(), List.of(), Map.of(), 0.0);
+            }
         }
         ChildJvm.Exit exit = ChildJvm.run(classpath, jvmArgs,
                 List.of("cell", request.toString(), answer.toString()), k.threads(), options.cache(), tmp, log, timeout,
