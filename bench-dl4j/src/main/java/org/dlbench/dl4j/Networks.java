@@ -41,6 +41,15 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Embedding;
+import org.dlbench.core.workload.layer.EmbeddingBag;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Gelu;
+import org.dlbench.core.workload.layer.Attention;
+import org.dlbench.core.workload.layer.Dot;
+import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.MeanPool;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -113,6 +122,51 @@ final class Networks {
     private static String translate(Stage stage, String[] inputs, List<Vertex> vertices) {
         String name = stage.name();
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for DL4J yet";
+            }
+
             private String layer(String vertexName, org.deeplearning4j.nn.conf.layers.Layer l, String... from) {
                 vertices.add(new Vertex(vertexName, l, null, from));
                 return vertexName;
@@ -204,6 +258,51 @@ final class Networks {
     /** Why this translation cannot build a stage, or null when it can. */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for DL4J yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for DL4J yet";
+            }
+
             @Override
             public String dense(Dense d) {
                 return null;
@@ -307,6 +406,51 @@ final class Networks {
     /** The bindings of every tensor of a stage (empty for layers without parameters). */
     private static List<Binding> bindings(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<List<Binding>>() {
+            @Override
+            public List<Binding> embedding(Embedding layer) {
+                throw new UnsupportedOperationException("embedding layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> embeddingBag(EmbeddingBag layer) {
+                throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> lstm(Lstm layer) {
+                throw new UnsupportedOperationException("lstm layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> layerNorm(LayerNorm layer) {
+                throw new UnsupportedOperationException("layernorm layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> gelu(Gelu layer) {
+                throw new UnsupportedOperationException("gelu layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> attention(Attention layer) {
+                throw new UnsupportedOperationException("attention layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> dot(Dot layer) {
+                throw new UnsupportedOperationException("dot layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> concat(Concat layer) {
+                throw new UnsupportedOperationException("concat layers are not translated for DL4J yet");
+            }
+
+            @Override
+            public List<Binding> meanPool(MeanPool layer) {
+                throw new UnsupportedOperationException("meanpool layers are not translated for DL4J yet");
+            }
+
             @Override
             public List<Binding> dense(Dense d) {
                 return List.of(new Binding("weight", "W", Layout.TRANSPOSED), new Binding("bias", "b", Layout.SAME));

@@ -15,6 +15,15 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Embedding;
+import org.dlbench.core.workload.layer.EmbeddingBag;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Gelu;
+import org.dlbench.core.workload.layer.Attention;
+import org.dlbench.core.workload.layer.Dot;
+import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.MeanPool;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -129,6 +138,51 @@ final class SameDiffGraphs {
         private SDVariable stage(Stage stage, List<SDVariable> ins, boolean training) {
             SDVariable x = ins.get(0);
             return stage.layer().accept(new Layer.Visitor<SDVariable>() {
+                @Override
+                public SDVariable embedding(Embedding layer) {
+                    throw new UnsupportedOperationException("embedding layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable embeddingBag(EmbeddingBag layer) {
+                    throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable lstm(Lstm layer) {
+                    throw new UnsupportedOperationException("lstm layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable layerNorm(LayerNorm layer) {
+                    throw new UnsupportedOperationException("layernorm layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable gelu(Gelu layer) {
+                    throw new UnsupportedOperationException("gelu layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable attention(Attention layer) {
+                    throw new UnsupportedOperationException("attention layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable dot(Dot layer) {
+                    throw new UnsupportedOperationException("dot layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable concat(Concat layer) {
+                    throw new UnsupportedOperationException("concat layers are not translated for DL4J-SameDiff yet");
+                }
+
+                @Override
+                public SDVariable meanPool(MeanPool layer) {
+                    throw new UnsupportedOperationException("meanpool layers are not translated for DL4J-SameDiff yet");
+                }
+
                 @Override
                 public SDVariable dense(Dense d) {
                     String wName = stage.param("weight").name();
@@ -247,6 +301,51 @@ final class SameDiffGraphs {
     /** Why this translation cannot build a stage yet, or null when it can. */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for DL4J-SameDiff yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for DL4J-SameDiff yet";
+            }
+
             @Override
             public String dense(Dense d) {
                 return null;

@@ -37,8 +37,21 @@ public interface Session extends AutoCloseable {
      */
     Map<String, String> settings();
 
-    /** Logits [batch, classes] for features [batch, input...]; the whole round trip from and to Java arrays. */
+    /**
+     * Logits [batch, classes] for features [batch, input...] of a workload with one float input; the whole round trip
+     * from and to Java arrays. A session of a workload with several or integer inputs throws here and answers
+     * {@link #infer(Batch)}.
+     */
     float[] infer(float[] features);
+
+    /**
+     * Logits [batch, classes] for a batch with every model input (the benchmark calls this one). The default feeds the
+     * batch's only float input to {@link #infer(float[])}; sessions of workloads with id inputs or several inputs
+     * override it.
+     */
+    default float[] infer(Batch batch) {
+        return infer(batch.features());
+    }
 
     /**
      * Samples one benchmark invocation ({@link #infer} or {@link #trainStep}) processes for a session of the given

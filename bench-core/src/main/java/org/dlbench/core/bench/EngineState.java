@@ -233,7 +233,7 @@ public abstract class EngineState {
             List<Check> forward = new ArrayList<>();
             for (Instance in : opened) {
                 forward.add(instanceThreads.on(in.index, () -> {
-                    in.logitsBefore = in.session.infer(checkBatch.features());
+                    in.logitsBefore = in.session.infer(checkBatch);
                     return CorrectnessChecks.forward(in.logitsBefore, resolved, weights, batch);
                 }));
             }
@@ -397,7 +397,7 @@ public abstract class EngineState {
             return new Check(LOSS_FINITE, Float.isFinite(loss),
                     String.format(Locale.ROOT, "loss after timing %.4f", loss));
         }
-        float[] again = in.session.infer(checkBatch.features());
+        float[] again = in.session.infer(checkBatch);
         Tolerance.Outcome o = Tolerance.DEFAULT.compare(again, in.logitsBefore);
         return new Check(OUTPUTS_UNCHANGED, o.passed(), "after timing vs before: " + o.detail());
     }

@@ -26,7 +26,7 @@ public class InferenceBenchmark {
 
         @Override
         protected void call(Session session, Batch batch) {
-            session.infer(batch.features());
+            session.infer(batch);
         }
     }
 
@@ -34,6 +34,6 @@ public class InferenceBenchmark {
     @Benchmark
     public float[] infer(InferState state, ThreadParams thread) {
         EngineState.Instance in = state.instance(thread.getThreadIndex());
-        return in.session.infer(in.nextBatch().features());
+        return in.session.infer(in.nextBatch());
     }
 }

@@ -78,6 +78,14 @@ final class InjectedSlowdown implements Session {
     }
 
     @Override
+    public float[] infer(Batch batch) {
+        long t0 = System.nanoTime();
+        float[] out = inner.infer(batch);
+        spinFor(System.nanoTime() - t0);
+        return out;
+    }
+
+    @Override
     public float trainStep(Batch batch) {
         long t0 = System.nanoTime();
         float loss = inner.trainStep(batch);

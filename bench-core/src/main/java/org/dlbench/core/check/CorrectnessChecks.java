@@ -73,8 +73,7 @@ public final class CorrectnessChecks {
 
     /** Compares the engine's logits for {@link #forwardInput} with the reference's. */
     public static Check forward(float[] actual, Workload workload, Weights weights, int batchSize) {
-        float[] expected = new ReferenceModel(workload, weights).forward(forwardInput(workload, batchSize).features(),
-                batchSize);
+        float[] expected = new ReferenceModel(workload, weights).forward(forwardInput(workload, batchSize));
         Tolerance.Outcome outcome = Tolerance.DEFAULT.compare(actual, expected);
         return new Check(FORWARD, outcome.passed(), outcome.detail());
     }

@@ -3,6 +3,8 @@ package org.dlbench.core.reference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.Feed;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
@@ -31,7 +33,15 @@ public final class ReferenceModel {
         if (features.length != batch * inSize) {
             throw new IllegalArgumentException("expected " + batch * inSize + " features, got " + features.length);
         }
-        Tensor[] trace = trace(workload, params, null, input(workload, features, batch), false);
+        return logits(trace(workload, params, null, List.of(input(workload, features, batch)), false));
+    }
+
+    /** Logits [batch, classes] of a batch with any inputs (ids included). */
+    public float[] forward(Batch batch) {
+        return logits(trace(workload, params, null, inputs(workload, batch), false));
+    }
+
+    private static float[] logits(Tensor[] trace) {
         double[] logits = trace[trace.length - 1].data();
         float[] out = new float[logits.length];
         for (int i = 0; i < out.length; i++) {
@@ -63,20 +73,49 @@ public final class ReferenceModel {
         return new Tensor(batch, workload.inputShape(), x);
     }
 
+    /** A batch's model inputs as tensors in double (ids as exact integer values), in the workload's input order. */
+    static List<Tensor> inputs(Workload workload, Batch batch) {
+        if (batch.inputs().size() != workload.inputs().size()) {
+            throw new IllegalArgumentException("workload " + workload.name() + " has " + workload.inputs().size()
+                    + " inputs, the batch " + batch.inputs().size());
+        }
+        List<Tensor> out = new java.util.ArrayList<>();
+        for (int k = 0; k < batch.inputs().size(); k++) {
+            Feed f = batch.inputs().get(k);
+            int[] shape = workload.inputs().get(k).shape();
+            double[] x = new double[f.length()];
+            if (f instanceof Feed.Floats fl) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = fl.values()[i];
+                }
+            } else if (f instanceof Feed.Ids ids) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = ids.values()[i];
+                }
+            }
+            if (x.length != batch.size() * Tensor.size(shape)) {
+                throw new IllegalArgumentException("input " + workload.inputs().get(k).name() + " of workload "
+                        + workload.name() + " needs " + batch.size() * Tensor.size(shape) + " values, got " + x.length);
+            }
+            out.add(new Tensor(batch.size(), shape, x));
+        }
+        return out;
+    }
+
     /**
      * The batch through every stage: element {@code i} is the output of stage {@code i}; the last holds the logits.
      * In training mode, batch statistics are used and state tensors in {@code params} are updated.
      *
      * @param grads gradient accumulators by name (null when no backward pass follows)
      */
-    static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads, Tensor input,
-                          boolean training) {
+    static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads,
+                          List<Tensor> input, boolean training) {
         return trace(workload, params, grads, input, training, null);
     }
 
     /** {@link #trace}, with the activation inputs watched for units near a kink ({@code watch} may be null). */
-    static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads, Tensor input,
-                          boolean training, KinkWatch watch) {
+    static Tensor[] trace(Workload workload, Map<String, double[]> params, Map<String, double[]> grads,
+                          List<Tensor> input, boolean training, KinkWatch watch) {
         List<Stage> stages = workload.stages();
         Tensor[] out = new Tensor[stages.size()];
         for (Stage stage : stages) {
@@ -86,9 +125,9 @@ public final class ReferenceModel {
         return out;
     }
 
-    /** The tensors a stage reads, from the outputs so far (index -1 is the model input). */
-    static List<Tensor> inputs(Stage stage, Tensor[] outputs, Tensor input) {
-        return stage.inputs().stream().map(i -> i < 0 ? input : outputs[i]).toList();
+    /** The tensors a stage reads, from the outputs so far (index -1 - k is model input k). */
+    static List<Tensor> inputs(Stage stage, Tensor[] outputs, List<Tensor> input) {
+        return stage.inputs().stream().map(i -> i < 0 ? input.get(-1 - i) : outputs[i]).toList();
     }
 
     /** A stage's tensors by role. */

@@ -110,11 +110,10 @@ public final class ReferenceTraining {
 
     /** {@link #gradients(Map, Batch)}, watched (and perhaps one unit flipped) by {@code watch}, which may be null. */
     Gradients gradients(Map<String, double[]> params, Batch batch, KinkWatch watch) {
-        int inSize = workload.inputSize();
         int classes = workload.classes();
-        if (batch.features().length != batch.size() * inSize || batch.labels().length != batch.size()) {
-            throw new IllegalArgumentException("batch of " + batch.size() + " does not fit workload " + workload.name()
-                    + " (" + inSize + " features per sample)");
+        if (batch.labels().length != batch.size()) {
+            throw new IllegalArgumentException("batch of " + batch.size() + " has " + batch.labels().length
+                    + " labels");
         }
         for (ParamSpec p : workload.params()) {
             double[] v = params.get(p.name());
@@ -128,7 +127,7 @@ public final class ReferenceTraining {
             grads.put(p.name(), new double[p.size()]);
         }
         int n = batch.size();
-        Tensor input = ReferenceModel.input(workload, batch.features(), n);
+        List<Tensor> input = ReferenceModel.inputs(workload, batch);
         Tensor[] outputs = ReferenceModel.trace(workload, params, grads, input, true, watch);
         List<Stage> stages = workload.stages();
         Tensor logits = outputs[stages.size() - 1];

@@ -154,7 +154,7 @@ public final class CellMain {
             try (Session session = adapter.open(spec)) {
                 long t2 = System.nanoTime();
                 Batch input = CorrectnessChecks.forwardInput(workload, req.batch());
-                float[] first = session.infer(input.features());
+                float[] first = session.infer(input);
                 long t3 = System.nanoTime();
                 result.startup(new CellResult.Startup(separateLoad ? (t1 - t0) / 1e6 : null,
                         (t2 - (separateLoad ? t1 : t0)) / 1e6, (t3 - t2) / 1e6));
@@ -176,7 +176,7 @@ public final class CellMain {
 
                         @Override
                         public void run() {
-                            session.infer(batches[i++ & 3].features());
+                            session.infer(batches[i++ & 3]);
                         }
                     };
                     return server(req, workload, call, result, cellStart);

@@ -34,7 +34,7 @@ import org.dlbench.core.workload.layer.Layer;
  */
 final class GraphFile {
     private static final Set<String> TOP_FIELDS = Set.of("name", "description", "input", "inputType", "classes",
-            "layers", "nodes", "blocks", "batchSizes", "training");
+            "layers", "nodes", "blocks", "batchSizes", "training", "inputs", "family");
     private static final Set<String> NODE_FIELDS = Set.of("name", "inputs", "block", "args", "repeat");
     private static final int MAX_DEPTH = 8;
     private static final int MAX_NODES = 100_000;
@@ -43,6 +43,8 @@ final class GraphFile {
     private final Map<String, JsonNode> blocks = new LinkedHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
+    /** The model inputs' names, which top-level nodes read like node names. */
+    private final Set<String> modelInputs = new HashSet<>();
 
     private GraphFile(ObjectMapper json) {
         this.json = json;
@@ -65,6 +67,20 @@ final class GraphFile {
             }
         }
         GraphFile g = new GraphFile(json);
+        List<InputDef> inputs = bind(json, root, "inputs",
+                new com.fasterxml.jackson.core.type.TypeReference<List<InputDef>>() { });
+        String first = Workload.INPUT;
+        if (inputs != null) {
+            if (present(root, "input") || present(root, "inputType")) {
+                throw new WorkloadException("inputs: give 'inputs' or 'input' (with 'inputType'), not both");
+            }
+            for (InputDef d : inputs) {
+                if (d != null && d.name() != null) {
+                    g.modelInputs.add(d.name());
+                }
+            }
+            first = inputs.isEmpty() || inputs.get(0) == null ? Workload.INPUT : inputs.get(0).name();
+        }
         boolean hasLayers = present(root, "layers");
         boolean hasNodes = present(root, "nodes");
         if (hasLayers && hasNodes) {
@@ -81,13 +97,13 @@ final class GraphFile {
             b.fields().forEachRemaining(e -> g.blocks.put(e.getKey(), e.getValue()));
         }
         if (hasLayers) {
-            g.chain(root.get("layers"));
+            g.chain(root.get("layers"), first);
         } else if (hasNodes) {
             JsonNode n = root.get("nodes");
             if (!n.isArray()) {
                 throw new WorkloadException("nodes: expected an array of nodes, got " + JsonErrors.describe(n));
             }
-            g.expand(n, "nodes", "", Workload.INPUT, Map.of(), new HashMap<>(), 0, true, "");
+            g.expand(n, "nodes", "", first, Map.of(), new HashMap<>(), 0, true, "");
         }
         return new WorkloadSpec(
                 text(root, "name"),
@@ -97,14 +113,16 @@ final class GraphFile {
                 bind(json, root, "classes", new com.fasterxml.jackson.core.type.TypeReference<Integer>() { }),
                 List.copyOf(g.nodes),
                 bind(json, root, "batchSizes", new com.fasterxml.jackson.core.type.TypeReference<List<Integer>>() { }),
-                bind(json, root, "training", new com.fasterxml.jackson.core.type.TypeReference<Training>() { }));
+                bind(json, root, "training", new com.fasterxml.jackson.core.type.TypeReference<Training>() { }),
+                inputs,
+                text(root, "family"));
     }
 
-    private void chain(JsonNode layers) {
+    private void chain(JsonNode layers, String first) {
         if (!layers.isArray()) {
             throw new WorkloadException("layers: expected an array of layers, got " + JsonErrors.describe(layers));
         }
-        String previous = Workload.INPUT;
+        String previous = first;
         for (int i = 0; i < layers.size(); i++) {
             JsonNode l = layers.get(i);
             String at = "layers[" + i + "]";
@@ -196,15 +214,18 @@ final class GraphFile {
                 throw new WorkloadException(at + ".inputs[" + j + "]: expected a node name, got " + JsonErrors.describe(v) + ctx);
             }
             String ref = v.asText();
-            if (ref.equals("$input") || (topLevel && ref.equals(Workload.INPUT))) {
+            if (ref.equals("$input") || (topLevel && modelInputs.isEmpty() && ref.equals(Workload.INPUT))) {
                 out.add(input);
+            } else if (topLevel && modelInputs.contains(ref)) {
+                out.add(ref);
             } else if (local.containsKey(ref)) {
                 out.add(local.get(ref));
             } else if (topLevel && names.contains(ref)) {
                 out.add(ref); // a node inside an earlier block use, by its full name
             } else {
                 throw new WorkloadException(at + ".inputs[" + j + "]: '" + ref + "' is not "
-                        + (topLevel ? "'input' or an earlier node" : "'$input' or an earlier node of the block") + ctx);
+                        + (topLevel ? (modelInputs.isEmpty() ? "'input'" : "a model input " + new java.util.TreeSet<>(modelInputs))
+                        + " or an earlier node" : "'$input' or an earlier node of the block") + ctx);
             }
         }
         return out;

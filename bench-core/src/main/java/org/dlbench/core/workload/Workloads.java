@@ -112,15 +112,33 @@ public final class Workloads {
         com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
         root.put("name", spec.name());
         root.put("description", spec.description());
-        root.set("input", JSON.valueToTree(spec.input()));
-        root.put("inputType", spec.inputType());
+        if (spec.inputs() == null) {
+            root.set("input", JSON.valueToTree(spec.input()));
+            root.put("inputType", spec.inputType());
+        } else {
+            com.fasterxml.jackson.databind.node.ArrayNode inputs = root.putArray("inputs");
+            for (ModelInput in : workload.inputs()) {
+                com.fasterxml.jackson.databind.node.ObjectNode i = inputs.addObject();
+                i.put("name", in.name());
+                i.set("shape", JSON.valueToTree(in.shape()));
+                i.put("type", in.type().json());
+                if (in.type().ids()) {
+                    i.set("vocabulary", JSON.valueToTree(in.vocabulary()));
+                    i.put("signal", in.signal());
+                }
+            }
+        }
+        if (spec.family() != null) {
+            root.put("family", spec.family());
+        }
         root.put("classes", spec.classes());
         com.fasterxml.jackson.databind.node.ArrayNode nodes = root.putArray("nodes");
         for (Stage stage : workload.stages()) {
             com.fasterxml.jackson.databind.node.ObjectNode n = nodes.addObject();
             n.put("name", stage.name());
             com.fasterxml.jackson.databind.node.ArrayNode inputs = n.putArray("inputs");
-            stage.inputs().forEach(i -> inputs.add(i < 0 ? Workload.INPUT : workload.stages().get(i).name()));
+            stage.inputs().forEach(i -> inputs.add(i < 0 ? workload.input(i).name()
+                    : workload.stages().get(i).name()));
             com.fasterxml.jackson.databind.node.ObjectNode layer = JSON.valueToTree(stage.layer());
             n.put("type", stage.layer().type());
             layer.fields().forEachRemaining(e -> {

@@ -83,14 +83,14 @@ public abstract class AdapterConformanceTest {
         requireOrSkip(w, Mode.INFER);
         int batch = 8;
         Batch fixed = new SyntheticData(w).batch(123, batch);
-        float[] expected = new ReferenceModel(w, Weights.initial(w)).forward(fixed.features(), batch);
+        float[] expected = new ReferenceModel(w, Weights.initial(w)).forward(fixed);
         try (Session s = open(w, batch, Mode.INFER)) {
             assertNotNull(s.engineVersion());
-            float[] actual = s.infer(fixed.features());
+            float[] actual = s.infer(fixed);
             Tolerance.Outcome o = Tolerance.DEFAULT.compare(actual, expected);
             assertTrue(o.passed(), engine() + " " + name + ": " + o.detail());
             // the same input twice gives the same output: no state leaks between calls
-            assertEquals(0.0, Tolerance.DEFAULT.compare(s.infer(fixed.features()), actual).maxAbsError(), 1e-6);
+            assertEquals(0.0, Tolerance.DEFAULT.compare(s.infer(fixed), actual).maxAbsError(), 1e-6);
         }
     }
 

@@ -14,6 +14,15 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Embedding;
+import org.dlbench.core.workload.layer.EmbeddingBag;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Gelu;
+import org.dlbench.core.workload.layer.Attention;
+import org.dlbench.core.workload.layer.Dot;
+import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.MeanPool;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
@@ -82,6 +91,51 @@ final class ProgramWriter {
         }
         String in = ins.get(0);
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for the PaddlePaddle program writer yet";
+            }
+
             @Override
             public String dense(Dense d) {
                 String product = output(stage, "matmul");
@@ -189,6 +243,51 @@ final class ProgramWriter {
     /** Why this translation cannot build a stage, or null when it can (today it builds every layer type). */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for the PaddlePaddle program writer yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for the PaddlePaddle program writer yet";
+            }
+
             @Override
             public String dense(Dense d) {
                 return null;

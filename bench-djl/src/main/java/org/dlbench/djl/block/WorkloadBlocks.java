@@ -25,6 +25,15 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Embedding;
+import org.dlbench.core.workload.layer.EmbeddingBag;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Gelu;
+import org.dlbench.core.workload.layer.Attention;
+import org.dlbench.core.workload.layer.Dot;
+import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.MeanPool;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
@@ -46,6 +55,51 @@ final class WorkloadBlocks {
         GraphBlock graph = new GraphBlock();
         for (Stage stage : workload.stages()) {
             stage.layer().accept(new Layer.Visitor<Void>() {
+                @Override
+                public Void embedding(Embedding layer) {
+                    throw new UnsupportedOperationException("embedding layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void embeddingBag(EmbeddingBag layer) {
+                    throw new UnsupportedOperationException("embeddingbag layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void lstm(Lstm layer) {
+                    throw new UnsupportedOperationException("lstm layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void layerNorm(LayerNorm layer) {
+                    throw new UnsupportedOperationException("layernorm layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void gelu(Gelu layer) {
+                    throw new UnsupportedOperationException("gelu layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void attention(Attention layer) {
+                    throw new UnsupportedOperationException("attention layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void dot(Dot layer) {
+                    throw new UnsupportedOperationException("dot layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void concat(Concat layer) {
+                    throw new UnsupportedOperationException("concat layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
+                @Override
+                public Void meanPool(MeanPool layer) {
+                    throw new UnsupportedOperationException("meanpool layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                }
+
                 @Override
                 public Void dense(Dense d) {
                     return add(Linear.builder().setUnits(d.units()).build(), d.activation());
@@ -117,6 +171,51 @@ final class WorkloadBlocks {
     /** Why this translation cannot build a stage, or null when it can (see {@link #build}): every layer builds. */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+            }
+
             @Override
             public String dense(Dense d) {
                 return null;

@@ -22,6 +22,15 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Embedding;
+import org.dlbench.core.workload.layer.EmbeddingBag;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Gelu;
+import org.dlbench.core.workload.layer.Attention;
+import org.dlbench.core.workload.layer.Dot;
+import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.MeanPool;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.tensorflow.Graph;
@@ -150,6 +159,51 @@ final class SavedModelExport {
         Operand<TFloat32> x = xs.get(0);
         return stage.layer().accept(new Layer.Visitor<Operand<TFloat32>>() {
             @Override
+            public Operand<TFloat32> embedding(Embedding layer) {
+                throw new UnsupportedOperationException("embedding layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> embeddingBag(EmbeddingBag layer) {
+                throw new UnsupportedOperationException("embeddingbag layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> lstm(Lstm layer) {
+                throw new UnsupportedOperationException("lstm layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> layerNorm(LayerNorm layer) {
+                throw new UnsupportedOperationException("layernorm layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> gelu(Gelu layer) {
+                throw new UnsupportedOperationException("gelu layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> attention(Attention layer) {
+                throw new UnsupportedOperationException("attention layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> dot(Dot layer) {
+                throw new UnsupportedOperationException("dot layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> concat(Concat layer) {
+                throw new UnsupportedOperationException("concat layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
+            public Operand<TFloat32> meanPool(MeanPool layer) {
+                throw new UnsupportedOperationException("meanpool layers are not translated for the TensorFlow SavedModel export yet");
+            }
+
+            @Override
             public Operand<TFloat32> dense(Dense d) {
                 int in = stage.in()[0];
                 Operand<TFloat32> w = variable(tf, p + "_weight", weights.transposed(p + ".weight"), in, d.units());
@@ -238,6 +292,51 @@ final class SavedModelExport {
     /** Why this translation cannot build a stage, or null when it can. */
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
+            @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for the TensorFlow SavedModel export yet";
+            }
+
             @Override
             public String conv2d(org.dlbench.core.workload.layer.Conv2d c) {
                 return c.groups() == 1 || c.groups() == stage.in()[0] ? null

@@ -20,6 +20,15 @@ import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.GlobalAvgPool;
 import org.dlbench.core.workload.layer.Layer;
 import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Embedding;
+import org.dlbench.core.workload.layer.EmbeddingBag;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Gelu;
+import org.dlbench.core.workload.layer.Attention;
+import org.dlbench.core.workload.layer.Dot;
+import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.MeanPool;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -98,6 +107,51 @@ final class NetworkFactory {
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
+            public String embedding(Embedding layer) {
+                return "embedding layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String embeddingBag(EmbeddingBag layer) {
+                return "embeddingbag layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String lstm(Lstm layer) {
+                return "lstm layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String layerNorm(LayerNorm layer) {
+                return "layernorm layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String gelu(Gelu layer) {
+                return "gelu layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String attention(Attention layer) {
+                return "attention layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String dot(Dot layer) {
+                return "dot layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String concat(Concat layer) {
+                return "concat layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
+            public String meanPool(MeanPool layer) {
+                return "meanpool layers are not translated for DL4J-Spark yet";
+            }
+
+            @Override
             public String dense(Dense d) {
                 return null;
             }
@@ -167,6 +221,51 @@ final class NetworkFactory {
             String[] in = stage.inputs().stream().map(i -> i < 0 ? INPUT : vertexOf[i]).toArray(String[]::new);
             vertexOf[stage.index()] = name;
             stage.layer().accept(new Layer.Visitor<Void>() {
+                @Override
+                public Void embedding(Embedding layer) {
+                    throw new UnsupportedOperationException("embedding layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void embeddingBag(EmbeddingBag layer) {
+                    throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void lstm(Lstm layer) {
+                    throw new UnsupportedOperationException("lstm layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void layerNorm(LayerNorm layer) {
+                    throw new UnsupportedOperationException("layernorm layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void gelu(Gelu layer) {
+                    throw new UnsupportedOperationException("gelu layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void attention(Attention layer) {
+                    throw new UnsupportedOperationException("attention layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void dot(Dot layer) {
+                    throw new UnsupportedOperationException("dot layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void concat(Concat layer) {
+                    throw new UnsupportedOperationException("concat layers are not translated for DL4J-Spark yet");
+                }
+
+                @Override
+                public Void meanPool(MeanPool layer) {
+                    throw new UnsupportedOperationException("meanpool layers are not translated for DL4J-Spark yet");
+                }
+
                 @Override
                 public Void dense(Dense d) {
                     g.addLayer(name, last
@@ -289,6 +388,51 @@ final class NetworkFactory {
     /** The DL4J parameter holding a stage's tensor of a role. */
     private static Binding binding(Stage stage, String role) {
         Binding b = stage.layer().accept(new Layer.Visitor<Binding>() {
+            @Override
+            public Binding embedding(Embedding layer) {
+                throw new UnsupportedOperationException("embedding layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding embeddingBag(EmbeddingBag layer) {
+                throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding lstm(Lstm layer) {
+                throw new UnsupportedOperationException("lstm layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding layerNorm(LayerNorm layer) {
+                throw new UnsupportedOperationException("layernorm layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding gelu(Gelu layer) {
+                throw new UnsupportedOperationException("gelu layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding attention(Attention layer) {
+                throw new UnsupportedOperationException("attention layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding dot(Dot layer) {
+                throw new UnsupportedOperationException("dot layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding concat(Concat layer) {
+                throw new UnsupportedOperationException("concat layers are not translated for DL4J-Spark yet");
+            }
+
+            @Override
+            public Binding meanPool(MeanPool layer) {
+                throw new UnsupportedOperationException("meanpool layers are not translated for DL4J-Spark yet");
+            }
+
             @Override
             public Binding dense(Dense d) {
                 return switch (role) {

@@ -21,11 +21,22 @@ import java.util.List;
     @JsonSubTypes.Type(value = Flatten.class, name = "flatten"),
     @JsonSubTypes.Type(value = BatchNorm.class, name = "batchnorm"),
     @JsonSubTypes.Type(value = Add.class, name = "add"),
+    @JsonSubTypes.Type(value = Embedding.class, name = "embedding"),
+    @JsonSubTypes.Type(value = EmbeddingBag.class, name = "embeddingbag"),
+    @JsonSubTypes.Type(value = Lstm.class, name = "lstm"),
+    @JsonSubTypes.Type(value = LayerNorm.class, name = "layernorm"),
+    @JsonSubTypes.Type(value = Gelu.class, name = "gelu"),
+    @JsonSubTypes.Type(value = Attention.class, name = "attention"),
+    @JsonSubTypes.Type(value = Dot.class, name = "dot"),
+    @JsonSubTypes.Type(value = Concat.class, name = "concat"),
+    @JsonSubTypes.Type(value = MeanPool.class, name = "meanpool"),
 })
-public sealed interface Layer permits Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, BatchNorm, Add {
+public sealed interface Layer permits Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, BatchNorm, Add,
+        Embedding, EmbeddingBag, Lstm, LayerNorm, Gelu, Attention, Dot, Concat, MeanPool {
 
     /** Names accepted in {@code "type"}; kept next to the annotation above so error messages stay true. */
-    String KNOWN_TYPES = "dense, conv2d, maxpool2d, avgpool2d, globalavgpool, flatten, batchnorm, add";
+    String KNOWN_TYPES = "dense, conv2d, maxpool2d, avgpool2d, globalavgpool, flatten, batchnorm, add, embedding, "
+            + "embeddingbag, lstm, layernorm, gelu, attention, dot, concat, meanpool";
 
     /** The JSON type name. */
     String type();
@@ -53,6 +64,37 @@ public sealed interface Layer permits Dense, Conv2d, MaxPool2d, AvgPool2d, Globa
         R batchNorm(BatchNorm layer);
 
         R add(Add layer);
+
+        R embedding(Embedding layer);
+
+        R embeddingBag(EmbeddingBag layer);
+
+        R lstm(Lstm layer);
+
+        R layerNorm(LayerNorm layer);
+
+        R gelu(Gelu layer);
+
+        R attention(Attention layer);
+
+        R dot(Dot layer);
+
+        R concat(Concat layer);
+
+        R meanPool(MeanPool layer);
+    }
+
+    /** True for the layers that read integer ids (embedding, embeddingbag); every other layer reads float32. */
+    default boolean readsIds() {
+        return false;
+    }
+
+    /**
+     * Bytes one sample's forward pass reads by table lookup (embedding rows), counted apart from FLOPs: a lookup moves
+     * memory and does no arithmetic.
+     */
+    default long lookupBytes(Shapes shapes) {
+        return 0;
     }
 
     /** How many inputs the layer takes at least (1 for most; {@code add} takes 2 or more). */

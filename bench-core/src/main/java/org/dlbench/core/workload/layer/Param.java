@@ -22,7 +22,9 @@ public record Param(String role, int[] shape, Init init, boolean trainable) {
         /** Uniform in [-0.1, 0.1] (batchnorm running mean). */
         NEAR_ZERO,
         /** Uniform in [0.5, 1.5] (batchnorm running variance: positive). */
-        POSITIVE;
+        POSITIVE,
+        /** Uniform in [-sqrt(3 / dim), sqrt(3 / dim)], dim = the last dimension: embedding rows of unit norm on average. */
+        EMBEDDING;
 
         /** Draws {@code size} values from {@code random}, in order. */
         public float[] draw(int[] shape, Random random) {
@@ -36,6 +38,10 @@ public record Param(String role, int[] shape, Init init, boolean trainable) {
                 case NEAR_ONE -> new double[] {0.75, 1.25};
                 case NEAR_ZERO -> new double[] {-0.1, 0.1};
                 case POSITIVE -> new double[] {0.5, 1.5};
+                case EMBEDDING -> {
+                    double bound = Math.sqrt(3.0 / shape[shape.length - 1]);
+                    yield new double[] {-bound, bound};
+                }
             };
             double low = range[0];
             double high = range[1];
