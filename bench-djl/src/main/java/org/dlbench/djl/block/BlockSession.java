@@ -15,15 +15,20 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.Feed;
+import org.dlbench.core.data.InputBuffer;
+import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Workload;
 
@@ -33,14 +38,16 @@ final class BlockSession implements Session {
     private final Engine engine;
     private final Workload workload;
     private final int batch;
-    private final Shape inputShape;
+    private final Shape[] inputShapes;
     private final Model model;
     private final GraphBlock block;
     private final Trainer trainer;
     private final Loss loss;
     private final NDManager manager;
     private final ParameterStore inferenceStore;
-    private final org.dlbench.core.data.InputBuffer input;
+    /** One reused direct buffer per model input: float32, or int64 for ids. */
+    private final List<InputBuffer> inputs;
+    private final List<DataType> inputTypes;
     private final Map<String, String> settings;
     private final Map<String, Parameter> parameters;
 
@@ -49,7 +56,7 @@ final class BlockSession implements Session {
         this.engine = engine;
         this.workload = spec.workload();
         this.batch = spec.batchSize();
-        this.inputShape = WorkloadBlocks.inputShape(workload, batch);
+        this.inputShapes = WorkloadBlocks.inputShapes(workload, batch);
         ai.djl.Device device = spec.device().isCpu() ? ai.djl.Device.cpu() : ai.djl.Device.gpu(spec.device().index());
         Set<String> loaded = Collections.synchronizedSet(new HashSet<>());
         Map<String, Parameter> bound = new LinkedHashMap<>();
@@ -71,11 +78,12 @@ final class BlockSession implements Session {
                         .optDevices(new ai.djl.Device[] {device}));
                 // initialising through the trainer also seeds its parameter server (MXNet: a KVStore copy)
                 // with the shared weights, so nothing must be written to the parameters afterwards
-                t.initialize(inputShape);
+                // one shape per model input; shapes carry no type, parameters are float32 whatever the inputs are
+                t.initialize(inputShapes);
                 this.manager = t.getManager();
             } else {
                 this.loss = null;
-                block.initialize(m.getNDManager(), DataType.FLOAT32, inputShape);
+                block.initialize(m.getNDManager(), DataType.FLOAT32, inputShapes);
                 this.manager = m.getNDManager();
             }
             this.trainer = t;
@@ -90,8 +98,16 @@ final class BlockSession implements Session {
         }
         // parameters are read in place, no copy per call
         this.inferenceStore = new ParameterStore(manager, false);
-        // one direct buffer for inputs: PyTorch wraps it without a copy, MXNet copies from it without staging
-        this.input = new org.dlbench.core.data.InputBuffer(batch * workload.inputSize());
+        // one direct buffer per input: PyTorch wraps it without a copy, MXNet copies from it without staging
+        List<InputBuffer> buffers = new ArrayList<>();
+        List<DataType> types = new ArrayList<>();
+        for (ModelInput in : workload.inputs()) {
+            boolean ids = in.type().ids();
+            buffers.add(ids ? InputBuffer.longs(batch * in.size()) : new InputBuffer(batch * in.size()));
+            types.add(ids ? DataType.INT64 : DataType.FLOAT32);
+        }
+        this.inputs = List.copyOf(buffers);
+        this.inputTypes = List.copyOf(types);
         Map<String, String> all = new LinkedHashMap<>(settings);
         if (trainer != null) {
             all.put("optimizer", "sgd lr=" + workload.learningRate() + " momentum=0 weight_decay=0");
@@ -121,13 +137,29 @@ final class BlockSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
+        if (!workload.singleFloatInput()) {
+            throw new IllegalStateException(workload.name() + " has the inputs " + workload.inputs()
+                    + "; call infer(Batch)");
+        }
         adapter.beforeInference();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = features(scope, features);
-            NDArray logits = block.forward(inferenceStore, new NDList(x), false).singletonOrThrow();
-            // the read waits for asynchronous engines, so the call returns only when the work is done
-            return logits.toFloatArray();
+            NDList x = new NDList(scope.create(inputs.get(0).fill(features), inputShapes[0], DataType.FLOAT32));
+            return forward(x);
         }
+    }
+
+    @Override
+    public float[] infer(Batch b) {
+        adapter.beforeInference();
+        try (NDManager scope = manager.newSubManager()) {
+            return forward(inputs(scope, b));
+        }
+    }
+
+    private float[] forward(NDList x) {
+        NDArray logits = block.forward(inferenceStore, x, false).singletonOrThrow();
+        // the read waits for asynchronous engines, so the call returns only when the work is done
+        return logits.toFloatArray();
     }
 
     @Override
@@ -139,11 +171,11 @@ final class BlockSession implements Session {
             throw new IllegalArgumentException("expected a batch of " + batch + ", got " + b.size());
         }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = features(scope, b.features());
+            NDList x = inputs(scope, b);
             NDArray y = adapter.labels(scope, b.labels());
             NDArray value;
             try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray logits = trainer.forward(x).singletonOrThrow();
                 value = loss.evaluate(new NDList(y), new NDList(logits));
                 collector.backward(value);
             }
@@ -170,8 +202,35 @@ final class BlockSession implements Session {
         return out;
     }
 
-    private NDArray features(NDManager scope, float[] features) {
-        return scope.create(input.fill(features), inputShape, DataType.FLOAT32);
+    /** One array per model input, in input order, filled from the batch through the reused buffers. */
+    private NDList inputs(NDManager scope, Batch b) {
+        if (b.size() != batch || b.inputs().size() != inputs.size()) {
+            throw new IllegalArgumentException("expected a batch of " + batch + " with " + inputs.size()
+                    + " input(s), got " + b.size() + " with " + b.inputs().size());
+        }
+        NDList x = new NDList(inputs.size());
+        for (int k = 0; k < inputs.size(); k++) {
+            Feed feed = b.inputs().get(k);
+            // Java 17 has no pattern switch; Feed is sealed to these two
+            java.nio.ByteBuffer filled = feed instanceof Feed.Ids ids ? inputs.get(k).fill(ids.values())
+                    : inputs.get(k).fill(((Feed.Floats) feed).values());
+            x.add(scope.create(filled, inputShapes[k], inputTypes.get(k)));
+        }
+        return x;
+    }
+
+    /**
+     * Values of the parameters that are not canonical tensors but must stay fixed (each LSTM layer's second, h2h,
+     * bias: zero and frozen), by block path; for tests that a training step leaves them as they are.
+     */
+    Map<String, float[]> frozenParameters() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        block.getParameters().forEach(p -> {
+            if (!p.getValue().requiresGradient() && !parameters.containsValue(p.getValue())) {
+                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        });
+        return out;
     }
 
     /** NDArrays alive under the model, for tests that memory does not grow per call. */

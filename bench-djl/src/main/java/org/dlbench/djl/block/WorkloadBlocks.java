@@ -1,6 +1,8 @@
 package org.dlbench.djl.block;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -41,8 +43,12 @@ import org.dlbench.core.workload.Workload;
 /**
  * Builds a workload as a DJL {@link GraphBlock}, one child block per stage; pure Java, no engine is touched until
  * initialisation. Every layer type translates (see {@link #whyNot}); both DJL engines run and train all of them.
+ * Model inputs are fed in input order, float inputs as FLOAT32 and ids as INT64.
  */
 final class WorkloadBlocks {
+    private static final org.dlbench.core.workload.layer.Activation NONE =
+            org.dlbench.core.workload.layer.Activation.NONE;
+
     private WorkloadBlocks() {
     }
 
@@ -52,52 +58,64 @@ final class WorkloadBlocks {
      * {@code bound} receives each block parameter under its canonical name, for reading the values back.
      */
     static GraphBlock build(Workload workload, Weights weights, Set<String> loaded, Map<String, Parameter> bound) {
-        GraphBlock graph = new GraphBlock();
+        GraphBlock graph = new GraphBlock(workload.inputs().size());
         for (Stage stage : workload.stages()) {
             stage.layer().accept(new Layer.Visitor<Void>() {
                 @Override
                 public Void embedding(Embedding layer) {
-                    throw new UnsupportedOperationException("embedding layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    return add(new SequenceBlocks.EmbeddingBlock(layer.vocabulary(), layer.dim(),
+                            layer.positional() ? stage.in()[0] : 0, stage.out()), NONE);
                 }
 
                 @Override
                 public Void embeddingBag(EmbeddingBag layer) {
-                    throw new UnsupportedOperationException("embeddingbag layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    return add(new SequenceBlocks.EmbeddingBagBlock(layer, stage.in(), stage.out()), NONE);
                 }
 
                 @Override
                 public Void lstm(Lstm layer) {
-                    throw new UnsupportedOperationException("lstm layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    return add(new SequenceBlocks.LstmBlock(layer, stage.out()), NONE);
                 }
 
                 @Override
                 public Void layerNorm(LayerNorm layer) {
-                    throw new UnsupportedOperationException("layernorm layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    // over the last axis only (DJL's default normalises every non-batch axis); the batched axis
+                    // index of the sample's last axis is the sample's rank
+                    return add(ai.djl.nn.norm.LayerNorm.builder()
+                            .axis(stage.in().length)
+                            .optEpsilon(layer.epsilon().floatValue())
+                            .build(), NONE);
                 }
 
                 @Override
                 public Void gelu(Gelu layer) {
-                    throw new UnsupportedOperationException("gelu layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    // erf form on both engines (LibTorch gelu, MXNet LeakyReLU act_type gelu)
+                    graph.addOp(stage.inputs(), in -> Activation.gelu(in.singletonOrThrow()), x -> x, stage.out());
+                    return null;
                 }
 
                 @Override
                 public Void attention(Attention layer) {
-                    throw new UnsupportedOperationException("attention layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    return add(new SequenceBlocks.AttentionBlock(layer, stage.in()), NONE);
                 }
 
                 @Override
                 public Void dot(Dot layer) {
-                    throw new UnsupportedOperationException("dot layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    return add(new SequenceBlocks.DotBlock(layer, stage.ins(), stage.out()), NONE);
                 }
 
                 @Override
                 public Void concat(Concat layer) {
-                    throw new UnsupportedOperationException("concat layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    int axis = layer.axis() + 1;
+                    graph.addOp(stage.inputs(), in -> NDArrays.concat(in, axis), x -> x, stage.out());
+                    return null;
                 }
 
                 @Override
                 public Void meanPool(MeanPool layer) {
-                    throw new UnsupportedOperationException("meanpool layers are not translated for PyTorch and MXNet (DJL blocks) yet");
+                    graph.addOp(stage.inputs(), in -> in.singletonOrThrow().mean(new int[] {1}), x -> x,
+                            stage.out());
+                    return null;
                 }
 
                 @Override
@@ -154,7 +172,7 @@ final class WorkloadBlocks {
 
                 @Override
                 public Void add(Add a) {
-                    graph.addSum(stage.inputs(), activation(a.activation()), stage.out());
+                    graph.addOp(stage.inputs(), WorkloadBlocks::sum, activation(a.activation()), stage.out());
                     return null;
                 }
 
@@ -173,47 +191,47 @@ final class WorkloadBlocks {
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
             public String embedding(Embedding layer) {
-                return "embedding layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String embeddingBag(EmbeddingBag layer) {
-                return "embeddingbag layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String lstm(Lstm layer) {
-                return "lstm layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String layerNorm(LayerNorm layer) {
-                return "layernorm layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String gelu(Gelu layer) {
-                return "gelu layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String attention(Attention layer) {
-                return "attention layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String dot(Dot layer) {
-                return "dot layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String concat(Concat layer) {
-                return "concat layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
             public String meanPool(MeanPool layer) {
-                return "meanpool layers are not translated for PyTorch and MXNet (DJL blocks) yet";
+                return null;
             }
 
             @Override
@@ -258,15 +276,18 @@ final class WorkloadBlocks {
         });
     }
 
-    /** Shape of the model input with the batch dimension first. */
-    static Shape inputShape(Workload workload, int batch) {
-        long[] dims = new long[workload.inputShape().length + 1];
-        dims[0] = batch;
-        int[] sample = workload.inputShape();
-        for (int i = 0; i < sample.length; i++) {
-            dims[i + 1] = sample[i];
+    /** Shapes of the model inputs, in input order, with the batch dimension first. */
+    static Shape[] inputShapes(Workload workload, int batch) {
+        return workload.inputs().stream().map(in -> GraphBlock.batched(batch, in.shape())).toArray(Shape[]::new);
+    }
+
+    /** The element sum of a join's inputs. */
+    private static NDArray sum(NDList in) {
+        NDArray y = in.get(0);
+        for (int k = 1; k < in.size(); k++) {
+            y = y.add(in.get(k));
         }
-        return new Shape(dims);
+        return y;
     }
 
     private static UnaryOperator<NDArray> activation(org.dlbench.core.workload.layer.Activation a) {
@@ -283,23 +304,43 @@ final class WorkloadBlocks {
         return new Shape(n, n);
     }
 
-    /** Points each of the block's parameters at the stage's canonical tensor of the same role. */
+    /**
+     * Points each of the block's parameters at the stage's canonical tensor of the same role: DJL's own blocks
+     * (Linear, Conv2d, BatchNorm, LayerNorm) by their parameter names, this module's blocks by role
+     * ({@link SequenceBlocks.Canonical}; parameters outside the canonical set, such as the LSTM's frozen second bias,
+     * are set up by the block itself).
+     */
     private static Block bind(Block block, Stage stage, Weights weights, Set<String> loaded,
                               Map<String, Parameter> bound) {
+        Map<String, Parameter> byRole;
+        if (block instanceof SequenceBlocks.Canonical c) {
+            byRole = c.canonical();
+        } else {
+            byRole = new java.util.LinkedHashMap<>();
+            for (ParamSpec spec : stage.params()) {
+                Parameter p = block.getParameters().get(djlName(spec.role()));
+                if (p != null) {
+                    byRole.put(spec.role(), p);
+                }
+            }
+            if (block.getParameters().size() != stage.params().size()) {
+                throw new IllegalStateException("DJL block " + block.getClass().getSimpleName() + " for "
+                        + stage.name() + " has parameters " + block.getParameters().keys()
+                        + " but the workload gives it " + stage.params());
+            }
+        }
         for (ParamSpec spec : stage.params()) {
-            String local = djlName(spec.role());
-            Parameter p = block.getParameters().get(local);
+            Parameter p = byRole.get(spec.role());
             if (p == null) {
-                throw new IllegalStateException("DJL block " + block.getClass().getSimpleName() + " has no parameter '"
-                        + local + "' for " + spec.name() + " (has " + block.getParameters().keys() + ")");
+                throw new IllegalStateException("DJL block " + block.getClass().getSimpleName() + " has no parameter"
+                        + " for " + spec.name() + " (has " + byRole.keySet() + ")");
             }
             p.setInitializer(new SharedWeight(spec, weights, loaded));
             bound.put(spec.name(), p);
         }
-        if (block.getParameters().size() != stage.params().size()) {
+        if (byRole.size() != stage.params().size()) {
             throw new IllegalStateException("DJL block " + block.getClass().getSimpleName() + " for " + stage.name()
-                    + " has parameters " + block.getParameters().keys() + " but the workload gives it "
-                    + stage.params());
+                    + " has parameters " + byRole.keySet() + " but the workload gives it " + stage.params());
         }
         return block;
     }
