@@ -177,4 +177,20 @@ class LayerGradientsTest {
         Random r = new Random(3);
         check(new Lstm(3, 2, "last"), List.of(floats(new int[] {3, 2}, r)), new boolean[] {false}, 13);
     }
+
+    // ---- attention ----
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void attentionTwoHeads(boolean causal) {
+        Random r = new Random(4);
+        check(new Attention(2, causal), List.of(floats(new int[] {3, 4}, r)), yes(1), 14);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void attentionOneHeadWithoutInputGradient(boolean causal) {
+        Random r = new Random(5);
+        check(new Attention(1, causal), List.of(floats(new int[] {3, 4}, r)), new boolean[] {false}, 15);
+    }
 }
