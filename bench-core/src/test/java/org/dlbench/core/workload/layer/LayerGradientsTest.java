@@ -193,4 +193,94 @@ class LayerGradientsTest {
         Random r = new Random(5);
         check(new Attention(1, causal), List.of(floats(new int[] {3, 4}, r)), new boolean[] {false}, 15);
     }
+
+    // ---- embedding, embeddingbag ----
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void embeddingWithRepeatedIds(boolean positional) {
+        // T = 3, vocabulary 5: sample 0 reads id 2 twice, sample 1 repeats sample 0's id 4
+        Tensor ids = ids(new int[] {3}, 2, 4, 2, 0, 4, 1);
+        check(new Embedding(4, 5, positional), List.of(ids), new boolean[] {false}, 21);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sum", "mean"})
+    void embeddingBagUnequalTablesRepeatedIds(String mode) {
+        // two tables of 3 and 5 rows, bags of 3; ids repeat within a bag and across samples
+        Tensor ids = ids(new int[] {2, 3}, 1, 1, 2, 4, 0, 4, /* sample 1 */ 0, 2, 1, 3, 3, 3);
+        check(new EmbeddingBag(4, mode, List.of(3, 5)), List.of(ids), new boolean[] {false}, 22);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sum", "mean"})
+    void embeddingBagOneTable(String mode) {
+        Tensor ids = ids(new int[] {3}, 0, 2, 2, 1, 1, 1);
+        check(new EmbeddingBag(4, mode, List.of(3)), List.of(ids), new boolean[] {false}, 23);
+    }
+
+    // ---- layernorm, gelu, meanpool, dense on a sequence ----
+
+    @Test
+    void layerNormOnASequenceAndOnAVector() {
+        Random r = new Random(6);
+        check(new LayerNorm(1e-5), List.of(floats(new int[] {3, 4}, r)), yes(1), 31);
+        check(new LayerNorm(0.1), List.of(floats(new int[] {4}, r)), yes(1), 32);
+    }
+
+    @Test
+    void gelu() {
+        Random r = new Random(7);
+        Tensor x = floats(new int[] {3, 4}, r);
+        for (int i = 0; i < x.data().length; i++) {
+            x.data()[i] *= 4; // both tails and the middle
+        }
+        check(new Gelu(), List.of(x), yes(1), 33);
+    }
+
+    @Test
+    void meanPool() {
+        Random r = new Random(8);
+        check(new MeanPool(), List.of(floats(new int[] {3, 4}, r)), yes(1), 34);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "tanh", "sigmoid"})
+    void denseOnASequence(String activation) {
+        Random r = new Random(9);
+        check(new Dense(3, Activation.valueOf(activation.toUpperCase())), List.of(floats(new int[] {3, 4}, r)),
+                yes(1), 35);
+    }
+
+    // ---- dot, concat ----
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void dotOfAStackAndAVector(boolean self) {
+        Random r = new Random(10);
+        check(new Dot(self), List.of(floats(new int[] {3, 4}, r), floats(new int[] {4}, r)), yes(2), 41);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void dotOfOneStackAndOnlyTheSecondInputDifferentiable(boolean self) {
+        Random r = new Random(11);
+        check(new Dot(self), List.of(floats(new int[] {2, 4}, r), floats(new int[] {4}, r)),
+                new boolean[] {false, true}, 42);
+        check(new Dot(self), List.of(floats(new int[] {3, 4}, r)), yes(1), 43);
+    }
+
+    @Test
+    void concatAxisZero() {
+        Random r = new Random(12);
+        check(new Concat(0), List.of(floats(new int[] {2, 4}, r), floats(new int[] {3, 4}, r)), yes(2), 51);
+        check(new Concat(0), List.of(floats(new int[] {4}, r), floats(new int[] {2}, r), floats(new int[] {3}, r)),
+                new boolean[] {true, false, true}, 52);
+    }
+
+    @Test
+    void concatAxisOne() {
+        Random r = new Random(13);
+        check(new Concat(1), List.of(floats(new int[] {3, 2}, r), floats(new int[] {3, 4}, r)), yes(2), 53);
+    }
 }
