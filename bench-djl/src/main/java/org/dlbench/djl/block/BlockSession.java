@@ -113,6 +113,16 @@ final class BlockSession implements Session {
             all.put("optimizer", "sgd lr=" + workload.learningRate() + " momentum=0 weight_decay=0");
             all.put("loss", "SoftmaxCrossEntropyLoss mean");
         }
+        // which op runs each LSTM layer (the fused one unless it failed its check against the plain maths)
+        List<String> lstm = new ArrayList<>();
+        block.getChildren().values().forEach(b -> {
+            if (b instanceof SequenceBlocks.LstmBlock l) {
+                lstm.addAll(l.kernels());
+            }
+        });
+        if (!lstm.isEmpty()) {
+            all.put("lstm_op", String.join("; ", lstm));
+        }
         this.settings = Collections.unmodifiableMap(all);
     }
 

@@ -161,28 +161,46 @@ final class SequenceBlocks {
      * single-layer blocks keeps both engines right. Each layer block has two biases (DJL {@code i2h} and {@code h2h});
      * the canonical single bias is {@code i2h}, and {@code h2h} starts at zero and is frozen (not trained: the trainer
      * updates only parameters that require a gradient), so that SGD moves the sum of the two as the one bias.
+     *
+     * <p>When the block is initialised, each layer's fused op is run once on the session's input shape (random
+     * input, the real weights) and compared with the same layer composed of plain ops ({@code linear}, sigmoid,
+     * tanh, one step at a time). A layer whose fused op disagrees runs composed from then on, and
+     * {@link #kernels()} says so. Seen: LibTorch 2.7.1's oneDNN LSTM with AVX-512 on an AMD EPYC gives wrong
+     * hidden states for some hidden sizes (1-16, 33, 48 wrong; 17-32, 64, 128 right; right with
+     * {@code ONEDNN_MAX_CPU_ISA=AVX2}).
      */
     static final class LstmBlock extends Stage {
+        /** Largest difference between the fused and the composed op accepted as float32 rounding. */
+        static final double FUSED_TOLERANCE = 1e-4;
+        private final String name;
         private final List<LSTM> layers = new ArrayList<>();
+        private final List<Parameter[]> tensors = new ArrayList<>();
         private final Map<String, Parameter> canonical = new LinkedHashMap<>();
         private final List<Parameter> frozen = new ArrayList<>();
         private final int hidden;
         private final boolean sequence;
+        private boolean[] composed;
+        private final List<String> kernels = new ArrayList<>();
 
-        LstmBlock(Lstm layer, int[] out) {
+        LstmBlock(String name, Lstm layer, int[] out) {
             super(out);
+            this.name = name;
             this.hidden = layer.hidden();
             this.sequence = layer.sequence();
             for (int l = 0; l < layer.layers(); l++) {
                 LSTM block = addChildBlock("layer" + l, LSTM.builder().setStateSize(hidden).setNumLayers(1).build());
                 layers.add(block);
-                canonical.put(Lstm.role(l, "weight_ih"), direct(block, "l_0_i2h_WEIGHT"));
-                canonical.put(Lstm.role(l, "weight_hh"), direct(block, "l_0_h2h_WEIGHT"));
-                canonical.put(Lstm.role(l, "bias"), direct(block, "l_0_i2h_BIAS"));
+                Parameter ih = direct(block, "l_0_i2h_WEIGHT");
+                Parameter hh = direct(block, "l_0_h2h_WEIGHT");
+                Parameter bias = direct(block, "l_0_i2h_BIAS");
                 Parameter second = direct(block, "l_0_h2h_BIAS");
+                canonical.put(Lstm.role(l, "weight_ih"), ih);
+                canonical.put(Lstm.role(l, "weight_hh"), hh);
+                canonical.put(Lstm.role(l, "bias"), bias);
                 second.setInitializer(Initializer.ZEROS);
                 second.freeze(true);
                 frozen.add(second);
+                tensors.add(new Parameter[] {ih, hh, bias, second});
             }
         }
 
@@ -205,21 +223,77 @@ final class SequenceBlocks {
             return List.copyOf(frozen);
         }
 
+        /** Per layer, which op runs it and why (after initialisation). */
+        List<String> kernels() {
+            return List.copyOf(kernels);
+        }
+
         @Override
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
             Shape x = inputShapes[0];
-            for (LSTM block : layers) {
-                block.initialize(manager, dataType, x);
+            composed = new boolean[layers.size()];
+            kernels.clear();
+            for (int l = 0; l < layers.size(); l++) {
+                layers.get(l).initialize(manager, dataType, x);
+                double diff = fusedVersusComposed(manager, l, x);
+                composed[l] = !(diff <= FUSED_TOLERANCE);
+                kernels.add(name + " layer " + l + ": " + (composed[l]
+                        ? String.format(java.util.Locale.ROOT, "composed (the fused LSTM op differs from the LSTM maths"
+                                + " by %.3g on input %s here)", diff, x)
+                        : "fused LSTM op"));
                 x = new Shape(x.get(0), x.get(1), hidden);
             }
+        }
+
+        /** Largest difference between layer {@code l}'s fused and composed output on a random input. */
+        private double fusedVersusComposed(NDManager manager, int l, Shape shape) {
+            try (NDManager probe = manager.newSubManager()) {
+                ParameterStore store = new ParameterStore(probe, false);
+                NDArray x = probe.randomUniform(-1f, 1f, shape);
+                NDArray fused = layers.get(l).forward(store, new NDList(x), false).head();
+                NDArray plain = composedLayer(store, l, x, false);
+                return fused.sub(plain).abs().max().getFloat();
+            }
+        }
+
+        /**
+         * One layer from plain ops: {@code a_t = (x_t W_ih^T + b_ih) + (h W_hh^T + b_hh)}, gate blocks i, f, g, o;
+         * returns every hidden state, [N, T, H].
+         */
+        private NDArray composedLayer(ParameterStore store, int l, NDArray x, boolean training) {
+            Device device = x.getDevice();
+            Parameter[] p = tensors.get(l);
+            NDArray wih = value(store, p[0], device, training);
+            NDArray whh = value(store, p[1], device, training);
+            NDArray bih = value(store, p[2], device, training);
+            NDArray bhh = value(store, p[3], device, training);
+            long n = x.getShape().get(0);
+            long steps = x.getShape().get(1);
+            NDArray inputPart = Linear.linear(x, wih, bih).singletonOrThrow();
+            NDArray h = x.getManager().zeros(new Shape(n, hidden));
+            NDArray c = x.getManager().zeros(new Shape(n, hidden));
+            NDList states = new NDList((int) steps);
+            String i = ":, 0:" + hidden;
+            String f = ":, " + hidden + ":" + 2 * hidden;
+            String g = ":, " + 2 * hidden + ":" + 3 * hidden;
+            String o = ":, " + 3 * hidden + ":";
+            for (long t = 0; t < steps; t++) {
+                NDArray a = inputPart.get(":, " + t + ", :").add(Linear.linear(h, whh, bhh).singletonOrThrow());
+                c = ai.djl.nn.Activation.sigmoid(a.get(f)).mul(c)
+                        .add(ai.djl.nn.Activation.sigmoid(a.get(i)).mul(a.get(g).tanh()));
+                h = ai.djl.nn.Activation.sigmoid(a.get(o)).mul(c.tanh());
+                states.add(h);
+            }
+            return NDArrays.stack(states, 1);
         }
 
         @Override
         protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                          PairList<String, Object> params) {
             NDArray x = inputs.singletonOrThrow();
-            for (LSTM block : layers) {
-                x = block.forward(store, new NDList(x), training, params).head();
+            for (int l = 0; l < layers.size(); l++) {
+                x = composed[l] ? composedLayer(store, l, x, training)
+                        : layers.get(l).forward(store, new NDList(x), training, params).head();
             }
             return new NDList(sequence ? x : x.get(":, -1, :"));
         }

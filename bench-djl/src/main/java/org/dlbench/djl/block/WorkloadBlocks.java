@@ -74,7 +74,7 @@ final class WorkloadBlocks {
 
                 @Override
                 public Void lstm(Lstm layer) {
-                    return add(new SequenceBlocks.LstmBlock(layer, stage.out()), NONE);
+                    return add(new SequenceBlocks.LstmBlock(stage.name(), layer, stage.out()), NONE);
                 }
 
                 @Override
