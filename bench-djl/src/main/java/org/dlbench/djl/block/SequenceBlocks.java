@@ -176,7 +176,6 @@ final class SequenceBlocks {
         private final List<LSTM> layers = new ArrayList<>();
         private final List<Parameter[]> tensors = new ArrayList<>();
         private final Map<String, Parameter> canonical = new LinkedHashMap<>();
-        private final List<Parameter> frozen = new ArrayList<>();
         private final int hidden;
         private final boolean sequence;
         private boolean[] composed;
@@ -199,7 +198,6 @@ final class SequenceBlocks {
                 canonical.put(Lstm.role(l, "bias"), bias);
                 second.setInitializer(Initializer.ZEROS);
                 second.freeze(true);
-                frozen.add(second);
                 tensors.add(new Parameter[] {ih, hh, bias, second});
             }
         }
@@ -216,11 +214,6 @@ final class SequenceBlocks {
         @Override
         public Map<String, Parameter> canonical() {
             return Collections.unmodifiableMap(canonical);
-        }
-
-        /** The second (h2h) bias of each layer: zero and frozen. */
-        List<Parameter> frozenBiases() {
-            return List.copyOf(frozen);
         }
 
         /** Per layer, which op runs it and why (after initialisation). */
@@ -365,8 +358,8 @@ final class SequenceBlocks {
         }
 
         private NDArray project(ParameterStore store, NDArray x, int i, Device device, boolean training) {
-            return Linear.linear(x, value(store, weights[i], device, training), value(store, biases[i], device, training))
-                    .singletonOrThrow();
+            NDArray w = value(store, weights[i], device, training);
+            return Linear.linear(x, w, value(store, biases[i], device, training)).singletonOrThrow();
         }
     }
 
