@@ -284,11 +284,13 @@ final class SavedModelExport {
                 Operand<TFloat32> gamma = variable(tf, p + "_gamma", weights.get(p + ".gamma"), d);
                 Operand<TFloat32> beta = variable(tf, p + "_beta", weights.get(p + ".beta"), d);
                 Operand<TInt32> last = tf.constant(new int[] {-1});
-                Operand<TFloat32> mean = tf.math.mean(x, last, Mean.keepDims(true));
-                Operand<TFloat32> var = tf.math.mean(tf.math.squaredDifference(x, mean), last, Mean.keepDims(true));
+                // centred once and squared (Sub, Square), not SquaredDifference(x, mean): with oneDNN on, TF 2.16's
+                // grappler remapper aborts the process on (x - mean) * rsqrt(mean(SquaredDifference) + eps) * gamma
+                // + beta ("CHECK failed: key not found: value" in its layer-norm pattern check)
+                Operand<TFloat32> centred = tf.math.sub(x, tf.math.mean(x, last, Mean.keepDims(true)));
+                Operand<TFloat32> var = tf.math.mean(tf.math.square(centred), last, Mean.keepDims(true));
                 Operand<TFloat32> inv = tf.math.rsqrt(tf.math.add(var, tf.constant(n.epsilon().floatValue())));
-                Operand<TFloat32> normed = tf.math.mul(tf.math.sub(x, mean), inv);
-                return tf.math.add(tf.math.mul(normed, gamma), beta);
+                return tf.math.add(tf.math.mul(tf.math.mul(centred, inv), gamma), beta);
             }
 
             @Override
