@@ -72,7 +72,7 @@ import org.tensorflow.types.TInt64;
  */
 final class SavedModelExport {
     /** Bump when the graph layout changes, so old cached exports are not reused. */
-    static final int FORMAT = 4;
+    static final int FORMAT = 5;
     static final String TAG = "serve";
     static final String SIGNATURE = Signature.DEFAULT_KEY;
     static final String OUTPUT = "logits";
