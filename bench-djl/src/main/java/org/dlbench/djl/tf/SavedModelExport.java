@@ -41,7 +41,9 @@ import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.nn.BlockLSTM;
 import org.tensorflow.op.nn.Conv2d;
@@ -66,13 +68,13 @@ import org.tensorflow.types.TInt64;
  * BatchMatMulV3 of the stacked vectors, then a constant gather of the pairs. Every stage output is float32; only the
  * embedding layers read the id inputs. The batch dimension is left open, so one export serves every batch size.
  *
- * <p>Weights live in variables initialised from the shared weights and saved in {@code variables/}, the way a real
- * trained SavedModel carries them. Models are cached by a hash of the definition and the weight values; a new one is
+ * <p>Weights live in variables given the shared weights once in the export session (fed, not constant initialisers)
+ * and saved in {@code variables/} only, the way a real trained SavedModel carries them. Models are cached by a hash of the definition and the weight values; a new one is
  * written to a temporary directory and renamed into place, so a reader never sees half a model.
  */
 final class SavedModelExport {
     /** Bump when the graph layout changes, so old cached exports are not reused. */
-    static final int FORMAT = 5;
+    static final int FORMAT = 6;
     static final String TAG = "serve";
     static final String SIGNATURE = Signature.DEFAULT_KEY;
     static final String OUTPUT = "logits";
@@ -148,8 +150,10 @@ final class SavedModelExport {
                 signature.input(in.name(), feed);
                 feeds.add(feed);
             }
-            Operand<TFloat32> logits = tf.withName(OUTPUT).identity(build(tf, workload, weights, feeds));
+            Variables vars = new Variables();
+            Operand<TFloat32> logits = tf.withName(OUTPUT).identity(build(tf, vars, workload, weights, feeds));
             try (org.tensorflow.Session session = new org.tensorflow.Session(graph, config)) {
+                vars.assign(session);
                 SavedModelBundle.exporter(dir.toString()).withTags(TAG).withSession(session)
                         .withSignature(signature.output(OUTPUT, logits).build()).export();
             }
@@ -169,7 +173,7 @@ final class SavedModelExport {
      * and a flatten transposes back to NCHW first so the shared dense weights see C, H, W order. Stage outputs are
      * float32; id inputs reach only the embedding layers (the workload format allows no other reader).
      */
-    private static Operand<TFloat32> build(Ops tf, Workload workload, Weights weights, List<Operand<?>> feeds) {
+    private static Operand<TFloat32> build(Ops tf, Variables vars, Workload workload, Weights weights, List<Operand<?>> feeds) {
         List<Operand<?>> in = new ArrayList<>();
         for (int k = 0; k < feeds.size(); k++) {
             Operand<?> feed = feeds.get(k);
@@ -180,7 +184,7 @@ final class SavedModelExport {
         for (Stage stage : workload.stages()) {
             List<Operand<?>> xs = stage.inputs().stream()
                     .<Operand<?>>map(i -> i < 0 ? in.get(-1 - i) : outputs.get(i)).toList();
-            outputs.add(stage(tf, stage, weights, xs));
+            outputs.add(stage(tf, vars, stage, weights, xs));
         }
         return outputs.get(outputs.size() - 1);
     }
@@ -208,7 +212,7 @@ final class SavedModelExport {
     }
 
     /** One stage on its inputs (image values in NHWC). */
-    private static Operand<TFloat32> stage(Ops tf, Stage stage, Weights weights, List<Operand<?>> inputs) {
+    private static Operand<TFloat32> stage(Ops tf, Variables vars, Stage stage, Weights weights, List<Operand<?>> inputs) {
         String p = stage.name();
         boolean readsIds = stage.layer().readsIds();
         List<Operand<TFloat32>> xs = readsIds ? List.of()
@@ -218,11 +222,11 @@ final class SavedModelExport {
             @Override
             public Operand<TFloat32> embedding(Embedding e) {
                 int t = stage.in()[0];
-                Operand<TFloat32> w = variable(tf, p + "_weight", weights.get(p + ".weight"), e.vocabulary(), e.dim());
+                Operand<TFloat32> w = vars.create(tf, p + "_weight", weights.get(p + ".weight"), e.vocabulary(), e.dim());
                 // [N, T] ids -> [N, T, dim]
                 Operand<TFloat32> y = tf.gather(w, ids(tf, inputs.get(0)), tf.constant(0));
                 if (e.positional()) {
-                    y = tf.math.add(y, variable(tf, p + "_position", weights.get(p + ".position"), t, e.dim()));
+                    y = tf.math.add(y, vars.create(tf, p + "_position", weights.get(p + ".position"), t, e.dim()));
                 }
                 return y;
             }
@@ -230,7 +234,7 @@ final class SavedModelExport {
             @Override
             public Operand<TFloat32> embeddingBag(EmbeddingBag e) {
                 int[] in = stage.in();
-                Operand<TFloat32> w = variable(tf, p + "_weight", weights.get(p + ".weight"), e.totalRows(), e.dim());
+                Operand<TFloat32> w = vars.create(tf, p + "_weight", weights.get(p + ".weight"), e.totalRows(), e.dim());
                 Operand<TInt64> ids = ids(tf, inputs.get(0));
                 if (in.length == 2 && in[0] > 1) {
                     // table k's ids index its own block of rows: [N, tables, bag] + [tables, 1]
@@ -262,10 +266,10 @@ final class SavedModelExport {
                 Operand<TFloat32> noPeephole = tf.constant(new float[h]);
                 for (int layer = 0; layer < l.layers(); layer++) {
                     int in = layer == 0 ? stage.in()[1] : h;
-                    Operand<TFloat32> w = variable(tf, p + "_" + Lstm.role(layer, "w"),
+                    Operand<TFloat32> w = vars.create(tf, p + "_" + Lstm.role(layer, "w"),
                             blockLstmWeight(weights.get(p + "." + Lstm.role(layer, "weight_ih")),
                                     weights.get(p + "." + Lstm.role(layer, "weight_hh")), h, in), in + h, 4L * h);
-                    Operand<TFloat32> b = variable(tf, p + "_" + Lstm.role(layer, "bias"),
+                    Operand<TFloat32> b = vars.create(tf, p + "_" + Lstm.role(layer, "bias"),
                             weights.get(p + "." + Lstm.role(layer, "bias")), 4L * h);
                     // BlockLSTMV2: gates i, f, ci (= g), o, the canonical order; no forget bias; cellClip 0 = off
                     seq = tf.nn.blockLSTM(tf.constant((long) steps), seq, zeroState, zeroState, w,
@@ -281,8 +285,8 @@ final class SavedModelExport {
             @Override
             public Operand<TFloat32> layerNorm(LayerNorm n) {
                 int d = stage.in()[stage.in().length - 1];
-                Operand<TFloat32> gamma = variable(tf, p + "_gamma", weights.get(p + ".gamma"), d);
-                Operand<TFloat32> beta = variable(tf, p + "_beta", weights.get(p + ".beta"), d);
+                Operand<TFloat32> gamma = vars.create(tf, p + "_gamma", weights.get(p + ".gamma"), d);
+                Operand<TFloat32> beta = vars.create(tf, p + "_beta", weights.get(p + ".beta"), d);
                 Operand<TInt32> last = tf.constant(new int[] {-1});
                 // centred once and squared (Sub, Square), not SquaredDifference(x, mean): with oneDNN on, TF 2.16's
                 // grappler remapper aborts the process on (x - mean) * rsqrt(mean(SquaredDifference) + eps) * gamma
@@ -310,9 +314,9 @@ final class SavedModelExport {
                 // [N, T, D] -> [N, heads, T, dh]: head h is the column block h*dh .. h*dh+dh-1
                 Operand<TInt32> split = tf.constant(new int[] {-1, t, heads, dh});
                 Operand<TInt32> swap = tf.constant(new int[] {0, 2, 1, 3});
-                Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(linear(tf, weights, x, p, "q", d, d, t), split), swap);
-                Operand<TFloat32> k = tf.linalg.transpose(tf.reshape(linear(tf, weights, x, p, "k", d, d, t), split), swap);
-                Operand<TFloat32> v = tf.linalg.transpose(tf.reshape(linear(tf, weights, x, p, "v", d, d, t), split), swap);
+                Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(linear(tf, vars, weights, x, p, "q", d, d, t), split), swap);
+                Operand<TFloat32> k = tf.linalg.transpose(tf.reshape(linear(tf, vars, weights, x, p, "k", d, d, t), split), swap);
+                Operand<TFloat32> v = tf.linalg.transpose(tf.reshape(linear(tf, vars, weights, x, p, "v", d, d, t), split), swap);
                 Operand<TFloat32> scores = tf.math.mul(
                         tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
                         tf.constant((float) (1 / Math.sqrt(dh))));
@@ -322,7 +326,7 @@ final class SavedModelExport {
                 Operand<TFloat32> mixed = tf.train.batchMatMul(tf.nn.softmax(scores), v, TFloat32.class);
                 Operand<TFloat32> joined = tf.reshape(tf.linalg.transpose(mixed, swap),
                         tf.constant(new int[] {-1, t, d}));
-                return linear(tf, weights, joined, p, "o", d, d, t);
+                return linear(tf, vars, weights, joined, p, "o", d, d, t);
             }
 
             @Override
@@ -367,21 +371,21 @@ final class SavedModelExport {
             public Operand<TFloat32> dense(Dense d) {
                 if (stage.in().length == 2) {
                     // a sequence [T, in]: the same weights on every step
-                    return activate(tf, linear(tf, weights, x, p, "", stage.in()[1], d.units(), stage.in()[0]), d.activation());
+                    return activate(tf, linear(tf, vars, weights, x, p, "", stage.in()[1], d.units(), stage.in()[0]), d.activation());
                 }
-                return activate(tf, linear(tf, weights, x, p, "", stage.in()[0], d.units(), 0), d.activation());
+                return activate(tf, linear(tf, vars, weights, x, p, "", stage.in()[0], d.units(), 0), d.activation());
             }
 
             @Override
             public Operand<TFloat32> conv2d(org.dlbench.core.workload.layer.Conv2d c) {
                 int in = stage.in()[0];
                 int k = c.kernel();
-                Operand<TFloat32> b = variable(tf, p + "_bias", weights.get(p + ".bias"), c.filters());
+                Operand<TFloat32> b = vars.create(tf, p + "_bias", weights.get(p + ".bias"), c.filters());
                 List<Long> strides = List.of(1L, (long) c.stride(), (long) c.stride(), 1L);
                 long pad = c.padding();
                 Operand<TFloat32> conv;
                 if (c.groups() == 1) {
-                    Operand<TFloat32> w = variable(tf, p + "_weight",
+                    Operand<TFloat32> w = vars.create(tf, p + "_weight",
                             hwio(weights.get(p + ".weight"), c.filters(), in, k), k, k, in, c.filters());
                     conv = pad == 0 ? tf.nn.conv2d(x, w, strides, "VALID")
                             : tf.nn.conv2d(x, w, strides, "EXPLICIT",
@@ -389,7 +393,7 @@ final class SavedModelExport {
                 } else {
                     // groups == input channels (whyNot rejects the rest): depthwise with multiplier filters / in
                     int multiplier = c.filters() / in;
-                    Operand<TFloat32> w = variable(tf, p + "_weight",
+                    Operand<TFloat32> w = vars.create(tf, p + "_weight",
                             hwio(weights.get(p + ".weight"), c.filters(), 1, k), k, k, in, multiplier);
                     // zero padding as its own Pad op: DepthwiseConv2dNative with EXPLICIT padding aborts the
                     // process in TF 2.16's shape check (tensor_format.h "Invalid index from the dimension")
@@ -429,10 +433,10 @@ final class SavedModelExport {
                 // inference form, folded: scale = gamma / sqrt(var + eps), y = x * scale + (beta - mean * scale);
                 // channels are the last axis in NHWC and in [N, C], so both broadcast alike
                 int ch = stage.in()[0];
-                Operand<TFloat32> gamma = variable(tf, p + "_gamma", weights.get(p + ".gamma"), ch);
-                Operand<TFloat32> beta = variable(tf, p + "_beta", weights.get(p + ".beta"), ch);
-                Operand<TFloat32> mean = variable(tf, p + "_running_mean", weights.get(p + ".running_mean"), ch);
-                Operand<TFloat32> var = variable(tf, p + "_running_var", weights.get(p + ".running_var"), ch);
+                Operand<TFloat32> gamma = vars.create(tf, p + "_gamma", weights.get(p + ".gamma"), ch);
+                Operand<TFloat32> beta = vars.create(tf, p + "_beta", weights.get(p + ".beta"), ch);
+                Operand<TFloat32> mean = vars.create(tf, p + "_running_mean", weights.get(p + ".running_mean"), ch);
+                Operand<TFloat32> var = vars.create(tf, p + "_running_var", weights.get(p + ".running_var"), ch);
                 Operand<TFloat32> scale = tf.math.mul(gamma,
                         tf.math.rsqrt(tf.math.add(var, tf.constant(bn.epsilon().floatValue()))));
                 Operand<TFloat32> shift = tf.math.sub(beta, tf.math.mul(mean, scale));
@@ -548,12 +552,12 @@ final class SavedModelExport {
      * for attention. With {@code steps > 0} the input is a sequence [N, steps, in], folded to [N * steps, in] around
      * the MatMul and back.
      */
-    private static Operand<TFloat32> linear(Ops tf, Weights weights, Operand<TFloat32> x, String p, String prefix,
+    private static Operand<TFloat32> linear(Ops tf, Variables vars, Weights weights, Operand<TFloat32> x, String p, String prefix,
                                             int in, int out, int steps) {
         String role = prefix.isEmpty() ? "" : prefix + "_";
-        Operand<TFloat32> w = variable(tf, p + "_" + role + "weight", weights.transposed(p + "." + role + "weight"),
+        Operand<TFloat32> w = vars.create(tf, p + "_" + role + "weight", weights.transposed(p + "." + role + "weight"),
                 in, out);
-        Operand<TFloat32> b = variable(tf, p + "_" + role + "bias", weights.get(p + "." + role + "bias"), out);
+        Operand<TFloat32> b = vars.create(tf, p + "_" + role + "bias", weights.get(p + "." + role + "bias"), out);
         if (steps == 0) {
             return tf.nn.biasAdd(tf.linalg.matMul(x, w), b);
         }
@@ -590,8 +594,37 @@ final class SavedModelExport {
         return m;
     }
 
-    private static Operand<TFloat32> variable(Ops tf, String name, float[] values, long... shape) {
-        return tf.withName(name).variable(tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
+    /**
+     * The variables of one export. Each starts uninitialised and gets its value once, fed through a placeholder and
+     * assigned in the export session, so the value is saved in {@code variables/} only; as a constant initialiser it
+     * would also sit in saved_model.pb (a second copy of every table, parsed at every load).
+     */
+    private static final class Variables {
+        private final List<Placeholder<TFloat32>> feeds = new ArrayList<>();
+        private final List<Assign<TFloat32>> assigns = new ArrayList<>();
+        private final List<float[]> values = new ArrayList<>();
+        private final List<Shape> shapes = new ArrayList<>();
+
+        Operand<TFloat32> create(Ops tf, String name, float[] value, long... shape) {
+            Shape s = Shape.of(shape);
+            Variable<TFloat32> v = tf.withName(name).variable(s, TFloat32.class);
+            Placeholder<TFloat32> feed = tf.withName(name + "-value").placeholder(TFloat32.class,
+                    Placeholder.shape(s));
+            feeds.add(feed);
+            assigns.add(tf.withName(name + "-assign").assign(v, feed));
+            values.add(value);
+            shapes.add(s);
+            return v;
+        }
+
+        /** Gives every variable its value in {@code session}. */
+        void assign(org.tensorflow.Session session) {
+            for (int i = 0; i < feeds.size(); i++) {
+                try (TFloat32 t = TFloat32.tensorOf(shapes.get(i), DataBuffers.of(values.get(i), true, false))) {
+                    session.runner().feed(feeds.get(i), t).addTarget(assigns.get(i)).run();
+                }
+            }
+        }
     }
 
     private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation a) {
