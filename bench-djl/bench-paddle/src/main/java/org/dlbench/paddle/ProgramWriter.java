@@ -1,27 +1,28 @@
 package org.dlbench.paddle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.dlbench.core.workload.layer.Activation;
 import org.dlbench.core.workload.layer.Add;
+import org.dlbench.core.workload.layer.Attention;
 import org.dlbench.core.workload.layer.AvgPool2d;
 import org.dlbench.core.workload.layer.BatchNorm;
+import org.dlbench.core.workload.layer.Concat;
 import org.dlbench.core.workload.layer.Conv2d;
 import org.dlbench.core.workload.layer.Dense;
-import org.dlbench.core.workload.layer.Flatten;
-import org.dlbench.core.workload.layer.GlobalAvgPool;
-import org.dlbench.core.workload.layer.Layer;
-import org.dlbench.core.workload.layer.MaxPool2d;
+import org.dlbench.core.workload.layer.Dot;
 import org.dlbench.core.workload.layer.Embedding;
 import org.dlbench.core.workload.layer.EmbeddingBag;
-import org.dlbench.core.workload.layer.Lstm;
-import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Flatten;
 import org.dlbench.core.workload.layer.Gelu;
-import org.dlbench.core.workload.layer.Attention;
-import org.dlbench.core.workload.layer.Dot;
-import org.dlbench.core.workload.layer.Concat;
+import org.dlbench.core.workload.layer.GlobalAvgPool;
+import org.dlbench.core.workload.layer.Layer;
+import org.dlbench.core.workload.layer.LayerNorm;
+import org.dlbench.core.workload.layer.Lstm;
+import org.dlbench.core.workload.layer.MaxPool2d;
 import org.dlbench.core.workload.layer.MeanPool;
 import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.ParamSpec;
@@ -147,7 +148,7 @@ final class ProgramWriter {
                 int tables = EmbeddingBag.tables(x);
                 String ids = in;
                 int[] offsets = e.offsets();
-                if (x.length == 2 && java.util.Arrays.stream(offsets).anyMatch(o -> o != 0)) {
+                if (x.length == 2 && Arrays.stream(offsets).anyMatch(o -> o != 0)) {
                     // table k's ids move to its rows of the one weight: ids [N, tables, bag] + offsets [tables, 1]
                     long[] rowOffsets = new long[tables];
                     for (int k = 0; k < tables; k++) {
@@ -158,7 +159,7 @@ final class ProgramWriter {
                     block.addOps(op("elementwise_add").addInputs(slot("X", in)).addInputs(slot("Y", offs))
                             .addOutputs(slot("Out", ids)).addAttrs(intAttr("axis", -1)));
                 }
-                int[] looked = java.util.Arrays.copyOf(x, x.length + 1);
+                int[] looked = Arrays.copyOf(x, x.length + 1);
                 looked[x.length] = e.dim();
                 String vectors = var(stage.name() + ".lookup", batched(looked));
                 block.addOps(op("lookup_table_v2").addInputs(slot("W", stage.param("weight").name()))
@@ -536,7 +537,7 @@ final class ProgramWriter {
         String[] roles = {"q", "k", "v"};
         for (int k = 0; k < 3; k++) {
             String r = roles[k];
-            String projected = linear(n + "." + r, in, seq, stage, r, seq);
+            String projected = linear(n + "." + r, in, stage, r, seq);
             String heads4 = reshape(n + "." + r + "_split", projected, seq, new int[] {0, t, heads, dh}, split);
             qkv[k] = transpose(n + "." + r + "_heads", heads4, split, 0, 2, 1, 3);
         }
@@ -565,11 +566,11 @@ final class ProgramWriter {
         String mixed = matmul(n + ".mixed", weights, qkv[2], false, perHead);
         String merged4 = transpose(n + ".merge", mixed, perHead, 0, 2, 1, 3);
         String merged = reshape(n + ".merged", merged4, split, new int[] {0, t, d}, seq);
-        return linear(n + ".o", merged, seq, stage, "o", batched(stage.out()));
+        return linear(n + ".o", merged, stage, "o", batched(stage.out()));
     }
 
     /** {@code x W + b} over the last axis with the stage's {@code <role>_weight} ([in, out]) and {@code <role>_bias}. */
-    private String linear(String name, String in, long[] inDims, Stage stage, String role, long[] outDims) {
+    private String linear(String name, String in, Stage stage, String role, long[] outDims) {
         String product = matmul(name + "_matmul", in, stage.param(role + "_weight").name(), false, outDims);
         String out = var(name + "_linear", outDims);
         block.addOps(op("elementwise_add").addInputs(slot("X", product))
