@@ -42,7 +42,8 @@ class OnnxGraphWriterTest {
         assertEquals(8, model.getIrVersion());
         assertEquals(1, model.getOpsetImportCount());
         assertEquals("", model.getOpsetImport(0).getDomain());
-        assertEquals(13, model.getOpsetImport(0).getVersion());
+        assertEquals(OnnxGraphWriter.OPSET, model.getOpsetImport(0).getVersion());
+        assertEquals(17, OnnxGraphWriter.OPSET);
         GraphProto g = model.getGraph();
 
         // one input [N, sample...], one output [N, classes]; initializers are not graph inputs
