@@ -117,6 +117,120 @@ class OnnxGraphWriterTest {
         }
     }
 
+    /** Every node reads only graph inputs, initializers and values written by earlier nodes; one output at the end. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "lenet", "lstm", "transformer", "dlrm"})
+    void everyBuiltInIsAWellFormedGraph(String name) {
+        Workload w = Workloads.resolve(name);
+        GraphProto g = OnnxGraphWriter.model(w, Weights.initial(w), "k").getGraph();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        g.getInputList().forEach(v -> known.add(v.getName()));
+        g.getInitializerList().forEach(t -> assertTrue(known.add(t.getName()), "initializer twice: " + t.getName()));
+        for (NodeProto n : g.getNodeList()) {
+            for (String in : n.getInputList()) {
+                assertTrue(in.isEmpty() || known.contains(in), n.getName() + " reads " + in + " before it exists");
+            }
+            for (String out : n.getOutputList()) {
+                assertTrue(out.isEmpty() || known.add(out), n.getName() + " writes " + out + " twice");
+            }
+        }
+        assertEquals(List.of("logits"), g.getOutputList().stream().map(ValueInfoProto::getName).toList());
+        assertTrue(g.getNode(g.getNodeCount() - 1).getOutputList().contains("logits"));
+        // one graph input per model input, ids as int64
+        assertEquals(w.inputs().size(), g.getInputCount());
+        for (int k = 0; k < w.inputs().size(); k++) {
+            var in = w.inputs().get(k);
+            assertEquals(in.name(), g.getInput(k).getName());
+            assertEquals(dims("N", in.shape()), dims(g.getInput(k)));
+            assertEquals(in.type().ids() ? TensorProto.DataType.INT64_VALUE : TensorProto.DataType.FLOAT_VALUE,
+                    g.getInput(k).getType().getTensorType().getElemType());
+        }
+    }
+
+    @Test
+    void lstmIsOneOnnxLstmPerLayerInOnnxGateOrder() {
+        Workload w = Workloads.resolve("lstm");
+        Weights weights = Weights.initial(w);
+        GraphProto g = OnnxGraphWriter.model(w, weights, "k").getGraph();
+        assertEquals(List.of("Gather", "Transpose", "LSTM", "Squeeze", "LSTM", "Squeeze", "Gemm"),
+                g.getNodeList().stream().map(NodeProto::getOpType).toList());
+        NodeProto first = g.getNode(2);
+        assertEquals(128, attr(first, "hidden_size").getI());
+        assertEquals(List.of("rnn.l0_W", "rnn.l0_R", "rnn.l0_B"), first.getInputList().subList(1, 4));
+        // the top layer only gives its last state: Y is left out
+        NodeProto top = g.getNode(4);
+        assertEquals("", top.getOutput(0));
+        int h = 128;
+        float[] canonical = weights.get("rnn.l0_weight_ih");
+        float[] onnx = floats(initializer(g, "rnn.l0_W"));
+        int block = h * 128;
+        int[] order = {0, 3, 1, 2};
+        for (int b = 0; b < 4; b++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(canonical, order[b] * block, order[b] * block + block),
+                    java.util.Arrays.copyOfRange(onnx, b * block, b * block + block), "gate block " + b);
+        }
+        float[] bias = floats(initializer(g, "rnn.l1_B"));
+        assertEquals(8 * h, bias.length);
+        assertArrayEquals(new float[4 * h], java.util.Arrays.copyOfRange(bias, 4 * h, 8 * h), "recurrence bias zero");
+        assertEquals(weights.get("rnn.l1_bias")[3 * h], bias[h], "block 1 is the output gate");
+        assertEquals(List.of(1L, 512L, 128L), initializer(g, "rnn.l1_R").getDimsList());
+    }
+
+    @Test
+    void dlrmGathersOffsetRowsAndThePairsOfTheInteraction() {
+        Workload w = Workloads.resolve("dlrm");
+        GraphProto g = OnnxGraphWriter.model(w, Weights.initial(w), "k").getGraph();
+        TensorProto offsets = initializer(g, "emb.offsets");
+        assertEquals(TensorProto.DataType.INT64_VALUE, offsets.getDataType());
+        assertEquals(List.of(8L, 1L), offsets.getDimsList());
+        long[] o = longs(offsets);
+        for (int k = 0; k < 8; k++) {
+            assertEquals(100_000L * k, o[k]);
+        }
+        long[] pairs = longs(initializer(g, "inter.pairs"));
+        assertEquals(36, pairs.length);
+        assertEquals(1, pairs[0]);
+        assertEquals(9 * 7 + 8, pairs[35]);
+        List<String> ops = g.getNodeList().stream().map(NodeProto::getOpType).toList();
+        assertTrue(ops.containsAll(List.of("Add", "Gather", "ReduceSum", "Unsqueeze", "Concat", "MatMul")), ops.toString());
+    }
+
+    @Test
+    void transformerUsesLayerNormalizationErfAndSoftmaxWithoutAMask() {
+        Workload w = Workloads.resolve("transformer");
+        GraphProto g = OnnxGraphWriter.model(w, Weights.initial(w), "k").getGraph();
+        java.util.Map<String, Long> ops = g.getNodeList().stream().collect(java.util.stream.Collectors.groupingBy(
+                NodeProto::getOpType, java.util.stream.Collectors.counting()));
+        assertEquals(5L, ops.get("LayerNormalization"));
+        assertEquals(2L, ops.get("Erf"));
+        assertEquals(2L, ops.get("Softmax"));
+        assertEquals(1L, ops.get("ReduceMean"));
+        assertTrue(g.getInitializerList().stream().noneMatch(t -> t.getName().endsWith(".mask")), "not causal");
+        NodeProto ln = g.getNodeList().stream().filter(n -> n.getOpType().equals("LayerNormalization")).findFirst()
+                .orElseThrow();
+        assertEquals(-1, attr(ln, "axis").getI());
+        assertEquals(1e-5f, attr(ln, "epsilon").getF());
+    }
+
+    private static TensorProto initializer(GraphProto g, String name) {
+        return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no initializer " + name));
+    }
+
+    private static float[] floats(TensorProto t) {
+        java.nio.FloatBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private static long[] longs(TensorProto t) {
+        java.nio.LongBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        long[] out = new long[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
     private static List<String> expectedOps(String workload) {
         return switch (workload) {
             case "mlp" -> List.of("Gemm", "Relu", "Gemm", "Relu", "Gemm");
