@@ -46,7 +46,8 @@ public final class GeneratedModels {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
         StringBuilder definition = new StringBuilder(format).append('\n').append(workload.name()).append('\n')
-                .append(Arrays.toString(workload.inputShape())).append(" classes=").append(workload.classes());
+                .append(workload.singleFloatInput() ? Arrays.toString(workload.inputShape())
+                        : workload.inputs().toString()).append(" classes=").append(workload.classes());
         for (Stage stage : workload.stages()) {
             // records print every field, so any change to a layer or its wiring changes the text
             definition.append('\n').append(stage.name()).append(stage.inputs()).append(' ').append(stage.layer());
