@@ -73,7 +73,7 @@ class OnnxRuntimeConformanceTest extends AdapterConformanceTest {
      * bags, a self dot over three inputs, concat on the feature axis of a sequence, dense with an activation on a
      * sequence, a sequence-output and a stacked LSTM, causal attention with several heads.
      */
-    static final Map<String, String> SMALL = Map.of(
+    static final Map<String, String> USER_FILES = Map.of(
             "sparse-mean", """
                     {"name": "sparse-mean", "classes": 3,
                      "inputs": [{"name": "dense", "shape": [5]},
@@ -121,14 +121,14 @@ class OnnxRuntimeConformanceTest extends AdapterConformanceTest {
                        {"name": "pool", "type": "meanpool"},
                        {"name": "out", "type": "dense", "units": 3}]}""");
 
-    static Workload small(String name) {
-        return org.dlbench.core.workload.Workloads.parse(SMALL.get(name).getBytes(StandardCharsets.UTF_8), name);
+    static Workload userFile(String name) {
+        return org.dlbench.core.workload.Workloads.parse(USER_FILES.get(name).getBytes(StandardCharsets.UTF_8), name);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sparse-mean", "one-bag", "seq-mix", "lstm-seq", "causal"})
     void smallUserFilesMatchTheReference(String name) throws Exception {
-        Workload w = small(name);
+        Workload w = userFile(name);
         assertTrue(adapter().supports(w, Mode.INFER, Device.CPU).supported());
         for (int batch : new int[] {1, 5}) {
             Batch fixed = new SyntheticData(w).batch(7, batch);
