@@ -2,6 +2,7 @@ package org.dlbench.djl.onnx;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -48,7 +49,8 @@ import org.dlbench.djl.onnx.proto.ValueInfoProto;
  * workload ({@value #INPUT} for the classic single-input files), {@code [N, ...sample shape]}, float32 or, for ids,
  * int64; one output {@value #OUTPUT} [N, classes] (logits). Parameters are float32 initializers under their canonical
  * names and layouts, except the LSTM's, which are written reordered into ONNX's gate order under
- * {@code <node>.l<l>_W/_R/_B}. Pure: no engine is touched, so the result can be checked by parsing it back.
+ * {@code <node>.l<l>_W/_R/_B}; above {@link #INLINE_LIMIT} bytes they go to a side file {@value #DATA_FILE_NAME}
+ * (ONNX external data). Pure: no engine is touched, so the result can be checked by parsing it back.
  *
  * <p>Translations: dense = {@code Gemm} (on a sequence: {@code Reshape [N*T, in]}, {@code Gemm}, {@code Reshape}
  * back, since Gemm is 2-D); embedding = {@code Gather} (+ {@code Add} position); embeddingbag = {@code Add} int64 table
@@ -73,6 +75,13 @@ public final class OnnxGraphWriter {
 
     /** The file name inside a cached model directory. */
     public static final String FILE_NAME = "model.onnx";
+    /** The side file beside {@link #FILE_NAME} holding the parameters of a model too large to inline. */
+    public static final String DATA_FILE_NAME = "model.onnx.data";
+    /**
+     * Parameters above this many bytes together go to {@link #DATA_FILE_NAME} (ONNX external data): one protobuf
+     * message cannot exceed 2 GB, and one inline tensor cannot exceed a Java array.
+     */
+    static final long INLINE_LIMIT = 1L << 30;
 
     /** ONNX's LSTM gate blocks i, o, f, c as canonical blocks (i, f, g, o). */
     private static final int[] ONNX_GATES = {0, 3, 1, 2};
@@ -86,10 +95,39 @@ public final class OnnxGraphWriter {
      */
     public static Path writeCached(ModelCache cache, String engine, Workload workload, Weights weights)
             throws IOException {
+        return writeCached(cache, engine, workload, weights, INLINE_LIMIT);
+    }
+
+    /**
+     * As {@link #writeCached(ModelCache, String, Workload, Weights)}, with every parameter in the side file when the
+     * parameters take more than {@code inlineLimit} bytes; the side file is complete before the model file appears.
+     */
+    static Path writeCached(ModelCache cache, String engine, Workload workload, Weights weights, long inlineLimit)
+            throws IOException {
         String key = ModelCache.key(cacheFormat(workload), workload, weights);
-        Path file = cache.directory(engine, workload, key).resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
+        Path dir = cache.directory(engine, workload, key);
+        Path file = dir.resolve(FILE_NAME);
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        long bytes = workload.params().stream().mapToLong(p -> (long) Float.BYTES * p.size()).sum();
+        if (bytes <= inlineLimit) {
             ModelCache.writeAtomically(file, model(workload, weights, key).toByteArray());
+            return file;
+        }
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + DATA_FILE_NAME, ".tmp");
+        try {
+            ModelProto model;
+            try (TensorData side = TensorData.external(tmp)) {
+                model = model(workload, weights, key, side);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            ModelCache.publish(tmp, dir.resolve(DATA_FILE_NAME));
+            ModelCache.writeAtomically(file, model.toByteArray());
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         return file;
     }
@@ -111,7 +149,12 @@ public final class OnnxGraphWriter {
         }
     }
 
+    /** The model with every tensor inline. */
     public static ModelProto model(Workload workload, Weights weights, String cacheKey) {
+        return model(workload, weights, cacheKey, TensorData.INLINE);
+    }
+
+    private static ModelProto model(Workload workload, Weights weights, String cacheKey, TensorData data) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(workload.name());
         for (ModelInput input : workload.inputs()) {
             int type = input.type().ids() ? TensorProto.DataType.INT64_VALUE : TensorProto.DataType.FLOAT_VALUE;
@@ -123,12 +166,12 @@ public final class OnnxGraphWriter {
         for (Stage stage : stages) {
             List<String> in = stage.inputs().stream()
                     .map(i -> i < 0 ? workload.input(i).name() : outputs[i]).toList();
-            x = addStage(graph, stage, in, weights);
+            x = addStage(graph, stage, in, weights, data);
             outputs[stage.index()] = x;
             if (!(stage.layer() instanceof Lstm)) {
                 // the LSTM writes its own tensors, reordered into ONNX's gate order
                 for (ParamSpec p : stage.params()) {
-                    graph.addInitializer(floatTensor(p.name(), p.shape(), weights.get(p.name())));
+                    graph.addInitializer(data.floats(p.name(), p.shape(), weights.get(p.name())));
                 }
             }
         }
@@ -149,7 +192,8 @@ public final class OnnxGraphWriter {
     }
 
     /** Adds the nodes of one stage reading the values {@code in}; returns the name of its output value. */
-    private static String addStage(GraphProto.Builder graph, Stage stage, List<String> in, Weights weights) {
+    private static String addStage(GraphProto.Builder graph, Stage stage, List<String> in, Weights weights,
+                                   TensorData data) {
         String base = stage.name();
         String x = in.get(0);
         int[] sample = stage.in();
@@ -205,15 +249,15 @@ public final class OnnxGraphWriter {
                     String w = base + "." + Lstm.role(l, "W");
                     String r = base + "." + Lstm.role(l, "R");
                     String b = base + "." + Lstm.role(l, "B");
-                    graph.addInitializer(floatTensor(w, new int[] {1, 4 * h, inputs},
+                    graph.addInitializer(data.floats(w, new int[] {1, 4 * h, inputs},
                             onnxGates(weights.get(base + "." + Lstm.role(l, "weight_ih")), h, inputs)));
-                    graph.addInitializer(floatTensor(r, new int[] {1, 4 * h, h},
+                    graph.addInitializer(data.floats(r, new int[] {1, 4 * h, h},
                             onnxGates(weights.get(base + "." + Lstm.role(l, "weight_hh")), h, h)));
                     // B = (input biases, recurrence biases): the one canonical bias, then zeros
                     float[] bias = new float[8 * h];
                     System.arraycopy(onnxGates(weights.get(base + "." + Lstm.role(l, "bias")), h, 1), 0, bias, 0,
                             4 * h);
-                    graph.addInitializer(floatTensor(b, new int[] {1, 8 * h}, bias));
+                    graph.addInitializer(data.floats(b, new int[] {1, 8 * h}, bias));
                     boolean top = l == layer.layers() - 1;
                     String name = base + ".l" + l;
                     // Y [T, 1, N, H] feeds the next layer or the sequence output; Y_h [1, N, H] is the last state
@@ -558,6 +602,69 @@ public final class OnnxGraphWriter {
             a.addInts(v);
         }
         return a.build();
+    }
+
+    /**
+     * Where the parameters' bytes go: inline ({@code raw_data}) or appended to a side file, each tensor at a
+     * 4 KiB-aligned offset, referenced by location, offset and length (ONNX external data).
+     */
+    private static final class TensorData implements java.io.Closeable {
+        static final TensorData INLINE = new TensorData(null);
+        private static final int ALIGN = 4096;
+        private final java.nio.channels.FileChannel side;
+        private final ByteBuffer chunk;
+        private long end;
+
+        private TensorData(java.nio.channels.FileChannel side) {
+            this.side = side;
+            this.chunk = side == null ? null : ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        static TensorData external(Path file) throws IOException {
+            return new TensorData(java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+        }
+
+        TensorProto floats(String name, int[] shape, float[] values) {
+            if (side == null) {
+                return floatTensor(name, shape, values);
+            }
+            long start = (end + ALIGN - 1) / ALIGN * ALIGN;
+            long at = start;
+            try {
+                for (int i = 0; i < values.length; ) {
+                    int n = Math.min(chunk.capacity() / Float.BYTES, values.length - i);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(values, i, n);
+                    chunk.limit(n * Float.BYTES);
+                    while (chunk.hasRemaining()) {
+                        at += side.write(chunk, at);
+                    }
+                    i += n;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            end = at;
+            TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+                    .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                    .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry("location", DATA_FILE_NAME))
+                    .addExternalData(entry("offset", Long.toString(start)))
+                    .addExternalData(entry("length", Long.toString(at - start)));
+            for (int d : shape) {
+                t.addDims(d);
+            }
+            return t.build();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (side != null) {
+                side.force(false);
+                side.close();
+            }
+        }
     }
 
     private static StringStringEntryProto entry(String key, String value) {

@@ -212,6 +212,64 @@ class OnnxGraphWriterTest {
         assertEquals(1e-5f, attr(ln, "epsilon").getF());
     }
 
+    /**
+     * Above the inline limit every parameter goes to the side file (ONNX external data), which ONNX Runtime loads
+     * beside the model: forced here with a limit of 0 on small files, run through ORT's own API against the reference.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sparse-mean", "lstm-seq"})
+    void parametersAboveTheLimitLiveInTheSideFileAndStillRun(String name, @TempDir Path dir) throws Exception {
+        Workload w = OnnxRuntimeConformanceTest.userFile(name);
+        Weights weights = Weights.initial(w);
+        Path file = OnnxGraphWriter.writeCached(new ModelCache(dir), "OnnxRuntime", w, weights, 0);
+        Path side = file.resolveSibling(OnnxGraphWriter.DATA_FILE_NAME);
+        assertTrue(Files.isRegularFile(side), side.toString());
+        GraphProto g = ModelProto.parseFrom(Files.readAllBytes(file)).getGraph();
+        long external = 0;
+        for (TensorProto t : g.getInitializerList()) {
+            if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                external++;
+                assertTrue(t.getRawData().isEmpty(), t.getName());
+                java.util.Map<String, String> e = new java.util.HashMap<>();
+                t.getExternalDataList().forEach(kv -> e.put(kv.getKey(), kv.getValue()));
+                assertEquals(OnnxGraphWriter.DATA_FILE_NAME, e.get("location"));
+                assertEquals(0, Long.parseLong(e.get("offset")) % 4096, t.getName());
+                long values = t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+                assertEquals(4 * values, Long.parseLong(e.get("length")), t.getName());
+            } else {
+                // only the writer's own constants (offsets, shapes, axes, pair indices) stay inline
+                assertTrue(w.params().stream().noneMatch(p -> p.name().equals(t.getName())), t.getName());
+            }
+        }
+        assertTrue(external > 0);
+
+        int batch = 3;
+        org.dlbench.core.data.Batch fixed = new org.dlbench.core.data.SyntheticData(w).batch(5, batch);
+        float[] expected = new org.dlbench.core.reference.ReferenceModel(w, weights).forward(fixed);
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        java.util.Map<String, ai.onnxruntime.OnnxTensor> feeds = new java.util.LinkedHashMap<>();
+        try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions();
+             ai.onnxruntime.OrtSession session = env.createSession(file.toString(), options)) {
+            for (int k = 0; k < w.inputs().size(); k++) {
+                org.dlbench.core.data.Feed f = fixed.inputs().get(k);
+                long[] shape = fixed.shape(k);
+                feeds.put(w.inputs().get(k).name(), f instanceof org.dlbench.core.data.Feed.Ids ids
+                        ? ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ids.asLongs()), shape)
+                        : ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(
+                                ((org.dlbench.core.data.Feed.Floats) f).values()), shape));
+            }
+            try (ai.onnxruntime.OrtSession.Result r = session.run(feeds)) {
+                java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get(0)).getFloatBuffer();
+                float[] actual = new float[out.remaining()];
+                out.get(actual);
+                var o = org.dlbench.core.reference.Tolerance.DEFAULT.compare(actual, expected);
+                assertTrue(o.passed(), name + ": " + o.detail());
+            }
+        } finally {
+            feeds.values().forEach(ai.onnxruntime.OnnxTensor::close);
+        }
+    }
+
     private static TensorProto initializer(GraphProto g, String name) {
         return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no initializer " + name));
