@@ -34,12 +34,13 @@ public final class GeneratedModels {
         return root().resolve(engine);
     }
 
+    /** Floats hashed per update. */
+    private static final int CHUNK = 1 << 20;
+
     /**
      * 16 hex digits of SHA-256 over the writer's format tag, the definition (name, shapes, every layer) and every
      * weight value, so a changed workload, weights seed or writer never reuses a stale file.
      */
-    private static final int CHUNK = 1 << 20;
-
     public static String key(String format, Workload workload, Weights weights) {
         MessageDigest sha;
         try {
