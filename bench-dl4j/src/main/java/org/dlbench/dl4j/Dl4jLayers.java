@@ -27,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link SameDiffVertex} subclasses (DL4J's own extension points: they sit in a {@code ComputationGraph} like any
  * layer, and DL4J derives their gradients from the SameDiff graph). Every one works on DL4J's layouts: a flat sample
  * is {@code [N, F]}, a sequence {@code [T, D]} is features-first {@code [N, D, T]}, an image {@code [N, C, H, W]}.
- * Parameters are named by the workload's roles and keep the canonical layout (biases and gains as {@code [1, D]}),
+ * Parameters are named by the workload's roles (without underscores: DL4J splits "layer_param" gradient names at the
+ * last one) and keep the canonical layout (biases and gains as {@code [1, D]}),
  * so {@link Networks} copies them without reordering. Each class has a no-argument constructor and plain fields, as
  * DL4J's JSON form (model saving, Spark) needs.
  *
@@ -329,8 +330,18 @@ public final class Dl4jLayers {
             this.causal = causal;
         }
 
+        /** The DL4J key of a projection's weight: no underscore, DL4J splits gradient names at the last one. */
+        static String weightKey(String which) {
+            return "W" + which;
+        }
+
+        /** The DL4J key of a projection's bias. */
+        static String biasKey(String which) {
+            return "b" + which;
+        }
+
         private SDVariable project(SameDiff sd, SDVariable rows, Map<String, SDVariable> p, String which) {
-            return sd.mmul(rows, p.get(which + "_weight"), false, true, false).add(p.get(which + "_bias"));
+            return sd.mmul(rows, p.get(weightKey(which)), false, true, false).add(p.get(biasKey(which)));
         }
 
         /** [N*T, D] rows to [N*heads, T, dh]. */
@@ -365,8 +376,8 @@ public final class Dl4jLayers {
         @Override
         public void defineParameters(SDLayerParams params) {
             for (String which : PROJECTIONS) {
-                params.addWeightParam(which + "_weight", width, width);
-                params.addBiasParam(which + "_bias", 1, width);
+                params.addWeightParam(weightKey(which), width, width);
+                params.addBiasParam(biasKey(which), 1, width);
             }
         }
 

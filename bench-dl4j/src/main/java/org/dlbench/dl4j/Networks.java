@@ -564,8 +564,8 @@ final class Networks {
         /** DepthwiseConvolution2D W [kH, kW, C, mult]: canonical [C * mult, 1, kH, kW] with f = c * mult + m. */
         DEPTHWISE,
         /**
-         * LSTM W [I, 4H] / RW [H, 4H] / b [1, 4H]: the transpose of canonical [4H, I] (bias: [4H] as one row), with the
-         * gate blocks in DL4J's order g, f, o, i instead of i, f, g, o.
+         * LSTM W [I, 4H] / RW [H, 4H] / b [4H]: the transpose of canonical [4H, I] (the bias as it is), with the gate
+         * blocks in DL4J's order g, f, o, i instead of i, f, g, o.
          */
         GATES
     }
@@ -620,8 +620,9 @@ final class Networks {
                 List<Binding> out = new ArrayList<>();
                 for (String which : new String[] {"q", "k", "v", "o"}) {
                     // [out, in] used as x W^T in the layer: the canonical layout itself
-                    out.add(new Binding(which + "_weight", name, which + "_weight", Layout.SAME));
-                    out.add(new Binding(which + "_bias", name, which + "_bias", Layout.SAME));
+                    out.add(new Binding(which + "_weight", name, Dl4jLayers.AttentionLayer.weightKey(which),
+                            Layout.SAME));
+                    out.add(new Binding(which + "_bias", name, Dl4jLayers.AttentionLayer.biasKey(which), Layout.SAME));
                 }
                 return out;
             }
@@ -718,7 +719,9 @@ final class Networks {
                     case SAME -> param.rank() == canonical.rank() ? canonical : canonical.reshape('c', param.shape());
                     case TRANSPOSED -> canonical.transpose();
                     case DEPTHWISE -> canonical.reshape('c', depthwiseCanonical(param)).permute(2, 3, 0, 1);
-                    case GATES -> Nd4j.create(gates(values, true), new long[] {param.size(1), param.size(0)}, 'c')
+                    // M2.1 keeps b as a vector [4H]
+                    case GATES -> param.rank() == 1 ? Nd4j.create(gates(values, true), param.shape(), 'c')
+                            : Nd4j.create(gates(values, true), new long[] {param.size(1), param.size(0)}, 'c')
                             .transpose();
                 };
                 // assign() copies by logical index, so the 'f'/'c' order of DL4J's flattened parameter views does
@@ -752,7 +755,7 @@ final class Networks {
                     case TRANSPOSED -> Arrays4j.toFloats(param.transpose());
                     // [C, mult, kH, kW]: row-major is [C * mult, 1, k, k]
                     case DEPTHWISE -> Arrays4j.toFloats(param.permute(2, 3, 0, 1));
-                    case GATES -> gates(Arrays4j.toFloats(param.transpose()), false);
+                    case GATES -> gates(Arrays4j.toFloats(param.rank() == 1 ? param : param.transpose()), false);
                 };
                 out.put(stage.param(b.role()).name(), canonical);
             }
