@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The layers DL4J's layer API lacks, written as {@link SameDiffLayer}, {@link SameDiffLambdaLayer} and
@@ -29,8 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * is {@code [N, F]}, a sequence {@code [T, D]} is features-first {@code [N, D, T]}, an image {@code [N, C, H, W]}.
  * Parameters are named by the workload's roles (without underscores: DL4J splits "layer_param" gradient names at the
  * last one) and keep the canonical layout (biases and gains as {@code [1, D]}),
- * so {@link Networks} copies them without reordering. Each class has a no-argument constructor and plain fields, as
- * DL4J's JSON form (model saving, Spark) needs.
+ * so {@link Networks} copies them without reordering. Each class has a no-argument constructor and its fields marked
+ * for DL4J's (shaded) Jackson, as DL4J's JSON form (model saving, Spark) needs.
  *
  * <p>Every layer and vertex here runs as a {@link RowMajorLayer} or {@link RowMajorVertex}: DL4J's own SameDiff
  * layer and vertex, fed row-major copies of views and column-major arrays (DL4J's dense layers hand back transposed
@@ -149,7 +150,9 @@ public final class Dl4jLayers {
 
     /** Learned positions added to a token embedding's output: {@code [N, D, T] + position^T}, position {@code [T, D]}. */
     public static final class PositionAdd extends Base {
+        @JsonProperty
         private int steps;
+        @JsonProperty
         private int width;
 
         /** For JSON. */
@@ -189,9 +192,13 @@ public final class Dl4jLayers {
      * sequence over the tables).
      */
     public static final class BagPool extends Base {
+        @JsonProperty
         private int width;
+        @JsonProperty
         private int tables;
+        @JsonProperty
         private int bag;
+        @JsonProperty
         private boolean mean;
 
         /** For JSON. */
@@ -223,8 +230,11 @@ public final class Dl4jLayers {
      * square, rsqrt so the epsilon is the workload's (libnd4j's layer_norm op fixes its own).
      */
     public static final class LayerNormLayer extends Base {
+        @JsonProperty
         private int width;
+        @JsonProperty
         private int rank;
+        @JsonProperty
         private double epsilon;
 
         /** For JSON. */
@@ -286,6 +296,7 @@ public final class Dl4jLayers {
 
     /** A sequence {@code [N, D, T]} flattened in the canonical step-major order: {@code [N, T * D]}. */
     public static final class SequenceFlatten extends Base {
+        @JsonProperty
         private int size;
 
         /** For JSON. */
@@ -314,9 +325,13 @@ public final class Dl4jLayers {
      */
     public static final class AttentionLayer extends Base {
         private static final String[] PROJECTIONS = {"q", "k", "v", "o"};
+        @JsonProperty
         private int width;
+        @JsonProperty
         private int steps;
+        @JsonProperty
         private int heads;
+        @JsonProperty
         private boolean causal;
 
         /** For JSON. */
@@ -400,8 +415,11 @@ public final class Dl4jLayers {
      * picked in canonical order by a constant 0/1 selection matrix {@code [F*F, P]} (differentiable, no gather).
      */
     public static final class DotVertex extends BaseVertex {
+        @JsonProperty
         private int[] counts;
+        @JsonProperty
         private int width;
+        @JsonProperty
         private int[][] pairs;
 
         /** For JSON. */
@@ -470,8 +488,11 @@ public final class Dl4jLayers {
 
     /** Concatenation along a DL4J axis other than 1 (which DL4J's MergeVertex covers), e.g. the steps of sequences. */
     public static final class ConcatVertex extends BaseVertex {
+        @JsonProperty
         private int inputs;
+        @JsonProperty
         private int axis;
+        @JsonProperty
         private long[] outShape;
 
         /** For JSON. */

@@ -111,6 +111,22 @@ class Dl4jSequenceLayersTest {
         }
     }
 
+    /**
+     * The custom layers travel as JSON as DL4J's own do (model saving, Spark): a configuration read back from its JSON
+     * writes the same JSON.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bags", "encoder", "float-seq", "lstm", "attention"})
+    void configurationsSurviveJson(String name) {
+        Workload w = workload(name);
+        Networks.Plan plan = Networks.plan(w);
+        String json = Networks.configuration(w, plan, true).toJson();
+        if (name.equals("attention")) {
+            assertTrue(json.replace(" ", "").contains("\"heads\":3"), "the layer's own fields are in the JSON");
+        }
+        assertEquals(json, org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(json).toJson(), name);
+    }
+
     @Test
     void tablesBeyondFloatIdsAreUnsupportedWithTheReason() {
         String json = "{\"name\": \"huge\", \"inputs\": [{\"name\": \"ids\", \"shape\": [2, 2], \"type\": \"int64\","
