@@ -65,7 +65,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * Turns a workload into DL4J {@link ComputationGraphConfiguration}s (one vertex per stage, wired by
+ * Turns a workload into DL4J {@link ComputationGraphConfiguration}s (one graph input per model input, one vertex per
+ * stage, or a few for a positional embedding, an embedding bag and stacked LSTM layers, wired by
  * {@link Stage#inputs()}) and copies the shared weights in and out by canonical name and layout.
  *
  * <p>Two configurations share one parameter array: the "logits" graph ends with the last stage (identity activation
@@ -87,8 +88,6 @@ final class Networks {
      * below 1e-29.
      */
     static final double SOFTMAX_CLIP_EPS = 1e-30;
-    /** The graph's input vertex of a single-input workload; '#' keeps DL4J's own vertex names apart from the workload's node names. */
-    static final String INPUT = "#" + Workload.INPUT;
     private static final String LOSS = "#loss";
     /** The token lookup of a positional embedding, whose position add then carries the stage's name. */
     private static final String LOOKUP = "#lookup";
@@ -120,7 +119,7 @@ final class Networks {
         }
     }
 
-    /** The graph input vertex of model input {@code k}. */
+    /** The graph input vertex of a model input; '#' keeps DL4J's own vertex names apart from the workload's nodes. */
     static String inputName(ModelInput in) {
         return "#" + in.name();
     }
