@@ -81,6 +81,10 @@ final class SameDiffGraphs {
     record Lookup(String table, String values, String rows, int dim) {
     }
 
+    /** A lookup while the graph is built, before stage outputs get their final names. */
+    private record PendingLookup(String table, SDVariable values, SDVariable rows, int dim) {
+    }
+
     /** A built graph with its lookups (training path) and the variables stored transposed ([in, out]). */
     record Graph(SameDiff sd, List<Lookup> lookups, Set<String> transposed) {
     }
@@ -131,7 +135,10 @@ final class SameDiffGraphs {
         // MEAN_BY_NONZERO_WEIGHT_COUNT with no weights: the sum of the per-sample losses over the batch size
         sd.loss.softmaxCrossEntropy(LOSS, labels, trainLogits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
         sd.setLossVariables(LOSS);
-        return new Graph(sd, List.copyOf(builder.lookups), Set.copyOf(builder.transposed));
+        // names now, after the renames: a stage's output renames the lookup when it is the stage's result
+        List<Lookup> lookups = builder.lookups.stream()
+                .map(l -> new Lookup(l.table(), l.values().name(), l.rows().name(), l.dim())).toList();
+        return new Graph(sd, lookups, Set.copyOf(builder.transposed));
     }
 
     /** Builds paths through the workload, creating each tensor's variable or constant once. */
@@ -139,7 +146,7 @@ final class SameDiffGraphs {
         private final SameDiff sd;
         private final Weights weights;
         /** The lookups of the path that trains. */
-        private final List<Lookup> lookups = new ArrayList<>();
+        private final List<PendingLookup> lookups = new ArrayList<>();
         /** Variables stored as the transpose of their canonical [out, in] layout. */
         private final Set<String> transposed = new LinkedHashSet<>();
         /** Whether the path being built is the one training steps run (its lookups are recorded). */
@@ -196,7 +203,7 @@ final class SameDiffGraphs {
             // a side branch the inference call never runs: only a training step asks for it
             SDVariable named = sd.identity(prefix + ".rows", rows);
             if (trainingPath) {
-                lookups.add(new Lookup(table.name(), values.name(), named.name(), dim));
+                lookups.add(new PendingLookup(table.name(), values, named, dim));
             }
             return values;
         }
