@@ -60,10 +60,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * the running statistics. SameDiff only runs the ops an output needs, so each call runs one path.
  *
  * <p>Embedding tables are looked up with {@code gather} on int64 ids. SameDiff 1.0.0-M2.1's own gradient of
- * {@code gather} is wrong (its backward pass puts each upstream row into the table gradient instead of adding, and
- * fails outright on some index shapes; checked on a 5-row table with repeated ids), so the graph names each lookup's
- * result and its table rows ({@link Lookup}) and the session turns the autodiff gradient of the looked-up rows into
- * the table gradient itself, with libnd4j's {@code scatter_add}.
+ * {@code gather} is wrong (its backward pass puts each upstream row into the table gradient instead of adding, fails
+ * on some index shapes, and cannot even be built for two gathers in one graph; checked on a 5-row table with repeated
+ * ids), so tables are graph constants, the graph names each lookup's result and its table rows ({@link Lookup}) and
+ * the session turns the autodiff gradient of the looked-up rows into the table gradient itself, with libnd4j's
+ * {@code scatter_add}.
  */
 final class SameDiffGraphs {
     static final String LABELS = "labels";
@@ -196,10 +197,20 @@ final class SameDiffGraphs {
             return sd.reshape(sd.nn.biasAdd(sd.mmul(flat, weight), bias, true), -1, sample[0], out);
         }
 
-        /** Looks up rows of a table: {@code gather(table, rows, 0)}, recorded for the session's table gradient. */
-        private SDVariable lookup(Stage stage, boolean training, SDVariable table, SDVariable rows, int dim) {
+        /**
+         * Looks up rows of a table, {@code gather(table, rows, 0) + addend}, recorded for the session's table
+         * gradient. The table is a constant to autodiff (the session updates it in place, as batchnorm's running
+         * statistics), so SameDiff never builds its broken gather gradient (with two gathers in a graph, building it
+         * fails outright: both name their loop sub-function alike). The addend, a variable, makes the sum the point
+         * where autodiff's gradient stops: the position table of a positional embedding, else a scalar zero
+         * ({@code <node>.zero}, never updated).
+         */
+        private SDVariable lookup(Stage stage, boolean training, SDVariable table, SDVariable rows, int dim,
+                SDVariable addend) {
             String prefix = output(stage, training);
-            SDVariable values = sd.gather(prefix + ".lookup", table, rows, 0);
+            SDVariable gathered = sd.gather(prefix + ".gather", table, rows, 0);
+            SDVariable term = addend != null ? addend : variable(stage.name() + ".zero", Nd4j.scalar(0f));
+            SDVariable values = sd.math.add(prefix + ".lookup", gathered, term);
             // a side branch the inference call never runs: only a training step asks for it
             SDVariable named = sd.identity(prefix + ".rows", rows);
             if (trainingPath) {
@@ -231,20 +242,20 @@ final class SameDiffGraphs {
                 @Override
                 public SDVariable embedding(Embedding layer) {
                     String wName = stage.param("weight").name();
-                    SDVariable table = variable(wName, matrix(wName, layer.vocabulary(), layer.dim()));
-                    SDVariable y = lookup(stage, training, table, x, layer.dim()); // [N, T, dim]
+                    SDVariable table = constant(wName, matrix(wName, layer.vocabulary(), layer.dim()));
+                    SDVariable position = null;
                     if (layer.positional()) {
-                        String pName = stage.param("position").name();
                         // [T, dim] broadcasts over the batch; its gradient sums over the batch
-                        y = y.add(variable(pName, matrix(pName, stage.in()[0], layer.dim())));
+                        String pName = stage.param("position").name();
+                        position = variable(pName, matrix(pName, stage.in()[0], layer.dim()));
                     }
-                    return y;
+                    return lookup(stage, training, table, x, layer.dim(), position); // [N, T, dim]
                 }
 
                 @Override
                 public SDVariable embeddingBag(EmbeddingBag layer) {
                     String wName = stage.param("weight").name();
-                    SDVariable table = variable(wName, matrix(wName, layer.totalRows(), layer.dim()));
+                    SDVariable table = constant(wName, matrix(wName, layer.totalRows(), layer.dim()));
                     int[] in = stage.in();
                     SDVariable rows = x;
                     if (in.length == 2) {
@@ -257,7 +268,7 @@ final class SameDiffGraphs {
                         INDArray o = Nd4j.createFromArray(column).reshape(offsets.length, 1);
                         rows = x.add(constant(stage.name() + ".offsets", o));
                     }
-                    SDVariable looked = lookup(stage, training, table, rows, layer.dim()); // [N, (tables,) bag, dim]
+                    SDVariable looked = lookup(stage, training, table, rows, layer.dim(), null); // [N, (tables,) bag, dim]
                     int bagAxis = in.length; // the bag axis, counting the batch's
                     return layer.mean() ? sd.mean(looked, bagAxis) : sd.sum(looked, bagAxis);
                 }

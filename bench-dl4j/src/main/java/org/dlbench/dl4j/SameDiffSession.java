@@ -18,9 +18,7 @@ import org.dlbench.core.workload.layer.Attention;
 import org.dlbench.core.workload.layer.BatchNorm;
 import org.dlbench.core.workload.layer.Conv2d;
 import org.dlbench.core.workload.layer.Lstm;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -47,7 +45,7 @@ final class SameDiffSession implements Session {
     private final Workload workload;
     private final SameDiff sd;
     private final SameDiffGraphs.Graph graph;
-    /** The variables autodiff gives a gradient for: all but the embedding tables. */
+    /** The trainable tensors autodiff gives a gradient for: all but the embedding tables (graph constants). */
     private final List<String> variables;
     /** What a training step asks autodiff for: {@link #variables} and the looked-up rows of every lookup. */
     private final List<String> gradientsOf;
@@ -85,12 +83,10 @@ final class SameDiffSession implements Session {
             inputs.add(new Feeds());
         }
         Sgd sgd = new Sgd(workload.learningRate());
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                updaters.put(v.name(), sgd.instantiate((INDArray) null, true)); // plain SGD keeps no state
-                if (!tableGradients.containsKey(v.name())) {
-                    variables.add(v.name());
-                }
+        for (ParamSpec p : workload.trainableParams()) {
+            updaters.put(p.name(), sgd.instantiate((INDArray) null, true)); // plain SGD keeps no state
+            if (!tableGradients.containsKey(p.name())) {
+                variables.add(p.name());
             }
         }
         gradientsOf.addAll(0, variables);
