@@ -1,8 +1,11 @@
 package org.dlbench.dl4j;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.layer.Activation;
@@ -34,30 +37,62 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns a workload into a SameDiff graph: placeholders {@value #INPUT} and {@value #LABELS}, one variable per
- * trainable tensor (same canonical name), the inference logits as {@value #LOGITS}, the training logits as
- * {@value #TRAIN_LOGITS} and their mean softmax cross-entropy as {@value #LOSS}.
+ * Turns a workload into a SameDiff graph: one placeholder per model input ({@link #placeholder}: float32 features, or
+ * int64 ids), the labels placeholder {@value #LABELS}, one variable per trainable tensor (same canonical name), the
+ * inference logits as {@value #LOGITS}, the training logits as {@value #TRAIN_LOGITS} and their mean softmax
+ * cross-entropy as {@value #LOSS}.
  *
  * <p>The graph walks the workload's stages in order, each reading the outputs of the stages {@link Stage#inputs}
- * names. Without batchnorm inference and training are one path ({@value #TRAIN_LOGITS} is {@value #LOGITS}). With
- * batchnorm the graph holds two paths over the same variables, since the two normalise differently: inference with
- * the running statistics (constants named {@code <node>.running_mean} and {@code <node>.running_var}, which the
- * session updates in place after each step), training with the batch's statistics, built from mean and variance ops
- * whose results the graph names {@code <node>.batch_mean} and {@code <node>.batch_var} ([C], biased variance) so the
- * session can read them and move the running statistics. SameDiff only runs the ops an output needs, so each call
- * runs one path.
+ * names (or model inputs, for negative indices). Without batchnorm inference and training are one path
+ * ({@value #TRAIN_LOGITS} is {@value #LOGITS}). With batchnorm the graph holds two paths over the same variables,
+ * since the two normalise differently: inference with the running statistics (constants named
+ * {@code <node>.running_mean} and {@code <node>.running_var}, which the session updates in place after each step),
+ * training with the batch's statistics, built from mean and variance ops whose results the graph names
+ * {@code <node>.batch_mean} and {@code <node>.batch_var} ([C], biased variance) so the session can read them and move
+ * the running statistics. SameDiff only runs the ops an output needs, so each call runs one path.
+ *
+ * <p>Embedding tables are looked up with {@code gather} on int64 ids. SameDiff 1.0.0-M2.1's own gradient of
+ * {@code gather} is wrong (its backward pass puts each upstream row into the table gradient instead of adding, fails
+ * on some index shapes, and cannot even be built for two gathers in one graph; checked on a 5-row table with repeated
+ * ids), so tables are graph constants, the graph names each lookup's result and its table rows ({@link Lookup}) and
+ * the session turns the autodiff gradient of the looked-up rows into the table gradient itself, with libnd4j's
+ * {@code scatter_add}.
  */
 final class SameDiffGraphs {
-    static final String INPUT = "input";
     static final String LABELS = "labels";
     static final String LOGITS = "logits";
     static final String TRAIN_LOGITS = "train_logits";
     static final String LOSS = "loss";
 
     private SameDiffGraphs() {
+    }
+
+    /**
+     * One embedding lookup on the training path: the table variable, the graph variable holding the rows looked up
+     * ([N, ..., dim]) and the one holding their row numbers in the table (int64, same leading shape).
+     */
+    record Lookup(String table, String values, String rows, int dim) {
+    }
+
+    /** A lookup while the graph is built, before stage outputs get their final names. */
+    private record PendingLookup(String table, SDVariable values, SDVariable rows, int dim) {
+    }
+
+    /** A built graph with its lookups (training path) and the variables stored transposed ([in, out]). */
+    record Graph(SameDiff sd, List<Lookup> lookups, Set<String> transposed) {
+    }
+
+    /** The placeholder of a model input: {@code feed/<name>} (so no input name can clash with the labels). */
+    static String placeholder(ModelInput input) {
+        return "feed/" + input.name();
     }
 
     /** The graph variable holding a batchnorm stage's batch mean ([C]) during a training step. */
@@ -80,46 +115,108 @@ final class SameDiffGraphs {
         return w.stages().stream().anyMatch(s -> s.layer() instanceof BatchNorm);
     }
 
-    static SameDiff build(Workload w, Weights weights) {
+    static Graph build(Workload w, Weights weights) {
         SameDiff sd = SameDiff.create();
-        int[] in = w.inputShape();
-        long[] inputShape = new long[in.length + 1];
-        inputShape[0] = -1; // any batch size
-        for (int i = 0; i < in.length; i++) {
-            inputShape[i + 1] = in[i];
+        List<SDVariable> inputs = new ArrayList<>();
+        for (ModelInput in : w.inputs()) {
+            long[] shape = new long[in.shape().length + 1];
+            shape[0] = -1; // any batch size
+            for (int i = 0; i < in.shape().length; i++) {
+                shape[i + 1] = in.shape()[i];
+            }
+            DataType type = in.type().ids() ? DataType.INT64 : DataType.FLOAT;
+            inputs.add(sd.placeHolder(placeholder(in), type, shape));
         }
-        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, inputShape);
         SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, w.classes());
         Builder builder = new Builder(sd, weights);
-        SDVariable logits = sd.identity(LOGITS, builder.path(w, x, false));
-        SDVariable trainLogits = hasBatchNorm(w) ? sd.identity(TRAIN_LOGITS, builder.path(w, x, true))
+        boolean twoPaths = hasBatchNorm(w);
+        SDVariable logits = sd.identity(LOGITS, builder.path(w, inputs, false, !twoPaths));
+        SDVariable trainLogits = twoPaths ? sd.identity(TRAIN_LOGITS, builder.path(w, inputs, true, true))
                 : sd.identity(TRAIN_LOGITS, logits);
         // MEAN_BY_NONZERO_WEIGHT_COUNT with no weights: the sum of the per-sample losses over the batch size
         sd.loss.softmaxCrossEntropy(LOSS, labels, trainLogits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
         sd.setLossVariables(LOSS);
-        return sd;
+        // names now, after the renames: a stage's output renames the lookup when it is the stage's result
+        List<Lookup> lookups = builder.lookups.stream()
+                .map(l -> new Lookup(l.table(), l.values().name(), l.rows().name(), l.dim())).toList();
+        return new Graph(sd, lookups, Set.copyOf(builder.transposed));
     }
 
     /** Builds paths through the workload, creating each tensor's variable or constant once. */
     private static final class Builder {
         private final SameDiff sd;
         private final Weights weights;
+        /** The lookups of the path that trains. */
+        private final List<PendingLookup> lookups = new ArrayList<>();
+        /** Variables stored as the transpose of their canonical [out, in] layout. */
+        private final Set<String> transposed = new LinkedHashSet<>();
+        /** Whether the path being built is the one training steps run (its lookups are recorded). */
+        private boolean trainingPath;
 
         Builder(SameDiff sd, Weights weights) {
             this.sd = sd;
             this.weights = weights;
         }
 
-        SDVariable path(Workload w, SDVariable input, boolean training) {
+        /**
+         * One path through the workload; {@code training} selects batchnorm's batch statistics, {@code trains}
+         * says whether training steps run this path (the lookups it records are the ones the session updates).
+         */
+        SDVariable path(Workload w, List<SDVariable> inputs, boolean training, boolean trains) {
+            trainingPath = trains;
             SDVariable[] outputs = new SDVariable[w.stages().size()];
             for (Stage stage : w.stages()) {
                 List<SDVariable> ins = new ArrayList<>();
                 for (int i : stage.inputs()) {
-                    ins.add(i < 0 ? input : outputs[i]);
+                    ins.add(i < 0 ? inputs.get(-1 - i) : outputs[i]);
                 }
                 outputs[stage.index()] = stage(stage, ins, training).rename(output(stage, training));
             }
             return outputs[outputs.length - 1];
+        }
+
+        /** A weight [out, in] as a variable [in, out] (so {@code x W} is {@code x W^T} of the canonical one). */
+        private SDVariable transposedVariable(String name, int out, int in) {
+            transposed.add(name);
+            return variable(name, Nd4j.create(weights.transposed(name), new long[] {in, out}, 'c'));
+        }
+
+        /** {@code x W^T + b} over the last axis of x [N, in] or [N, T, in], from canonical W [out, in]. */
+        private SDVariable linear(SDVariable x, int[] sample, String wName, String bName, int out) {
+            int in = sample[sample.length - 1];
+            SDVariable weight = transposedVariable(wName, out, in);
+            SDVariable bias = variable(bName, vector(bName, out));
+            // mmul + bias_add, not nn.linear: linear's xw_plus_b takes its bias gradient with a legacy sum over
+            // dimension 0, which ND4J 1.0.0-M2.1 treats as a no-op when that dimension has size 1 (batch 1) and then
+            // reads an input it never set (NullPointerException "this.x" is null); bias_add's gradient is one native
+            // op that sums over the batch at any size. mmul needs equal ranks: a sequence goes through as [N*T, in]
+            if (sample.length == 1) {
+                return sd.nn.biasAdd(sd.mmul(x, weight), bias, true);
+            }
+            SDVariable flat = sd.reshape(x, -1, in);
+            return sd.reshape(sd.nn.biasAdd(sd.mmul(flat, weight), bias, true), -1, sample[0], out);
+        }
+
+        /**
+         * Looks up rows of a table, {@code gather(table, rows, 0) + addend}, recorded for the session's table
+         * gradient. The table is a constant to autodiff (the session updates it in place, as batchnorm's running
+         * statistics), so SameDiff never builds its broken gather gradient (with two gathers in a graph, building it
+         * fails outright: both name their loop sub-function alike). The addend, a variable, makes the sum the point
+         * where autodiff's gradient stops: the position table of a positional embedding, else a scalar zero
+         * ({@code <node>.zero}, never updated).
+         */
+        private SDVariable lookup(Stage stage, boolean training, SDVariable table, SDVariable rows, int dim,
+                SDVariable addend) {
+            String prefix = output(stage, training);
+            SDVariable gathered = sd.gather(prefix + ".gather", table, rows, 0);
+            SDVariable term = addend != null ? addend : variable(stage.name() + ".zero", Nd4j.scalar(0f));
+            SDVariable values = sd.math.add(prefix + ".lookup", gathered, term);
+            // a side branch the inference call never runs: only a training step asks for it
+            SDVariable named = sd.identity(prefix + ".rows", rows);
+            if (trainingPath) {
+                lookups.add(new PendingLookup(table.name(), values, named, dim));
+            }
+            return values;
         }
 
         /** The variable of a tensor, created from its shared initial value (in the given layout) on first use. */
@@ -135,67 +232,167 @@ final class SameDiffGraphs {
             return Nd4j.create(weights.get(name), new long[] {n}, 'c');
         }
 
+        private INDArray matrix(String name, int rows, int cols) {
+            return Nd4j.create(weights.get(name), new long[] {rows, cols}, 'c');
+        }
+
         private SDVariable stage(Stage stage, List<SDVariable> ins, boolean training) {
             SDVariable x = ins.get(0);
             return stage.layer().accept(new Layer.Visitor<SDVariable>() {
                 @Override
                 public SDVariable embedding(Embedding layer) {
-                    throw new UnsupportedOperationException("embedding layers are not translated for DL4J-SameDiff yet");
+                    String wName = stage.param("weight").name();
+                    SDVariable table = constant(wName, matrix(wName, layer.vocabulary(), layer.dim()));
+                    SDVariable position = null;
+                    if (layer.positional()) {
+                        // [T, dim] broadcasts over the batch; its gradient sums over the batch
+                        String pName = stage.param("position").name();
+                        position = variable(pName, matrix(pName, stage.in()[0], layer.dim()));
+                    }
+                    return lookup(stage, training, table, x, layer.dim(), position); // [N, T, dim]
                 }
 
                 @Override
                 public SDVariable embeddingBag(EmbeddingBag layer) {
-                    throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J-SameDiff yet");
+                    String wName = stage.param("weight").name();
+                    SDVariable table = constant(wName, matrix(wName, layer.totalRows(), layer.dim()));
+                    int[] in = stage.in();
+                    SDVariable rows = x;
+                    if (in.length == 2) {
+                        // ids [N, tables, bag] plus each table's first row [tables, 1]
+                        int[] offsets = layer.offsets();
+                        long[] column = new long[offsets.length];
+                        for (int k = 0; k < offsets.length; k++) {
+                            column[k] = offsets[k];
+                        }
+                        INDArray o = Nd4j.createFromArray(column).reshape(offsets.length, 1);
+                        rows = x.add(constant(stage.name() + ".offsets", o));
+                    }
+                    SDVariable looked = lookup(stage, training, table, rows, layer.dim(), null); // [N, (tables,) bag, dim]
+                    int bagAxis = in.length; // the bag axis, counting the batch's
+                    return layer.mean() ? sd.mean(looked, bagAxis) : sd.sum(looked, bagAxis);
                 }
 
                 @Override
                 public SDVariable lstm(Lstm layer) {
-                    throw new UnsupportedOperationException("lstm layers are not translated for DL4J-SameDiff yet");
+                    int[] in = stage.in();
+                    int h = layer.hidden();
+                    SDVariable seq = x; // [N, T, features]: libnd4j's NTS layout
+                    for (int l = 0; l < layer.layers(); l++) {
+                        int width = l == 0 ? in[1] : h;
+                        // lstmLayer computes x Wx + h Wr + b with Wx [in, 4H], Wr [H, 4H] and gate column blocks
+                        // i, f, g, o (checked against an unrolled cell with distinct weights per gate): the
+                        // transposes of the canonical [4H, in] and [4H, H], same gate order
+                        SDVariable wx = transposedVariable(stage.param(Lstm.role(l, "weight_ih")).name(), 4 * h, width);
+                        SDVariable wr = transposedVariable(stage.param(Lstm.role(l, "weight_hh")).name(), 4 * h, h);
+                        String bName = stage.param(Lstm.role(l, "bias")).name();
+                        SDVariable b = variable(bName, vector(bName, 4 * h));
+                        boolean lastOnly = l == layer.layers() - 1 && !layer.sequence();
+                        LSTMLayerConfig config = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS)
+                                .directionMode(LSTMDirectionMode.FWD).gateAct(LSTMActivations.SIGMOID)
+                                .cellAct(LSTMActivations.TANH).outAct(LSTMActivations.TANH)
+                                .retFullSequence(!lastOnly).retLastH(lastOnly).retLastC(false).cellClip(0).build();
+                        LSTMLayerWeights lw = LSTMLayerWeights.builder().weights(wx).rWeights(wr).bias(b).build();
+                        seq = sd.rnn.lstmLayer(seq, lw, config)[0]; // [N, T, H], or [N, H] for the last step only
+                    }
+                    return seq;
                 }
 
                 @Override
                 public SDVariable layerNorm(LayerNorm layer) {
-                    throw new UnsupportedOperationException("layernorm layers are not translated for DL4J-SameDiff yet");
+                    // composed rather than nn.layerNorm, which has no epsilon argument
+                    int d = stage.in()[stage.in().length - 1];
+                    int axis = stage.in().length; // the last axis, counting the batch's
+                    String gName = stage.param("gamma").name();
+                    String bName = stage.param("beta").name();
+                    SDVariable gamma = variable(gName, vector(gName, d));
+                    SDVariable beta = variable(bName, vector(bName, d));
+                    SDVariable mean = sd.mean(x, true, axis);
+                    SDVariable centred = x.sub(mean);
+                    SDVariable var = sd.mean(sd.math.square(centred), true, axis); // biased
+                    SDVariable xhat = centred.mul(sd.math.rsqrt(var.add(layer.epsilon())));
+                    return xhat.mul(gamma).add(beta);
                 }
 
                 @Override
                 public SDVariable gelu(Gelu layer) {
-                    throw new UnsupportedOperationException("gelu layers are not translated for DL4J-SameDiff yet");
+                    // the erf form; DL4J's GELU activations are other approximations
+                    SDVariable phi = sd.math.erf(x.mul(1 / Math.sqrt(2))).add(1).mul(0.5);
+                    return x.mul(phi);
                 }
 
                 @Override
                 public SDVariable attention(Attention layer) {
-                    throw new UnsupportedOperationException("attention layers are not translated for DL4J-SameDiff yet");
+                    int t = stage.in()[0];
+                    int d = stage.in()[1];
+                    int heads = layer.heads();
+                    int dh = d / heads;
+                    SDVariable q = toHeads(projection(x, "q", d), t, heads, dh); // [N*h, T, dh]
+                    SDVariable k = toHeads(projection(x, "k", d), t, heads, dh);
+                    SDVariable v = toHeads(projection(x, "v", d), t, heads, dh);
+                    SDVariable scores = sd.mmul(q, k, false, true, false).mul(1 / Math.sqrt(dh)); // [N*h, T, T]
+                    if (layer.causal()) {
+                        float[] mask = new float[t * t];
+                        for (int i = 0; i < t; i++) {
+                            for (int j = i + 1; j < t; j++) {
+                                mask[i * t + j] = (float) Attention.MASK;
+                            }
+                        }
+                        scores = scores.add(constant(stage.name() + ".mask", Nd4j.create(mask, new long[] {t, t}, 'c')));
+                    }
+                    SDVariable a = sd.nn.softmax(scores, 2);
+                    SDVariable o = sd.mmul(a, v); // [N*h, T, dh]
+                    // back to [N, T, h*dh], heads as contiguous column blocks
+                    SDVariable joined = sd.reshape(sd.permute(sd.reshape(o, -1, heads, t, dh), 0, 2, 1, 3), -1, t, d);
+                    return linear(joined, stage.in(), stage.param("o_weight").name(), stage.param("o_bias").name(), d);
+                }
+
+                private SDVariable projection(SDVariable x, String which, int d) {
+                    return linear(x, stage.in(), stage.param(which + "_weight").name(),
+                            stage.param(which + "_bias").name(), d);
+                }
+
+                /** [N, T, h*dh] to [N*h, T, dh]: head h is columns h*dh .. h*dh+dh-1. */
+                private SDVariable toHeads(SDVariable p, int t, int heads, int dh) {
+                    return sd.reshape(sd.permute(sd.reshape(p, -1, t, heads, dh), 0, 2, 1, 3), -1, t, dh);
                 }
 
                 @Override
                 public SDVariable dot(Dot layer) {
-                    throw new UnsupportedOperationException("dot layers are not translated for DL4J-SameDiff yet");
+                    int d = Dot.width(stage.ins());
+                    int f = Dot.vectors(stage.ins());
+                    List<SDVariable> parts = new ArrayList<>();
+                    for (int k = 0; k < ins.size(); k++) {
+                        parts.add(stage.ins().get(k).length == 1 ? sd.reshape(ins.get(k), -1, 1, d) : ins.get(k));
+                    }
+                    SDVariable z = parts.size() == 1 ? parts.get(0) : sd.concat(1, parts.toArray(new SDVariable[0]));
+                    SDVariable gram = sd.reshape(sd.mmul(z, z, false, true, false), -1, f * f); // [N, F*F]
+                    // the pairs by a constant 0/1 selection matrix [F*F, P]: gather on axis 1 has no gradient in
+                    // SameDiff 1.0.0-M2.1
+                    int[][] pairs = layer.pairs(f);
+                    float[] select = new float[f * f * pairs.length];
+                    for (int p = 0; p < pairs.length; p++) {
+                        select[(pairs[p][0] * f + pairs[p][1]) * pairs.length + p] = 1f;
+                    }
+                    SDVariable s = constant(stage.name() + ".pairs",
+                            Nd4j.create(select, new long[] {(long) f * f, pairs.length}, 'c'));
+                    return sd.mmul(gram, s);
                 }
 
                 @Override
                 public SDVariable concat(Concat layer) {
-                    throw new UnsupportedOperationException("concat layers are not translated for DL4J-SameDiff yet");
+                    return sd.concat(layer.axis() + 1, ins.toArray(new SDVariable[0]));
                 }
 
                 @Override
                 public SDVariable meanPool(MeanPool layer) {
-                    throw new UnsupportedOperationException("meanpool layers are not translated for DL4J-SameDiff yet");
+                    return sd.mean(x, 1);
                 }
 
                 @Override
                 public SDVariable dense(Dense d) {
-                    String wName = stage.param("weight").name();
-                    String bName = stage.param("bias").name();
-                    // x W + b with W [in, out]: the transpose of the workload's [out, in]
-                    SDVariable weight = variable(wName, Nd4j.create(weights.transposed(wName),
-                            new long[] {stage.in()[0], d.units()}, 'c'));
-                    SDVariable bias = variable(bName, vector(bName, d.units()));
-                    // mmul + bias_add, not nn.linear: linear's xw_plus_b takes its bias gradient with a legacy sum
-                    // over dimension 0, which ND4J 1.0.0-M2.1 treats as a no-op when that dimension has size 1 (batch
-                    // 1) and then reads an input it never set (NullPointerException "this.x" is null); bias_add's
-                    // gradient is one native op that sums over the batch at any size
-                    return activation(sd, sd.nn.biasAdd(sd.mmul(x, weight), bias, true), d.activation());
+                    return activation(sd, linear(x, stage.in(), stage.param("weight").name(),
+                            stage.param("bias").name(), d.units()), d.activation());
                 }
 
                 @Override
@@ -303,47 +500,47 @@ final class SameDiffGraphs {
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
             public String embedding(Embedding layer) {
-                return "embedding layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String embeddingBag(EmbeddingBag layer) {
-                return "embeddingbag layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String lstm(Lstm layer) {
-                return "lstm layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String layerNorm(LayerNorm layer) {
-                return "layernorm layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String gelu(Gelu layer) {
-                return "gelu layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String attention(Attention layer) {
-                return "attention layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String dot(Dot layer) {
-                return "dot layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String concat(Concat layer) {
-                return "concat layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
             public String meanPool(MeanPool layer) {
-                return "meanpool layers are not translated for DL4J-SameDiff yet";
+                return null;
             }
 
             @Override
