@@ -27,6 +27,15 @@ final class ListCommand implements Callable<Integer> {
             + "(default: the dlbench.home property, else the current directory).")
     Path home;
 
+    /** The model inputs: the shape alone for one float input, else name, shape and type of each. */
+    private static String inputs(Workload w) {
+        if (w.singleFloatInput()) {
+            return java.util.Arrays.toString(w.inputShape());
+        }
+        return w.inputs().stream().map(org.dlbench.core.workload.ModelInput::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
@@ -41,8 +50,14 @@ final class ListCommand implements Callable<Integer> {
                     w.trainFlopsPerSample(w.defaultBatchSizes().get(0)) / 1e6, w.defaultBatchSizes().get(0),
                     w.stages().size(), w.stages().stream().map(s -> s.layer().type()).distinct()
                             .collect(java.util.stream.Collectors.joining(", ")),
-                    java.util.Arrays.toString(w.inputShape()), w.defaultBatchSizes(), w.description());
+                    inputs(w), w.defaultBatchSizes(), w.description());
+            if (w.family() != Workload.Family.CNN) {
+                out.printf(Locale.ROOT, "      family %s%s  lookups %,d B/sample  embedding tables %.1f MB%n",
+                        w.family().json(), w.tokensPerSample() > 0 ? "  " + w.tokensPerSample() + " tokens/sample" : "",
+                        w.lookupBytesPerSample(), w.embeddingBytes() / 1e6);
+            }
         }
+        out.println("Groups for --workloads: " + Workloads.FAMILIES + ".");
         out.println("Engines are listed at the start of 'dlbench run'; each engine module answers for itself.");
         out.println("Engine variants: dlbench list --variants");
         return 0;

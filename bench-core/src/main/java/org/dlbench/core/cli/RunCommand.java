@@ -44,7 +44,8 @@ class RunCommand implements Callable<Integer> {
     List<String> engines = new ArrayList<>();
 
     @Option(names = "--workloads", split = ",", paramLabel = "NAME|FILE",
-            description = "Built-in workload names or workload .json files (default: all built-in).")
+            description = "Built-in workload names, groups (cnn, sequence, sparse, all) or workload .json files "
+                    + "(default: all built-in).")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
@@ -214,7 +215,7 @@ class RunCommand implements Callable<Integer> {
         }
         List<Workload> resolved = new ArrayList<>();
         List<String> args = new ArrayList<>();
-        for (String w : workloads.isEmpty() ? Workloads.builtInNames() : workloads) {
+        for (String w : workloads.isEmpty() ? Workloads.builtInNames() : Workloads.expandFamilies(workloads)) {
             try {
                 Workload workload = Workloads.resolve(w);
                 if (resolved.stream().anyMatch(x -> x.name().equals(workload.name()))) {

@@ -34,6 +34,9 @@ public final class GeneratedModels {
         return root().resolve(engine);
     }
 
+    /** Floats hashed per update. */
+    private static final int CHUNK = 1 << 20;
+
     /**
      * 16 hex digits of SHA-256 over the writer's format tag, the definition (name, shapes, every layer) and every
      * weight value, so a changed workload, weights seed or writer never reuses a stale file.
@@ -46,7 +49,8 @@ public final class GeneratedModels {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
         StringBuilder definition = new StringBuilder(format).append('\n').append(workload.name()).append('\n')
-                .append(Arrays.toString(workload.inputShape())).append(" classes=").append(workload.classes());
+                .append(workload.singleFloatInput() ? Arrays.toString(workload.inputShape())
+                        : workload.inputs().toString()).append(" classes=").append(workload.classes());
         for (Stage stage : workload.stages()) {
             // records print every field, so any change to a layer or its wiring changes the text
             definition.append('\n').append(stage.name()).append(stage.inputs()).append(' ').append(stage.layer());
@@ -55,9 +59,14 @@ public final class GeneratedModels {
         for (String name : weights.names()) {
             sha.update(("\n" + name + Arrays.toString(weights.spec(name).shape())).getBytes(StandardCharsets.UTF_8));
             float[] values = weights.get(name);
-            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(values);
-            sha.update(bytes.array());
+            // in chunks: one buffer of the whole tensor overflows an int above 2^29 values (a large embedding table)
+            ByteBuffer bytes = ByteBuffer.allocate(CHUNK * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (int from = 0; from < values.length; from += CHUNK) {
+                int n = Math.min(CHUNK, values.length - from);
+                bytes.clear();
+                bytes.asFloatBuffer().put(values, from, n);
+                sha.update(bytes.array(), 0, n * Float.BYTES);
+            }
         }
         return HexFormat.of().formatHex(sha.digest(), 0, 8);
     }

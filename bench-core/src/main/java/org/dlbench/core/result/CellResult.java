@@ -37,6 +37,7 @@ import org.dlbench.core.variant.VariantRecord;
  *     applied is read back into {@code settings}); null in runs made before variants existed
  * @param instances independent sessions called at once from as many Java threads (null or 1: one session); the score
  *     is then their aggregate samples/s and the latency is per call over all of them
+ * @param tokensPerSecond the score times the tokens one sample holds, for sequence workloads (null for the others)
  */
 public record CellResult(
         @JsonProperty(required = true) String engine,
@@ -68,7 +69,8 @@ public record CellResult(
         Execution execution,
         DriftReference driftReference,
         VariantRecord variant,
-        Integer instances) {
+        Integer instances,
+        Double tokensPerSecond) {
 
     public static final String UNIT = "samples/s";
 
@@ -296,7 +298,8 @@ public record CellResult(
 
     public Builder toBuilder() {
         return new Builder(cellKey()).engineVersion(engineVersion).status(status).reason(reason)
-                .score(score, scoreError, samples).gflops(gflops).percentOfPeak(percentOfPeak).peak(peak)
+                .score(score, scoreError, samples).gflops(gflops).tokensPerSecond(tokensPerSecond)
+                .percentOfPeak(percentOfPeak).peak(peak)
                 .verdict(verdict, verdictReason).checks(checks).latency(latency).server(server).startup(startup)
                 .memory(memory).settings(settings).seconds(seconds).crossCheck(crossCheck).execution(execution)
                 .driftReference(driftReference).variant(variant);
@@ -322,6 +325,7 @@ public record CellResult(
         private Double scoreError;
         private List<Double> samples = List.of();
         private Double gflops;
+        private Double tokensPerSecond;
         private Double percentOfPeak;
         private Peak peak;
         private String verdict;
@@ -352,6 +356,8 @@ public record CellResult(
             return this;
         }
         public Builder gflops(Double g) { gflops = g; return this; }
+        /** Tokens per second (sequence workloads only). */
+        public Builder tokensPerSecond(Double t) { tokensPerSecond = t; return this; }
         public Builder percentOfPeak(Double p) { percentOfPeak = p; return this; }
         public Builder peak(Peak p) { peak = p; return this; }
         public Builder verdict(String v, String why) { verdict = v; verdictReason = why; return this; }
@@ -383,7 +389,7 @@ public record CellResult(
                     percentOfPeak, peak, verdict, verdictReason, checks, samples, latency, server, startup, memory,
                     settings, seconds, crossCheck, execution, driftReference,
                     variant != null || key.variant() == null ? variant : VariantRecord.named(key.variant()),
-                    key.instances() == 1 ? null : key.instances());
+                    key.instances() == 1 ? null : key.instances(), tokensPerSecond);
         }
     }
 }

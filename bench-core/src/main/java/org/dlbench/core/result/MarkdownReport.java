@@ -241,7 +241,9 @@ public final class MarkdownReport {
                     .append(" | ").append(r.instanceCount())
                     .append(" | ").append(r.device())
                     .append(" | ").append(status(r))
-                    .append(" | ").append(r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()))
+                    .append(" | ").append(r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score())
+                            + (r.tokensPerSecond() == null ? ""
+                            : String.format(Locale.ROOT, " (%,.0f tokens/s)", r.tokensPerSecond())))
                     .append(" | ").append(error(r))
                     .append(" | ").append(verdict(r))
                     .append(" | ").append(r.gflops() == null ? "" : String.format(Locale.ROOT, "%.2f", r.gflops()))

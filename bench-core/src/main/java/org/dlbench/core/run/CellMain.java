@@ -206,6 +206,7 @@ public final class CellMain {
             result.execution(CrossChecks.execution(m.forks()));
             double flops = mode == Mode.TRAIN ? workload.trainFlopsPerSample(req.batch()) : workload.forwardFlops();
             return result.score(m.score(), m.scoreError(), m.samples()).gflops(m.score() * flops / 1e9)
+                    .tokensPerSecond(tokens(workload, m.score()))
                     .seconds((System.nanoTime() - cellStart) / 1e9).build();
         } catch (Throwable e) {
             e.printStackTrace(System.out);
@@ -253,6 +254,7 @@ public final class CellMain {
         double rate = outcome.reported().achievedRate();
         return result.latency(outcome.reported().latency()).server(outcome.server())
                 .score(rate, null, List.of()).gflops(rate * workload.forwardFlops() / 1e9)
+                .tokensPerSecond(tokens(workload, rate))
                 .memory(MemoryProbe.peak("checking JVM")).seconds((System.nanoTime() - cellStart) / 1e9).build();
     }
 
@@ -309,5 +311,11 @@ public final class CellMain {
         }
         String msg = root.getMessage() == null ? "" : ": " + root.getMessage().strip().lines().findFirst().orElse("");
         return root.getClass().getSimpleName() + msg;
+    }
+
+    /** Tokens per second of a sequence workload at the given samples per second; null for workloads without tokens. */
+    static Double tokens(Workload workload, double samplesPerSecond) {
+        long t = workload.tokensPerSample();
+        return t == 0 ? null : samplesPerSecond * t;
     }
 }

@@ -49,6 +49,7 @@ public record ModelInput(String name, int[] shape, Type type, int[] vocabulary, 
 
     @Override
     public String toString() {
-        return name + Arrays.toString(shape) + " " + type.json();
+        return name + Arrays.toString(shape) + " " + type.json() + (type.ids() ? " vocabulary "
+                + (vocabulary.length == 1 ? String.valueOf(vocabulary[0]) : Arrays.toString(vocabulary)) : "");
     }
 }

@@ -28,6 +28,29 @@ public final class Workloads {
     private Workloads() {
     }
 
+    /** Group names {@code --workloads} accepts besides workload names and files. */
+    public static final String FAMILIES = "cnn, sequence, sparse, all";
+
+    /**
+     * The names with every group name replaced by the built-ins of that group, in index order ({@code cnn},
+     * {@code sequence}, {@code sparse}: the {@link Workload.Family}; {@code all}: every built-in); other names and
+     * paths are kept as given, duplicates dropped.
+     */
+    public static List<String> expandFamilies(List<String> names) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String n : names) {
+            Workload.Family family = Workload.Family.of(n);
+            if (n.equals("all")) {
+                out.addAll(builtInNames());
+            } else if (family != null) {
+                builtIn().values().stream().filter(w -> w.family() == family).map(Workload::name).forEach(out::add);
+            } else {
+                out.add(n);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Names of the built-in workloads, in the order of the index resource. */
     public static List<String> builtInNames() {
         try (InputStream in = Workloads.class.getResourceAsStream(BUILT_IN_DIR + "index.txt")) {

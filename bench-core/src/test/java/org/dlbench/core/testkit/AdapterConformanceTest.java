@@ -151,6 +151,50 @@ public abstract class AdapterConformanceTest {
         }
     }
 
+    /**
+     * Reduced-size files in the sequence and sparse formats (test resources under {@code testkit/zoo}): other sizes
+     * than the built-ins, several inputs, unequal tables, mean bags, self pairs, causal attention, a sequence-output
+     * LSTM. They prove a user's file runs without code changes, at sizes where a whole training check is cheap.
+     */
+    static java.util.List<String> smallZoo() {
+        return java.util.List.of("small-lstm", "small-transformer", "small-dlrm");
+    }
+
+    /** A reduced-size test workload by name. */
+    protected static Workload small(String name) throws java.io.IOException {
+        try (java.io.InputStream in = AdapterConformanceTest.class.getResourceAsStream("zoo/" + name + ".json")) {
+            return Workloads.parse(in.readAllBytes(), name + ".json");
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("smallZoo")
+    void smallSequenceAndSparseFilesMatchTheReference(String name) throws Exception {
+        Workload w = small(name);
+        requireOrSkip(w, Mode.INFER);
+        for (int batch : new int[] {1, 4}) {
+            Batch fixed = new SyntheticData(w).batch(77, batch);
+            float[] expected = new ReferenceModel(w, Weights.initial(w)).forward(fixed);
+            try (Session s = open(w, batch, Mode.INFER)) {
+                Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(fixed), expected);
+                assertTrue(o.passed(), engine() + " " + name + " batch " + batch + ": " + o.detail());
+            }
+        }
+        if (!trains()) {
+            return;
+        }
+        requireOrSkip(w, Mode.TRAIN);
+        try (Session s = open(w, STEP_BATCH, Mode.TRAIN)) {
+            Check c = CorrectnessChecks.trainingStep(s, w, Weights.initial(w), STEP_BATCH);
+            assertTrue(c.passed(), engine() + " " + name + " first step: " + c.detail());
+        }
+        try (Session s = open(w, STEP_BATCH, Mode.TRAIN)) {
+            Check c = CorrectnessChecks.training(s, w, STEP_BATCH);
+            System.out.println(engine() + " " + name + " " + c.name() + ": " + c.detail());
+            assertTrue(c.passed(), engine() + " " + name + " loss must fall: " + c.detail());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"infer", "train"})
     void answersForGpuWithAReasonWhenItCannot(String mode) {

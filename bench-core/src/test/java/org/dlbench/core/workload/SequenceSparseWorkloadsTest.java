@@ -132,6 +132,26 @@ class SequenceSparseWorkloadsTest {
         assertArrayEquals(new int[] {10}, w.stages().get(2).out());
     }
 
+    @Test
+    void familiesExpandInIndexOrder() {
+        assertEquals(java.util.List.of("lstm", "transformer", "mlp", "dlrm"),
+                Workloads.expandFamilies(java.util.List.of("sequence", "mlp", "sparse", "lstm")));
+        assertEquals(Workloads.builtInNames(), Workloads.expandFamilies(java.util.List.of("all")));
+        assertEquals(java.util.List.of("mlp", "lenet", "resnet", "mobilenet"),
+                Workloads.expandFamilies(java.util.List.of("cnn")));
+    }
+
+    @Test
+    void theConformanceTestsSmallFilesAreValid() throws Exception {
+        for (String name : new String[] {"small-lstm", "small-transformer", "small-dlrm"}) {
+            try (java.io.InputStream in = getClass().getResourceAsStream("/org/dlbench/core/testkit/zoo/" + name
+                    + ".json")) {
+                Workload w = Workloads.parse(in.readAllBytes(), name + ".json");
+                assertTrue(w.paramCount() > 0 && w.forwardFlops() > 0, name);
+            }
+        }
+    }
+
     private static String message(String json) {
         return assertThrows(WorkloadException.class,
                 () -> Workloads.parse(json.getBytes(StandardCharsets.UTF_8), "x.json")).getMessage();

@@ -18,7 +18,8 @@ class WorkloadsTest {
 
     @Test
     void builtInsParseWithDerivedShapesAndCounts() {
-        assertEquals(List.of("mlp", "lenet", "resnet", "mobilenet"), Workloads.builtInNames());
+        assertEquals(List.of("mlp", "lenet", "resnet", "mobilenet", "lstm", "transformer", "dlrm"),
+                Workloads.builtInNames());
         Workload mlp = Workloads.resolve("mlp");
         // 784*128+128 + 128*64+64 + 64*10+10
         assertEquals(109_386, mlp.paramCount());
@@ -73,15 +74,15 @@ class WorkloadsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
-        "unknown layer; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"lstm\",\"units\":2}]};"
-                + "layers[0].type: unknown layer type 'lstm' (known: dense, conv2d",
+        "unknown layer; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"gru\",\"units\":2}]};"
+                + "layers[0].type: unknown layer type 'gru' (known: dense, conv2d",
         "unknown field; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"unit\":2}]};"
                 + "layers[0].unit: unknown field",
         "kernel too big; {\"name\":\"x\",\"input\":[1,4,4],\"classes\":2,\"layers\":[{\"type\":\"conv2d\",\"filters\":2,"
                 + "\"kernel\":5},{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":2}]};"
                 + "layers[0].kernel: 5 is larger than its input 4 (impossible shape)",
         "missing flatten; {\"name\":\"x\",\"input\":[1,4,4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"units\":2}]};"
-                + "layers[0]: dense needs a flat input but gets [1, 4, 4]; put a flatten",
+                + "layers[0]: dense needs a flat input (or a sequence [steps, features]) but gets [1, 4, 4]; put a flatten",
         "wrong classes; {\"name\":\"x\",\"input\":[4],\"classes\":3,\"layers\":[{\"type\":\"dense\",\"units\":2}]};"
                 + "layers[0]: the last node outputs [2] but classes is 3",
         "bad activation; {\"name\":\"x\",\"input\":[4],\"classes\":2,\"layers\":[{\"type\":\"dense\",\"units\":2,"
@@ -103,7 +104,7 @@ class WorkloadsTest {
     @Test
     void unknownNameListsTheBuiltIns() {
         WorkloadException e = assertThrows(WorkloadException.class, () -> Workloads.resolve("vgg"));
-        assertEquals("unknown workload 'vgg' (built-in: mlp, lenet, resnet, mobilenet; or give the path of a workload .json file)",
+        assertEquals("unknown workload 'vgg' (built-in: mlp, lenet, resnet, mobilenet, lstm, transformer, dlrm; or give the path of a workload .json file)",
                 e.getMessage());
     }
 

@@ -24,7 +24,7 @@ final class ModelFiles {
     static final String MODEL_FILE = "inference.pdmodel";
     static final String PARAMS_FILE = "inference.pdiparams";
     /** Bump when the parameter file's layout changes (program changes are keyed by the program's bytes). */
-    private static final String FORMAT = "dlbench-paddle-program-2";
+    private static final String FORMAT = "dlbench-paddle-program-3";
 
     private ModelFiles() {
     }

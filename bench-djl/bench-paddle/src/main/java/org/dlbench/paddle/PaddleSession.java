@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import org.dlbench.core.data.InputBuffer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
@@ -17,22 +18,28 @@ import ai.djl.util.Platform;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.Feed;
+import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.Workload;
 
 /** One loaded Paddle predictor for one workload and batch size. */
 final class PaddleSession implements Session {
     /** The file name of Paddle Inference's library, which DJL extracts from the native jar and loads. */
     static final String NATIVE_LIBRARY = "libpaddle_inference.so";
-    /** The input, reused by every call (see {@link InputBuffer}). */
-    private InputBuffer input;
+    /** One buffer per model input, reused by every call (see {@link InputBuffer}); made on first use. */
+    private final InputBuffer[] buffers;
+    /** Per model input: its batched shape and whether it holds ids (fed as int64). */
+    private final Shape[] inputShapes;
+    private final boolean[] ids;
     private final ZooModel<NDList, NDList> model;
     private final Block block;
     private final NDManager manager;
     private final ParameterStore parameterStore;
-    private final Shape inputShape;
     private final int outputSize;
     private final Map<String, String> settings;
     private final String version;
@@ -64,13 +71,20 @@ final class PaddleSession implements Session {
             block = model.getBlock();
             manager = model.getNDManager().newSubManager();
             parameterStore = new ParameterStore(manager, false);
-            long[] dims = new long[w.inputShape().length + 1];
-            dims[0] = spec.batchSize();
-            int[] sample = w.inputShape();
-            for (int k = 0; k < sample.length; k++) {
-                dims[k + 1] = sample[k];
+            List<ModelInput> inputs = w.inputs();
+            buffers = new InputBuffer[inputs.size()];
+            inputShapes = new Shape[inputs.size()];
+            ids = new boolean[inputs.size()];
+            for (int k = 0; k < inputs.size(); k++) {
+                int[] sample = inputs.get(k).shape();
+                long[] dims = new long[sample.length + 1];
+                dims[0] = spec.batchSize();
+                for (int d = 0; d < sample.length; d++) {
+                    dims[d + 1] = sample[d];
+                }
+                inputShapes[k] = new Shape(dims);
+                ids[k] = inputs.get(k).type().ids();
             }
-            inputShape = new Shape(dims);
             outputSize = spec.batchSize() * w.classes();
             Engine engine = Engine.getEngine(PaddleAdapter.NAME);
             version = engine.getVersion();
@@ -135,16 +149,29 @@ final class PaddleSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
-        if (features.length != inputShape.size()) {
-            throw new IllegalArgumentException("expected " + inputShape.size() + " features " + inputShape + ", got "
-                    + features.length);
+        if (inputShapes.length != 1 || ids[0]) {
+            throw new IllegalStateException("this workload has " + inputShapes.length + " input(s)"
+                    + (ids[0] ? " of ids" : "") + "; call infer(Batch)");
+        }
+        return infer(List.of(new Feed.Floats(features, null)));
+    }
+
+    @Override
+    public float[] infer(Batch batch) {
+        return infer(batch.inputs());
+    }
+
+    /** Runs the predictor on one feed per model input, in input order (= the program's feed {@code col}). */
+    private float[] infer(List<Feed> feeds) {
+        if (feeds.size() != inputShapes.length) {
+            throw new IllegalArgumentException("expected " + inputShapes.length + " inputs, got " + feeds.size());
         }
         try (NDManager call = manager.newSubManager()) {
-            if (input == null) {
-                input = new InputBuffer(features.length);
+            NDList in = new NDList(feeds.size());
+            for (int k = 0; k < feeds.size(); k++) {
+                in.add(array(call, k, feeds.get(k)));
             }
-            NDArray x = call.create(input.fill(features), inputShape, ai.djl.ndarray.types.DataType.FLOAT32);
-            NDList out = block.forward(parameterStore, new NDList(x), false);
+            NDList out = block.forward(parameterStore, in, false);
             // the outputs belong to this call's manager and are freed with it
             float[] logits = out.head().toFloatArray();
             if (logits.length != outputSize) {
@@ -153,6 +180,33 @@ final class PaddleSession implements Session {
             }
             return logits;
         }
+    }
+
+    /** Input {@code k}'s tensor, filled from the feed through that input's reused buffer. */
+    private NDArray array(NDManager call, int k, Feed feed) {
+        Shape shape = inputShapes[k];
+        if (feed.length() != shape.size()) {
+            throw new IllegalArgumentException("input " + k + ": expected " + shape.size() + " values " + shape
+                    + ", got " + feed.length());
+        }
+        // Java 17: no pattern switch over the sealed Feed, so the two permitted records are tested in turn
+        if (feed instanceof Feed.Ids i) {
+            if (!ids[k]) {
+                throw new IllegalArgumentException("input " + k + " takes floats, got ids");
+            }
+            if (buffers[k] == null) {
+                buffers[k] = InputBuffer.longs(i.length());
+            }
+            return call.create(buffers[k].fill(i.values()), shape, DataType.INT64);
+        }
+        if (ids[k]) {
+            throw new IllegalArgumentException("input " + k + " takes ids, got floats");
+        }
+        Feed.Floats f = (Feed.Floats) feed;
+        if (buffers[k] == null) {
+            buffers[k] = new InputBuffer(f.length());
+        }
+        return call.create(buffers[k].fill(f.values()), shape, DataType.FLOAT32);
     }
 
     @Override

@@ -198,6 +198,59 @@ class ModelFilesTest {
                 "stem.weight"), ProgramWriter.persistableParams(ProgramDesc.newBuilder().addBlocks(block).build()));
     }
 
+    @Test
+    void sparseProgramFeedsEachInputByColAndStoresItsConstants(@TempDir Path dir) throws IOException {
+        Workload w = Workloads.parse(PaddleSequenceTest.SPARSE.getBytes(StandardCharsets.UTF_8), "test");
+        Weights weights = Weights.initial(w);
+        ModelFiles.write(w, weights, dir);
+        ProgramDesc program = ProgramDesc.parseFrom(Files.readAllBytes(dir.resolve(ModelFiles.MODEL_FILE)));
+        BlockDesc block = program.getBlocks(0);
+        Map<String, VarDesc> vars = vars(block);
+        // one feed per model input, col = input index; ids are int64
+        List<OpDesc> feeds = block.getOpsList().stream().filter(o -> o.getType().equals("feed")).toList();
+        assertEquals(3, feeds.size());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(k, attr(feeds.get(k), "col").getI());
+            assertEquals(ProgramWriter.inputVar(k), slot(feeds.get(k).getOutputsList(), "Out"));
+        }
+        assertEquals(VarType.Type.INT64, vars.get("x").getType().getLodTensor().getTensor().getDataType());
+        assertEquals(List.of(-1L, 3L, 2L), dims(vars.get("x")));
+        assertEquals(VarType.Type.FP32, vars.get("x1").getType().getLodTensor().getTensor().getDataType());
+        assertEquals(VarType.Type.INT64, vars.get("x2").getType().getLodTensor().getTensor().getDataType());
+        // table k's ids are shifted by its first row (0, 7, 18); the one-table bag needs no shift
+        assertEquals(List.of("emb.offsets", "emb.weight", "inter.pairs", "single.weight"),
+                ProgramWriter.persistableParams(program).stream().filter(n -> !n.startsWith("bot.")
+                        && !n.startsWith("out.")).toList());
+        assertEquals(VarType.Type.INT64, vars.get("emb.offsets").getType().getLodTensor().getTensor().getDataType());
+        assertEquals(List.of(3L, 1L), dims(vars.get("emb.offsets")));
+        // F = 3 + 1 + 1 vectors, self pairs: 15
+        assertEquals(List.of(15L), dims(vars.get("inter.pairs")));
+
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(ModelFiles.PARAMS_FILE)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        Map<String, long[]> longs = new HashMap<>();
+        for (String name : ProgramWriter.persistableParams(program)) {
+            in.position(in.position() + 4 + 8 + 4);
+            byte[] descBytes = new byte[in.getInt()];
+            in.get(descBytes);
+            VarType.TensorDesc desc = VarType.TensorDesc.parseFrom(descBytes);
+            assertEquals(dims(vars.get(name)), desc.getDimsList(), name);
+            assertEquals(vars.get(name).getType().getLodTensor().getTensor().getDataType(), desc.getDataType(), name);
+            int count = desc.getDimsList().stream().mapToInt(Long::intValue).reduce(1, (a, b) -> a * b);
+            if (desc.getDataType() == VarType.Type.INT64) {
+                long[] values = new long[count];
+                in.asLongBuffer().get(values);
+                longs.put(name, values);
+                in.position(in.position() + count * Long.BYTES);
+            } else {
+                in.position(in.position() + count * Float.BYTES);
+            }
+        }
+        assertFalse(in.hasRemaining(), "no bytes after the last tensor");
+        assertArrayEquals(new long[] {0, 7, 18}, longs.get("emb.offsets"));
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4, 6, 7, 8, 9, 12, 13, 14, 18, 19, 24}, longs.get("inter.pairs"));
+    }
+
     private static String slot(List<OpDesc.Var> slots, String parameter) {
         return slots.stream().filter(v -> v.getParameter().equals(parameter)).findFirst()
                 .orElseThrow(() -> new AssertionError("no slot " + parameter)).getArguments(0);

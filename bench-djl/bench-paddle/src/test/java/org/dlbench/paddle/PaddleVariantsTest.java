@@ -97,6 +97,10 @@ class PaddleVariantsTest {
             try {
                 assertVariantRuns(v, mlp, 4);
                 assertVariantRuns(v, lenet, 2);
+                // the sequence and sparse graphs: IR passes rewrite their matmuls too
+                for (String name : List.of("lstm", "transformer", "dlrm")) {
+                    assertVariantRuns(v, Workloads.resolve(name), 2);
+                }
             } finally {
                 clearProperties();
             }
@@ -108,9 +112,9 @@ class PaddleVariantsTest {
     private void assertVariantRuns(Variant v, Workload w, int batch) throws Exception {
         Weights weights = Weights.initial(w);
         Batch data = new SyntheticData(w).batch(5, batch);
-        float[] expected = new ReferenceModel(w, weights).forward(data.features(), batch);
+        float[] expected = new ReferenceModel(w, weights).forward(data);
         try (Session s = adapter.open(new SessionSpec(w, weights, batch, 1, Device.CPU, Mode.INFER))) {
-            Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(data.features()), expected);
+            Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(data), expected);
             String where = v.name() + " on " + w.name();
             assertTrue(o.passed(), where + ": " + o.detail());
             Map<String, String> settings = s.settings();

@@ -1,7 +1,12 @@
 package org.dlbench.djl.onnx;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.dlbench.core.data.Weights;
 import org.dlbench.core.model.GeneratedModels;
 import org.dlbench.core.result.ResultsIO;
@@ -37,6 +42,21 @@ public final class ModelCache {
     /** The directory of one generated model; not created. */
     public Path directory(String engine, Workload workload, String key) {
         return root.resolve(engine).resolve(workload.name() + "-" + key);
+    }
+
+    /**
+     * Renames a finished temporary file (in the target's directory) to its final name, readable by all, replacing an
+     * older copy; readers of the final name never see a partial file.
+     */
+    public static void publish(Path tmp, Path target) throws IOException {
+        if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** See {@link ResultsIO#writeAtomically}. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import org.dlbench.core.data.InputBuffer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -17,16 +18,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.dlbench.core.adapter.Device;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
-import org.dlbench.core.workload.Workload;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.Feed;
+import org.dlbench.core.workload.ModelInput;
 import org.dlbench.djl.block.LoadedNatives;
 
 /**
- * One ORT session on the workload's .onnx file. Each {@link #infer} call copies the features into an ORT tensor,
- * runs the session and copies the logits back, all inside a per-call NDManager that frees both tensors.
+ * One ORT session on the workload's .onnx file. Each {@link #infer} call copies every model input into an ORT tensor
+ * (from a buffer the session reuses; ids as int64), named as its graph input, runs the session and copies the logits
+ * back, all inside a per-call NDManager that frees the tensors.
  */
 final class OnnxRuntimeSession implements Session {
     /** DJL switch: without it every ORT NDManager also opens a manager of the default engine (PyTorch or MXNet). */
@@ -39,13 +44,28 @@ final class OnnxRuntimeSession implements Session {
     private final SessionOptions options;
     private final Block block;
     private final ParameterStore parameters;
-    private final long[] inputDims;
-    private final int inputSize;
     private final int batch;
     private final String version;
     private final Map<String, String> settings;
-    /** The input, reused by every call (see {@link InputBuffer}). */
-    private final InputBuffer input;
+    /** One per model input, in the workload's input order (the graph inputs carry the same names). */
+    private final List<Input> inputs;
+
+    /**
+     * A model input as this session feeds it: the graph input's name, its dims with the batch first, and the buffer
+     * every call refills (float32, or int64 for ids; see {@link InputBuffer}).
+     */
+    private record Input(String name, long[] dims, int size, boolean ids, InputBuffer buffer) {
+        static Input of(ModelInput in, int batch) {
+            long[] dims = new long[in.shape().length + 1];
+            dims[0] = batch;
+            for (int i = 0; i < in.shape().length; i++) {
+                dims[i + 1] = in.shape()[i];
+            }
+            int size = batch * in.size();
+            boolean ids = in.type().ids();
+            return new Input(in.name(), dims, size, ids, ids ? InputBuffer.longs(size) : new InputBuffer(size));
+        }
+    }
 
     private OnnxRuntimeSession(Model model, SessionOptions options, SessionSpec spec, String version,
                                Map<String, String> settings) {
@@ -53,18 +73,10 @@ final class OnnxRuntimeSession implements Session {
         this.options = options;
         this.block = model.getBlock();
         this.parameters = new ParameterStore(model.getNDManager(), false);
-        Workload w = spec.workload();
-        int[] sample = w.inputShape();
-        this.inputDims = new long[sample.length + 1];
-        this.inputDims[0] = spec.batchSize();
-        for (int i = 0; i < sample.length; i++) {
-            inputDims[i + 1] = sample[i];
-        }
-        this.inputSize = w.inputSize();
         this.batch = spec.batchSize();
         this.version = version;
         this.settings = Collections.unmodifiableMap(settings);
-        this.input = new InputBuffer(batch * inputSize);
+        this.inputs = spec.workload().inputs().stream().map(in -> Input.of(in, batch)).toList();
     }
 
     static OnnxRuntimeSession open(SessionSpec spec, ModelCache cache, String optLevel, String spinning)
@@ -160,15 +172,54 @@ final class OnnxRuntimeSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
-        if (features.length != batch * inputSize) {
-            throw new IllegalArgumentException("expected " + batch + " samples of " + inputSize + " features ("
-                    + batch * inputSize + " values), got " + features.length);
+        if (inputs.size() != 1 || inputs.get(0).ids()) {
+            throw new IllegalStateException("this workload has " + inputs.size() + " input(s)"
+                    + (inputs.get(0).ids() ? " of ids" : "") + "; call infer(Batch)");
+        }
+        Input in = inputs.get(0);
+        if (features.length != in.size()) {
+            throw new IllegalArgumentException("expected " + batch + " samples (" + in.size() + " values), got "
+                    + features.length);
         }
         try (NDManager call = model.getNDManager().newSubManager()) {
-            NDArray x = call.create(input.fill(features), new Shape(inputDims), ai.djl.ndarray.types.DataType.FLOAT32);
-            NDList out = block.forward(parameters, new NDList(x), false);
-            return out.singletonOrThrow().toFloatArray();
+            NDArray x = call.create(in.buffer().fill(features), new Shape(in.dims()), DataType.FLOAT32);
+            x.setName(in.name());
+            return run(new NDList(x));
         }
+    }
+
+    /** Feeds every model input under its graph input's name: floats as float32, ids widened to int64. */
+    @Override
+    public float[] infer(Batch b) {
+        List<Feed> feeds = b.inputs();
+        if (feeds.size() != inputs.size() || b.size() != batch) {
+            throw new IllegalArgumentException("expected " + batch + " samples of " + inputs.size() + " input(s), got "
+                    + b.size() + " of " + feeds.size());
+        }
+        try (NDManager call = model.getNDManager().newSubManager()) {
+            NDList list = new NDList(inputs.size());
+            for (int k = 0; k < inputs.size(); k++) {
+                Input in = inputs.get(k);
+                Feed feed = feeds.get(k);
+                NDArray x;
+                if (feed instanceof Feed.Floats f && !in.ids()) {
+                    x = call.create(in.buffer().fill(f.values()), new Shape(in.dims()), DataType.FLOAT32);
+                } else if (feed instanceof Feed.Ids ids && in.ids()) {
+                    x = call.create(in.buffer().fill(ids.values()), new Shape(in.dims()), DataType.INT64);
+                } else {
+                    throw new IllegalArgumentException("input " + in.name() + " is " + (in.ids() ? "ids" : "float32")
+                            + " but the batch holds " + feed.getClass().getSimpleName());
+                }
+                x.setName(in.name());
+                list.add(x);
+            }
+            return run(list);
+        }
+    }
+
+    private float[] run(NDList in) {
+        NDList out = block.forward(parameters, in, false);
+        return out.singletonOrThrow().toFloatArray();
     }
 
     @Override

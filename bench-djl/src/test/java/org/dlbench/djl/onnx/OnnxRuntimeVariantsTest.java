@@ -53,8 +53,11 @@ class OnnxRuntimeVariantsTest {
     void eachVariantReadsBackItsSettingsAndMatchesTheReference() throws Exception {
         Map<String, String> lenetOps = new LinkedHashMap<>();
         for (Variant v : adapter.variants()) {
-            for (String name : List.of("mlp", "lenet")) {
-                Map<String, String> settings = openAndCheck(v, Workloads.resolve(name));
+            // the small sequence and sparse files cover every operator the writer emits for the newer layers
+            for (String name : List.of("mlp", "lenet", "seq-mix", "sparse-mean", "lstm-seq", "causal")) {
+                Workload w = OnnxRuntimeConformanceTest.USER_FILES.containsKey(name)
+                        ? OnnxRuntimeConformanceTest.userFile(name) : Workloads.resolve(name);
+                Map<String, String> settings = openAndCheck(v, w);
                 System.out.println("ORT " + v.name() + " " + name + ": " + settings.get("ort_optimized_nodes")
                         + " nodes " + settings.get("ort_optimized_ops"));
                 if (name.equals("lenet")) {
@@ -79,7 +82,7 @@ class OnnxRuntimeVariantsTest {
         try {
             int batch = 8;
             Batch fixed = new SyntheticData(w).batch(123, batch);
-            float[] expected = new ReferenceModel(w, Weights.initial(w)).forward(fixed.features(), batch);
+            float[] expected = new ReferenceModel(w, Weights.initial(w)).forward(fixed);
             try (Session s = adapter.open(new SessionSpec(w, Weights.initial(w), batch, 1, Device.CPU, Mode.INFER))) {
                 Map<String, String> settings = s.settings();
                 assertEquals(List.of(), v.mismatches(settings), settings.toString());
@@ -87,7 +90,7 @@ class OnnxRuntimeVariantsTest {
                         settings.get("ort_opt_level_requested"));
                 assertTrue(settings.get("ort_optimized_nodes").matches("\\d+"), settings.toString());
                 assertTrue(settings.get("native_library").endsWith("libonnxruntime.so"), settings.toString());
-                Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(fixed.features()), expected);
+                Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(fixed), expected);
                 assertTrue(o.passed(), v.name() + " " + w.name() + ": " + o.detail());
                 return settings;
             }

@@ -76,13 +76,161 @@ public record Attention(Integer heads, Boolean causal) implements Layer {
         return 2 * matmuls + 4 * h * t * t + 4 * t * d;
     }
 
+    /** {@code x [T, D]} times {@code w^T [D, D]} ({@code w} is [out, in]) plus {@code bias}, from offset {@code at}. */
+    private static double[] project(double[] x, int at, int t, int d, double[] w, double[] bias) {
+        double[] y = new double[t * d];
+        for (int i = 0; i < t; i++) {
+            for (int o = 0; o < d; o++) {
+                double acc = bias[o];
+                for (int k = 0; k < d; k++) {
+                    acc += w[o * d + k] * x[at + i * d + k];
+                }
+                y[i * d + o] = acc;
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Backward of {@link #project}: adds {@code dy^T x} into {@code gw}, the column sums of {@code dy} into
+     * {@code gb}, and {@code dy w} into {@code dx} from offset {@code at} when {@code dx} is not null.
+     */
+    private static void projectBack(double[] x, int at, int t, int d, double[] w, double[] dy, double[] gw,
+            double[] gb, double[] dx) {
+        for (int i = 0; i < t; i++) {
+            for (int o = 0; o < d; o++) {
+                double g = dy[i * d + o];
+                gb[o] += g;
+                for (int k = 0; k < d; k++) {
+                    gw[o * d + k] += g * x[at + i * d + k];
+                    if (dx != null) {
+                        dx[at + i * d + k] += g * w[o * d + k];
+                    }
+                }
+            }
+        }
+    }
+
+    /** One sample's forward pass, keeping the projections, the attention weights and the mixed values. */
+    private final class Pass {
+        final double[] q;
+        final double[] k;
+        final double[] v;
+        /** Attention weights per head, {@code [heads, T, T]}. */
+        final double[] a;
+        /** The heads' outputs side by side, {@code [T, D]}, before the output projection. */
+        final double[] mixed;
+
+        Pass(double[] x, int at, int t, int d, Params p) {
+            q = project(x, at, t, d, p.value("q_weight"), p.value("q_bias"));
+            k = project(x, at, t, d, p.value("k_weight"), p.value("k_bias"));
+            v = project(x, at, t, d, p.value("v_weight"), p.value("v_bias"));
+            int dh = d / heads;
+            double scale = 1 / Math.sqrt(dh);
+            a = new double[heads * t * t];
+            mixed = new double[t * d];
+            for (int h = 0; h < heads; h++) {
+                int c = h * dh;
+                for (int i = 0; i < t; i++) {
+                    int row = (h * t + i) * t;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < t; j++) {
+                        double acc = 0;
+                        for (int e = 0; e < dh; e++) {
+                            acc += q[i * d + c + e] * k[j * d + c + e];
+                        }
+                        double score = acc * scale + (causal && j > i ? MASK : 0);
+                        a[row + j] = score;
+                        max = Math.max(max, score);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < t; j++) {
+                        a[row + j] = Math.exp(a[row + j] - max);
+                        sum += a[row + j];
+                    }
+                    for (int j = 0; j < t; j++) {
+                        a[row + j] /= sum;
+                    }
+                    for (int e = 0; e < dh; e++) {
+                        double acc = 0;
+                        for (int j = 0; j < t; j++) {
+                            acc += a[row + j] * v[j * d + c + e];
+                        }
+                        mixed[i * d + c + e] = acc;
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public Tensor forward(Shapes s, List<Tensor> in, Params p) {
-        throw new UnsupportedOperationException("attention reference forward: not written yet");
+        Tensor x = in.get(0);
+        int t = s.first()[0];
+        int d = s.first()[1];
+        Tensor y = Tensor.zeros(x.batch(), s.out());
+        for (int b = 0; b < x.batch(); b++) {
+            Pass pass = new Pass(x.data(), b * t * d, t, d, p);
+            double[] out = project(pass.mixed, 0, t, d, p.value("o_weight"), p.value("o_bias"));
+            System.arraycopy(out, 0, y.data(), b * t * d, t * d);
+        }
+        return y;
     }
 
     @Override
     public Tensor[] backward(Shapes s, List<Tensor> in, Tensor out, Tensor dOut, Params p, boolean[] needInput) {
-        throw new UnsupportedOperationException("attention reference backward: not written yet");
+        Tensor x = in.get(0);
+        int t = s.first()[0];
+        int d = s.first()[1];
+        int dh = d / heads;
+        double scale = 1 / Math.sqrt(dh);
+        Tensor dx = needInput[0] ? Tensor.zeros(x.batch(), x.shape()) : null;
+        double[] dy = new double[t * d];
+        double[] da = new double[t];
+        for (int b = 0; b < x.batch(); b++) {
+            int at = b * t * d;
+            Pass pass = new Pass(x.data(), at, t, d, p);
+            System.arraycopy(dOut.data(), at, dy, 0, t * d);
+            double[] dMixed = new double[t * d];
+            projectBack(pass.mixed, 0, t, d, p.value("o_weight"), dy, p.gradient("o_weight"), p.gradient("o_bias"),
+                    dMixed);
+            double[] dq = new double[t * d];
+            double[] dk = new double[t * d];
+            double[] dv = new double[t * d];
+            for (int h = 0; h < heads; h++) {
+                int c = h * dh;
+                for (int i = 0; i < t; i++) {
+                    int row = (h * t + i) * t;
+                    // through O_h = A V_h: dA = dO V^T, dV += A^T dO
+                    double dot = 0;
+                    for (int j = 0; j < t; j++) {
+                        double acc = 0;
+                        for (int e = 0; e < dh; e++) {
+                            double g = dMixed[i * d + c + e];
+                            acc += g * pass.v[j * d + c + e];
+                            dv[j * d + c + e] += pass.a[row + j] * g;
+                        }
+                        da[j] = acc;
+                        dot += acc * pass.a[row + j];
+                    }
+                    // through the row softmax, then the scaled scores Q K^T (the mask is a constant)
+                    for (int j = 0; j < t; j++) {
+                        double dScore = pass.a[row + j] * (da[j] - dot) * scale;
+                        if (dScore == 0) {
+                            continue;
+                        }
+                        for (int e = 0; e < dh; e++) {
+                            dq[i * d + c + e] += dScore * pass.k[j * d + c + e];
+                            dk[j * d + c + e] += dScore * pass.q[i * d + c + e];
+                        }
+                    }
+                }
+            }
+            double[] dxs = dx == null ? null : dx.data();
+            projectBack(x.data(), at, t, d, p.value("q_weight"), dq, p.gradient("q_weight"), p.gradient("q_bias"), dxs);
+            projectBack(x.data(), at, t, d, p.value("k_weight"), dk, p.gradient("k_weight"), p.gradient("k_bias"), dxs);
+            projectBack(x.data(), at, t, d, p.value("v_weight"), dv, p.gradient("v_weight"), p.gradient("v_bias"), dxs);
+        }
+        return new Tensor[] {dx};
     }
 }

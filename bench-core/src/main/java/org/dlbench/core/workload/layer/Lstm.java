@@ -89,13 +89,167 @@ public record Lstm(Integer hidden, Integer layers, String output) implements Lay
         return flops;
     }
 
+    /**
+     * One sample's pass through every layer, keeping what backward needs: per layer its input sequence, gate
+     * activations {@code [T, 4H]} (i, f, g, o after their nonlinearity), cell states and hidden states {@code [T, H]}.
+     */
+    private final class Pass {
+        final double[][] inputs;
+        final double[][] gates;
+        final double[][] cells;
+        final double[][] hiddens;
+
+        Pass(double[] x, int steps, int width, Params p) {
+            int h = hidden;
+            inputs = new double[layers][];
+            gates = new double[layers][];
+            cells = new double[layers][];
+            hiddens = new double[layers][];
+            double[] seq = x;
+            int in = width;
+            for (int l = 0; l < layers; l++) {
+                double[] wih = p.value(role(l, "weight_ih"));
+                double[] whh = p.value(role(l, "weight_hh"));
+                double[] bias = p.value(role(l, "bias"));
+                double[] gate = new double[steps * 4 * h];
+                double[] c = new double[steps * h];
+                double[] hs = new double[steps * h];
+                for (int t = 0; t < steps; t++) {
+                    for (int r = 0; r < 4 * h; r++) {
+                        double a = bias[r];
+                        for (int k = 0; k < in; k++) {
+                            a += wih[r * in + k] * seq[t * in + k];
+                        }
+                        if (t > 0) {
+                            for (int k = 0; k < h; k++) {
+                                a += whh[r * h + k] * hs[(t - 1) * h + k];
+                            }
+                        }
+                        gate[t * 4 * h + r] = r / h == 2 ? Math.tanh(a) : sigmoid(a);
+                    }
+                    for (int j = 0; j < h; j++) {
+                        int gt = t * 4 * h;
+                        double cPrev = t > 0 ? c[(t - 1) * h + j] : 0;
+                        double cj = gate[gt + h + j] * cPrev + gate[gt + j] * gate[gt + 2 * h + j];
+                        c[t * h + j] = cj;
+                        hs[t * h + j] = gate[gt + 3 * h + j] * Math.tanh(cj);
+                    }
+                }
+                inputs[l] = seq;
+                gates[l] = gate;
+                cells[l] = c;
+                hiddens[l] = hs;
+                seq = hs;
+                in = h;
+            }
+        }
+
+        /** The layer's output: the last layer's last hidden state, or all of them. */
+        void output(double[] y, int offset, int steps) {
+            double[] top = hiddens[layers - 1];
+            if (sequence()) {
+                System.arraycopy(top, 0, y, offset, steps * hidden);
+            } else {
+                System.arraycopy(top, (steps - 1) * hidden, y, offset, hidden);
+            }
+        }
+    }
+
+    private static double sigmoid(double a) {
+        return 1 / (1 + Math.exp(-a));
+    }
+
     @Override
     public Tensor forward(Shapes s, List<Tensor> in, Params p) {
-        throw new UnsupportedOperationException("lstm reference forward: not written yet");
+        Tensor x = in.get(0);
+        int steps = s.first()[0];
+        int width = s.first()[1];
+        Tensor y = Tensor.zeros(x.batch(), s.out());
+        int sample = steps * width;
+        for (int b = 0; b < x.batch(); b++) {
+            double[] xs = Arrays.copyOfRange(x.data(), b * sample, (b + 1) * sample);
+            new Pass(xs, steps, width, p).output(y.data(), b * y.sampleSize(), steps);
+        }
+        return y;
     }
 
     @Override
     public Tensor[] backward(Shapes s, List<Tensor> in, Tensor out, Tensor dOut, Params p, boolean[] needInput) {
-        throw new UnsupportedOperationException("lstm reference backward: not written yet");
+        Tensor x = in.get(0);
+        int steps = s.first()[0];
+        int width = s.first()[1];
+        int h = hidden;
+        int sample = steps * width;
+        Tensor dx = needInput[0] ? Tensor.zeros(x.batch(), x.shape()) : null;
+        for (int b = 0; b < x.batch(); b++) {
+            double[] xs = Arrays.copyOfRange(x.data(), b * sample, (b + 1) * sample);
+            Pass pass = new Pass(xs, steps, width, p);
+            // the loss gradient at the top layer's hidden states
+            double[] dh = new double[steps * h];
+            int o = b * dOut.sampleSize();
+            if (sequence()) {
+                System.arraycopy(dOut.data(), o, dh, 0, steps * h);
+            } else {
+                System.arraycopy(dOut.data(), o, dh, (steps - 1) * h, h);
+            }
+            for (int l = layers - 1; l >= 0; l--) {
+                int inW = l == 0 ? width : h;
+                boolean wantInput = l > 0 || dx != null;
+                double[] wih = p.value(role(l, "weight_ih"));
+                double[] whh = p.value(role(l, "weight_hh"));
+                double[] gwih = p.gradient(role(l, "weight_ih"));
+                double[] gwhh = p.gradient(role(l, "weight_hh"));
+                double[] gbias = p.gradient(role(l, "bias"));
+                double[] seq = pass.inputs[l];
+                double[] gate = pass.gates[l];
+                double[] c = pass.cells[l];
+                double[] hs = pass.hiddens[l];
+                double[] dIn = wantInput ? new double[steps * inW] : null;
+                double[] dhNext = new double[h];
+                double[] dcNext = new double[h];
+                double[] da = new double[4 * h];
+                for (int t = steps - 1; t >= 0; t--) {
+                    int gt = t * 4 * h;
+                    for (int j = 0; j < h; j++) {
+                        double ig = gate[gt + j];
+                        double fg = gate[gt + h + j];
+                        double gg = gate[gt + 2 * h + j];
+                        double og = gate[gt + 3 * h + j];
+                        double tc = Math.tanh(c[t * h + j]);
+                        double dhj = dh[t * h + j] + dhNext[j];
+                        double dc = dcNext[j] + dhj * og * (1 - tc * tc);
+                        double cPrev = t > 0 ? c[(t - 1) * h + j] : 0;
+                        da[j] = dc * gg * ig * (1 - ig);
+                        da[h + j] = dc * cPrev * fg * (1 - fg);
+                        da[2 * h + j] = dc * ig * (1 - gg * gg);
+                        da[3 * h + j] = dhj * tc * og * (1 - og);
+                        dcNext[j] = dc * fg;
+                    }
+                    Arrays.fill(dhNext, 0);
+                    for (int r = 0; r < 4 * h; r++) {
+                        double d = da[r];
+                        gbias[r] += d;
+                        for (int k = 0; k < inW; k++) {
+                            gwih[r * inW + k] += d * seq[t * inW + k];
+                            if (dIn != null) {
+                                dIn[t * inW + k] += d * wih[r * inW + k];
+                            }
+                        }
+                        if (t > 0) {
+                            for (int k = 0; k < h; k++) {
+                                gwhh[r * h + k] += d * hs[(t - 1) * h + k];
+                                dhNext[k] += d * whh[r * h + k];
+                            }
+                        }
+                    }
+                }
+                if (l > 0) {
+                    dh = dIn;
+                } else if (dx != null) {
+                    System.arraycopy(dIn, 0, dx.data(), b * sample, sample);
+                }
+            }
+        }
+        return new Tensor[] {dx};
     }
 }
