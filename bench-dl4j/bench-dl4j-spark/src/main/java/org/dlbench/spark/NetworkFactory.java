@@ -66,11 +66,14 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds a workload as a DL4J {@link ComputationGraph} with the shared initial weights: one vertex per stage, named
- * after the stage and fed by the vertices of {@link Stage#inputs()} (the graph input is {@value #INPUT}); plain SGD at
- * the workload's learning rate; the last stage (dense) is a softmax + cross-entropy output layer (mean over the
- * minibatch); NCHW input. Translations, through one {@link Layer.Visitor}:
+ * after the stage and fed by the vertices of {@link Stage#inputs()} (one graph input per model input, named as it; a
+ * single-input file's is {@value #INPUT}); plain SGD at the workload's learning rate; the last stage (dense) is a
+ * softmax + cross-entropy output layer (mean over the minibatch). Activations: {@code [N, D]}, images NCHW, sequences
+ * features-first {@code [N, D, T]}; ids as float32 {@code [N, T]} or {@code [N, tables * bag]} ({@link #inputs}).
+ * Translations, through one {@link Layer.Visitor}:
  * <ul>
- *   <li>dense: DenseLayer, W [in, out] (the canonical [out, in] transposed);</li>
+ *   <li>dense: DenseLayer, W [in, out] (the canonical [out, in] transposed); on a sequence the same inside
+ *       TimeDistributed;</li>
  *   <li>conv2d: ConvolutionLayer (W [out, in, k, k] as canonical); with {@code groups} equal to the input channels
  *       DepthwiseConvolution2D, depth multiplier {@code filters / channels}, W [k, k, channels, multiplier] where
  *       {@code W[ky, kx, c, m]} is the canonical {@code weight[c * multiplier + m, 0, ky, kx]}; other group counts are
@@ -81,7 +84,17 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *       decay {@code 1 - momentum}; gamma, beta, mean, var hold {@code gamma}, {@code beta}, {@code running_mean},
  *       {@code running_var}; its activation is an ActivationLayer {@code <stage>/act} after it (DL4J's
  *       BatchNormalization layer ignores a configured activation);</li>
- *   <li>add: ElementWiseVertex Add, then an ActivationLayer {@code <stage>/act} when it has an activation.</li>
+ *   <li>add: ElementWiseVertex Add, then an ActivationLayer {@code <stage>/act} when it has an activation;</li>
+ *   <li>embedding: EmbeddingSequenceLayer (identity, no bias, W [V, D] as canonical), positional: a
+ *       {@link SameDiffLayers.PositionAdd} {@code <stage>/position} after it;</li>
+ *   <li>embeddingbag: EmbeddingSequenceLayer over all tables at once (the session adds each table's row offset to
+ *       its ids), then the mean of every bag (Subsampling1DLayer AVG, or GlobalPoolingLayer AVG for one bag), times
+ *       the bag for a sum ({@link SameDiffLayers.Scale}; DL4J's 1-D pooling has no SUM);</li>
+ *   <li>lstm: one LSTM per layer {@code <stage>/l<k>} (tanh, sigmoid gates), the top one inside LastTimeStep for
+ *       output last; W [I, 4H], RW [H, 4H], b [1, 4H] with DL4J's column blocks g, f, o, i ({@link #LSTM_GATES});</li>
+ *   <li>layernorm, gelu (erf), attention (projection biases, optional causal mask), dot: the SameDiff layers and
+ *       vertices of {@link SameDiffLayers}; concat: MergeVertex on features or channels, else a SameDiff vertex;
+ *       meanpool: GlobalPoolingLayer AVG; flatten of a sequence: a SameDiff reshape in step-major order.</li>
  * </ul>
  */
 final class NetworkFactory {
@@ -399,6 +412,8 @@ final class NetworkFactory {
                     if (x.length == 3) {
                         g.addVertex(name, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(x[1], x[2], x[0])),
                                 in);
+                    } else if (x.length == 2) {
+                        g.addLayer(name, new SameDiffLayers.FlattenSequence(x[0], x[1]), in);
                     } else {
                         vertexOf[stage.index()] = in[0]; // already flat: the stage is its input
                     }

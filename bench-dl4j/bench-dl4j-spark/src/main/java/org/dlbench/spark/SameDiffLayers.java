@@ -243,6 +243,43 @@ final class SameDiffLayers {
         }
     }
 
+    /** Flattens a features-first sequence {@code [N, D, T]} in the canonical order, {@code [N, T * D]} (step-major). */
+    public static final class FlattenSequence extends SameDiffLambdaLayer {
+        private static final long serialVersionUID = 1L;
+        private int steps;
+        private int width;
+
+        public FlattenSequence() {
+        }
+
+        FlattenSequence(int steps, int width) {
+            this.steps = steps;
+            this.width = width;
+        }
+
+        @Override
+        public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                           Collection<TrainingListener> listeners, int index,
+                                                           INDArray view, boolean initialize, DataType type) {
+            return SameDiffLayers.instantiate(this, conf, index, view, initialize, type);
+        }
+
+        @Override
+        public SDVariable defineLayer(SameDiff sd, SDVariable x) {
+            return sd.reshape(sd.permute(x, 0, 2, 1), -1, (long) steps * width);
+        }
+
+        @Override
+        public InputType getOutputType(int layerIndex, InputType inputType) {
+            return InputType.feedForward((long) steps * width);
+        }
+
+        @Override
+        public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+            return null;
+        }
+    }
+
     /** Multiplies by a constant (an embedding bag's mean pooling times the bag: its sum). */
     public static final class Scale extends SameDiffLambdaLayer {
         private static final long serialVersionUID = 1L;

@@ -69,7 +69,8 @@ final class GraphWorkloads {
 
     /**
      * A sequence model without attention or lstm: token + position embedding, layernorm, a dense layer on the sequence,
-     * erf GELU, a residual add, a second layernorm, a concat along time, mean pool, tanh pooler.
+     * erf GELU, a residual add, a second layernorm, a concat along time, mean pool joined with a flattened sequence,
+     * tanh pooler.
      */
     static final String TINY_SEQUENCE = """
             {"name": "tinyseq", "description": "embedding, layernorm, dense on steps, gelu, add, concat, meanpool",
@@ -85,6 +86,8 @@ final class GraphWorkloads {
                {"name": "ln1", "type": "layernorm", "epsilon": 0.001},
                {"name": "both", "type": "concat", "inputs": ["ln1", "ln0"]},
                {"name": "pool", "type": "meanpool"},
+               {"name": "flat", "type": "flatten", "inputs": ["ln1"]},
+               {"name": "joined", "type": "concat", "inputs": ["pool", "flat"]},
                {"name": "pooler", "type": "dense", "units": 8, "activation": "tanh"},
                {"name": "out", "type": "dense", "units": 3}
              ],
