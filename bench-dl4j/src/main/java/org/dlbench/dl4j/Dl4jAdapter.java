@@ -25,11 +25,18 @@ public final class Dl4jAdapter implements EngineAdapter {
         return NAME;
     }
 
-    /** Every layer type and activation maps to a DL4J layer or vertex, in both modes, except grouped convolutions other than depthwise. */
+    /**
+     * Every layer type and activation maps to a DL4J layer or vertex, in both modes, except grouped convolutions other
+     * than depthwise, batchnorm on sequences, and id tables beyond float32's exact integers (see {@link Networks}).
+     */
     @Override
     public Support supports(Workload workload, Mode mode, Device device) {
         Support layers = Support.forStages(workload, Networks::whyNot);
-        return layers.supported() ? Dl4jRuntime.device(device) : layers;
+        if (!layers.supported()) {
+            return layers;
+        }
+        String why = Networks.whyNot(workload);
+        return why != null ? Support.no(why) : Dl4jRuntime.device(device);
     }
 
     @Override

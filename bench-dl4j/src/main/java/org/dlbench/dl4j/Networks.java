@@ -12,7 +12,10 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -20,6 +23,10 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -28,6 +35,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.dlbench.core.data.Weights;
+import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.ParamSpec;
 import org.dlbench.core.workload.Stage;
 import org.dlbench.core.workload.Workload;
@@ -57,7 +65,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * Turns a workload into DL4J {@link ComputationGraphConfiguration}s (one vertex per stage, wired by
+ * Turns a workload into DL4J {@link ComputationGraphConfiguration}s (one graph input per model input, one vertex per
+ * stage, or a few for a positional embedding, an embedding bag and stacked LSTM layers, wired by
  * {@link Stage#inputs()}) and copies the shared weights in and out by canonical name and layout.
  *
  * <p>Two configurations share one parameter array: the "logits" graph ends with the last stage (identity activation
@@ -79,9 +88,16 @@ final class Networks {
      * below 1e-29.
      */
     static final double SOFTMAX_CLIP_EPS = 1e-30;
-    /** The graph's input vertex; '#' keeps DL4J's own vertex names apart from the workload's node names. */
-    static final String INPUT = "#input";
     private static final String LOSS = "#loss";
+    /** The token lookup of a positional embedding, whose position add then carries the stage's name. */
+    private static final String LOOKUP = "#lookup";
+    /**
+     * Ids travel as float32 in the network's dtype (DL4J's embedding layers read float ids), exact up to 2^24: a table
+     * with more rows would address rows it cannot name.
+     */
+    static final int MAX_FLOAT_IDS = 1 << 24;
+    /** DL4J's LSTM gate blocks (columns of W, RW, b): position p holds canonical block DL4J_GATES[p] (i0 f1 g2 o3). */
+    private static final int[] DL4J_GATES = {2, 1, 3, 0};
 
     private Networks() {
     }
@@ -91,31 +107,113 @@ final class Networks {
     }
 
     /**
-     * The graph's vertices in the workload's topological order, the vertex whose output is each stage's output, the
-     * DL4J layer holding each stage's parameters (null for none), and the model input's type.
+     * The graph's vertices in the workload's topological order, the vertex whose output is each stage's output, and
+     * the graph's input vertices with their types, one per model input in the workload's input order; per input, the
+     * row offset the session adds to each id of a sample (the tables of the embedding bags reading it), or null.
      */
-    record Plan(List<Vertex> vertices, String[] outputOfStage, String[] layerOfStage, InputType inputType) {
+    record Plan(List<Vertex> vertices, String[] outputOfStage, String[] inputNames, InputType[] inputTypes,
+                int[][] idOffsets) {
         /** The vertex producing the logits: the last stage's. */
         String output() {
             return outputOfStage[outputOfStage.length - 1];
         }
     }
 
+    /** The graph input vertex of a model input; '#' keeps DL4J's own vertex names apart from the workload's nodes. */
+    static String inputName(ModelInput in) {
+        return "#" + in.name();
+    }
+
     static Plan plan(Workload w) {
         List<Vertex> vertices = new ArrayList<>();
         int n = w.stages().size();
         String[] outputOf = new String[n];
-        String[] layerOf = new String[n];
         for (Stage stage : w.stages()) {
-            String[] inputs = stage.inputs().stream().map(i -> i < 0 ? INPUT : outputOf[i]).toArray(String[]::new);
+            String[] inputs = stage.inputs().stream().map(i -> i < 0 ? inputName(w.input(i)) : outputOf[i])
+                    .toArray(String[]::new);
             outputOf[stage.index()] = translate(stage, inputs, vertices);
-            layerOf[stage.index()] = stage.params().isEmpty() ? null : stage.name();
         }
-        int[] in = w.inputShape();
-        // NCHW is DL4J's default CNN format; its CnnToFeedForward pre-processor flattens in C, H, W order, which is
-        // the workload's flatten order
-        InputType type = in.length == 1 ? InputType.feedForward(in[0]) : InputType.convolutional(in[1], in[2], in[0]);
-        return new Plan(vertices, outputOf, layerOf, type);
+        List<ModelInput> ins = w.inputs();
+        int[][] offsets = new int[ins.size()][];
+        for (int k = 0; k < offsets.length; k++) {
+            offsets[k] = idOffsets(w, k);
+        }
+        return new Plan(vertices, outputOf, ins.stream().map(Networks::inputName).toArray(String[]::new),
+                ins.stream().map(Networks::inputType).toArray(InputType[]::new), offsets);
+    }
+
+    /**
+     * The row offset of each id position of input {@code k}'s sample: table {@code t}'s offset for the {@code bag}
+     * positions of row {@code t}, when embedding bags over several tables read it; else null.
+     */
+    static int[] idOffsets(Workload w, int k) {
+        int[] out = null;
+        for (Stage stage : w.stages()) {
+            if (stage.layer() instanceof EmbeddingBag b && stage.in().length == 2
+                    && stage.inputs().get(0) == Workload.inputIndex(k)) {
+                int bag = EmbeddingBag.bag(stage.in());
+                int[] o = b.offsets();
+                int[] mine = new int[o.length * bag];
+                for (int i = 0; i < mine.length; i++) {
+                    mine[i] = o[i / bag];
+                }
+                if (out != null && !Arrays.equals(out, mine)) {
+                    return null; // refused by whyNot(Workload)
+                }
+                out = mine;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why the workload as a whole cannot be built, or null: embedding bags that read one id input with different
+     * table sizes would need different row offsets added to the same ids.
+     */
+    static String whyNot(Workload w) {
+        for (int k = 0; k < w.inputs().size(); k++) {
+            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            for (Stage stage : w.stages()) {
+                if (stage.layer() instanceof EmbeddingBag b && stage.in().length == 2
+                        && stage.inputs().get(0) == Workload.inputIndex(k)) {
+                    seen.add(b.rows().toString());
+                }
+            }
+            if (seen.size() > 1) {
+                return "embedding bags reading input '" + w.inputs().get(k).name() + "' have different tables "
+                        + seen + "; DL4J adds the table offsets to the ids once per input";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The DL4J type of a model input. Floats: flat {@code [N, F]}, a sequence {@code [T, D]} as features-first
+     * {@code [N, D, T]} (the session transposes it), an image NCHW (DL4J's default CNN format; its CnnToFeedForward
+     * pre-processor flattens in C, H, W order, the workload's flatten order). Ids as floats, flat: {@code [N, T]} for
+     * an embedding, {@code [N, tables * bag]} for a bag (EmbeddingSequenceLayer reads a feed-forward type).
+     */
+    static InputType inputType(ModelInput in) {
+        int[] s = in.shape();
+        if (in.type().ids()) {
+            return InputType.feedForward(in.size());
+        }
+        return switch (s.length) {
+            case 1 -> InputType.feedForward(s[0]);
+            case 2 -> InputType.recurrent(s[1], s[0]);
+            default -> InputType.convolutional(s[1], s[2], s[0]);
+        };
+    }
+
+    /** A canonical sample shape in DL4J's layout (sequences features-first). */
+    static long[] dl4jShape(int[] canonical) {
+        return canonical.length == 2 ? new long[] {canonical[1], canonical[0]}
+                : Arrays.stream(canonical).asLongStream().toArray();
+    }
+
+    /** The DL4J axis (batch first) holding a canonical sample axis. */
+    static int dl4jAxis(int rank, int axis) {
+        return rank == 2 ? 2 - axis : axis + 1;
     }
 
     /** Adds the stage's vertices and returns the name of the one giving its output. */
@@ -123,48 +221,87 @@ final class Networks {
         String name = stage.name();
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
-            public String embedding(Embedding layer) {
-                return "embedding layers are not translated for DL4J yet";
+            public String embedding(Embedding e) {
+                // ids [N, T] as floats -> [N, D, T]; activation IDENTITY (the global default is sigmoid), no bias
+                int steps = stage.in()[0];
+                String lookup = layer(e.positional() ? name + LOOKUP : name, new EmbeddingSequenceLayer.Builder()
+                        .nIn(e.vocabulary()).nOut(e.dim()).inputLength(steps).inferInputLength(false).hasBias(false)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), inputs);
+                return e.positional() ? layer(name, new Dl4jLayers.PositionAdd(steps, e.dim()), lookup) : lookup;
             }
 
             @Override
-            public String embeddingBag(EmbeddingBag layer) {
-                return "embeddingbag layers are not translated for DL4J yet";
+            public String embeddingBag(EmbeddingBag b) {
+                // the session adds each table's row offset to the ids (Plan.idOffsets), so one lookup over the whole
+                // weight gives every id's row: [N, tables * bag] -> [N, D, tables * bag]; then the bags are pooled
+                int[] x = stage.in();
+                int tables = EmbeddingBag.tables(x);
+                int bag = EmbeddingBag.bag(x);
+                String lookup = layer(name + LOOKUP, new EmbeddingSequenceLayer.Builder().nIn(b.totalRows())
+                        .nOut(b.dim()).inputLength(tables * bag).inferInputLength(false).hasBias(false)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), inputs);
+                if (x.length == 1) {
+                    return layer(name, new GlobalPoolingLayer.Builder(b.mean() ? PoolingType.AVG : PoolingType.SUM)
+                            .build(), lookup);
+                }
+                return layer(name, new Dl4jLayers.BagPool(b.dim(), tables, bag, b.mean()), lookup);
             }
 
             @Override
-            public String lstm(Lstm layer) {
-                return "lstm layers are not translated for DL4J yet";
+            public String lstm(Lstm l) {
+                // LSTM (not GravesLSTM: no peepholes), tanh cell activation (the default is sigmoid), sigmoid gates;
+                // one DL4J layer per stacked layer, the last wrapped in LastTimeStep for output last
+                String from = inputs[0];
+                int in = stage.in()[1];
+                for (int k = 0; k < l.layers(); k++) {
+                    org.deeplearning4j.nn.conf.layers.Layer cell = new LSTM.Builder().nIn(in).nOut(l.hidden())
+                            .activation(org.nd4j.linalg.activations.Activation.TANH)
+                            .gateActivationFunction(org.nd4j.linalg.activations.Activation.SIGMOID).build();
+                    boolean last = k == l.layers() - 1;
+                    from = layer(lstmVertex(name, l, k), last && !l.sequence() ? new LastTimeStep(cell) : cell, from);
+                    in = l.hidden();
+                }
+                return from;
             }
 
             @Override
-            public String layerNorm(LayerNorm layer) {
-                return "layernorm layers are not translated for DL4J yet";
+            public String layerNorm(LayerNorm l) {
+                int[] x = stage.in();
+                return layer(name, new Dl4jLayers.LayerNormLayer(x[x.length - 1], x.length + 1, l.epsilon()), inputs);
             }
 
             @Override
-            public String gelu(Gelu layer) {
-                return "gelu layers are not translated for DL4J yet";
+            public String gelu(Gelu g) {
+                return layer(name, new Dl4jLayers.GeluLayer(), inputs);
             }
 
             @Override
-            public String attention(Attention layer) {
-                return "attention layers are not translated for DL4J yet";
+            public String attention(Attention a) {
+                return layer(name, new Dl4jLayers.AttentionLayer(stage.in()[1], stage.in()[0], a.heads(), a.causal()),
+                        inputs);
             }
 
             @Override
-            public String dot(Dot layer) {
-                return "dot layers are not translated for DL4J yet";
+            public String dot(Dot d) {
+                int[] counts = stage.ins().stream().mapToInt(x -> x.length == 2 ? x[0] : 0).toArray();
+                vertices.add(new Vertex(name, null, new Dl4jLayers.DotVertex(counts, Dot.width(stage.ins()),
+                        d.pairs(Dot.vectors(stage.ins()))), inputs));
+                return name;
             }
 
             @Override
-            public String concat(Concat layer) {
-                return "concat layers are not translated for DL4J yet";
+            public String concat(Concat c) {
+                int axis = dl4jAxis(stage.out().length, c.axis());
+                GraphVertex v = axis == 1 ? new MergeVertex()
+                        : new Dl4jLayers.ConcatVertex(inputs.length, axis, dl4jShape(stage.out()));
+                vertices.add(new Vertex(name, null, v, inputs));
+                return name;
             }
 
             @Override
-            public String meanPool(MeanPool layer) {
-                return "meanpool layers are not translated for DL4J yet";
+            public String meanPool(MeanPool m) {
+                // [N, D, T] -> [N, D]
+                return layer(name, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), inputs);
             }
 
             private String layer(String vertexName, org.deeplearning4j.nn.conf.layers.Layer l, String... from) {
@@ -174,8 +311,11 @@ final class Networks {
 
             @Override
             public String dense(Dense d) {
-                return layer(name, new DenseLayer.Builder().nIn(stage.in()[0]).nOut(d.units())
-                        .activation(activation(d.activation())).hasBias(true).build(), inputs);
+                int[] x = stage.in();
+                DenseLayer dense = new DenseLayer.Builder().nIn(x[x.length - 1]).nOut(d.units())
+                        .activation(activation(d.activation())).hasBias(true).build();
+                // on a sequence [N, in, T]: the same dense layer at every step, [N, units, T]
+                return layer(name, x.length == 2 ? new TimeDistributed(dense, RNNFormat.NCW) : dense, inputs);
             }
 
             @Override
@@ -210,6 +350,9 @@ final class Networks {
             @Override
             public String flatten(Flatten f) {
                 int[] x = stage.in();
+                if (x.length == 2) {
+                    return layer(name, new Dl4jLayers.SequenceFlatten(x[0] * x[1]), inputs);
+                }
                 if (x.length != 3) {
                     return inputs[0]; // already flat: nothing to do
                 }
@@ -250,6 +393,11 @@ final class Networks {
         });
     }
 
+    /** The vertex of stacked LSTM layer {@code k}: the stage's name for the last, which gives the stage's output. */
+    private static String lstmVertex(String name, Lstm l, int k) {
+        return k == l.layers() - 1 ? name : name + "#l" + k;
+    }
+
     private static SubsamplingLayer pooling(SubsamplingLayer.PoolingType type, int kernel, int stride) {
         return new SubsamplingLayer.Builder(type).kernelSize(kernel, kernel).stride(stride, stride)
                 .padding(0, 0).convolutionMode(CONVOLUTION_MODE).build();
@@ -259,48 +407,48 @@ final class Networks {
     static String whyNot(Stage stage) {
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
-            public String embedding(Embedding layer) {
-                return "embedding layers are not translated for DL4J yet";
+            public String embedding(Embedding e) {
+                return floatIds(e.vocabulary());
             }
 
             @Override
-            public String embeddingBag(EmbeddingBag layer) {
-                return "embeddingbag layers are not translated for DL4J yet";
+            public String embeddingBag(EmbeddingBag b) {
+                return floatIds(b.totalRows());
             }
 
             @Override
             public String lstm(Lstm layer) {
-                return "lstm layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
             public String layerNorm(LayerNorm layer) {
-                return "layernorm layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
             public String gelu(Gelu layer) {
-                return "gelu layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
             public String attention(Attention layer) {
-                return "attention layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
             public String dot(Dot layer) {
-                return "dot layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
             public String concat(Concat layer) {
-                return "concat layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
             public String meanPool(MeanPool layer) {
-                return "meanpool layers are not translated for DL4J yet";
+                return null;
             }
 
             @Override
@@ -337,7 +485,9 @@ final class Networks {
 
             @Override
             public String batchNorm(BatchNorm b) {
-                return null;
+                return stage.in().length == 2 ? "batchnorm on a sequence " + Arrays.toString(stage.in())
+                        + " is not translated to DL4J (the workload normalises per row of the sample's first axis; "
+                        + "DL4J's BatchNormalization on [N, D, T] per feature D)" : null;
             }
 
             @Override
@@ -345,6 +495,12 @@ final class Networks {
                 return null;
             }
         });
+    }
+
+    /** Why a table of this many rows cannot be addressed by float32 ids, or null. */
+    private static String floatIds(long rows) {
+        return rows <= MAX_FLOAT_IDS ? null : "DL4J takes ids as float32 (its embedding layers read float ids), exact "
+                + "only up to " + MAX_FLOAT_IDS + " rows; this table has " + rows;
     }
 
     static org.nd4j.linalg.activations.Activation activation(Activation a) {
@@ -371,7 +527,7 @@ final class Networks {
                 .inferenceWorkspaceMode(WORKSPACES)
                 .cacheMode(CacheMode.NONE)
                 .graphBuilder()
-                .addInputs(INPUT);
+                .addInputs(plan.inputNames());
         for (Vertex v : plan.vertices()) {
             if (v.layer() != null) {
                 graph.addLayer(v.name(), v.layer().clone(), v.inputs());
@@ -386,7 +542,16 @@ final class Networks {
         } else {
             graph.setOutputs(plan.output());
         }
-        return graph.setInputTypes(plan.inputType()).build();
+        ComputationGraphConfiguration conf = graph.setInputTypes(plan.inputTypes()).build();
+        // setInputTypes sets an EmbeddingSequenceLayer's nIn to its input's width (the sequence length), whatever the
+        // builder said: give it back its vocabulary
+        for (Vertex v : plan.vertices()) {
+            if (v.layer() instanceof EmbeddingSequenceLayer e) {
+                ((EmbeddingSequenceLayer) ((LayerVertex) conf.getVertices().get(v.name())).getLayerConf().getLayer())
+                        .setNIn(e.getNIn());
+            }
+        }
+        return conf;
     }
 
     /** How a canonical tensor is laid out in its DL4J parameter. */
@@ -396,70 +561,96 @@ final class Networks {
         /** DenseLayer W [nIn, nOut]: the transpose of the canonical [out, in]. */
         TRANSPOSED,
         /** DepthwiseConvolution2D W [kH, kW, C, mult]: canonical [C * mult, 1, kH, kW] with f = c * mult + m. */
-        DEPTHWISE
+        DEPTHWISE,
+        /**
+         * LSTM W [I, 4H] / RW [H, 4H] / b [4H]: the transpose of canonical [4H, I] (the bias as it is), with the gate
+         * blocks in DL4J's order g, f, o, i instead of i, f, g, o.
+         */
+        GATES
     }
 
-    /** Where one canonical tensor (by role) lives in the stage's DL4J layer: parameter key and layout. */
-    private record Binding(String role, String key, Layout layout) {
+    /**
+     * Where one canonical tensor (by role) lives: the DL4J layer (vertex name), its parameter key, and the layout.
+     */
+    private record Binding(String role, String vertex, String key, Layout layout) {
     }
 
     /** The bindings of every tensor of a stage (empty for layers without parameters). */
     private static List<Binding> bindings(Stage stage) {
+        String name = stage.name();
         return stage.layer().accept(new Layer.Visitor<List<Binding>>() {
             @Override
-            public List<Binding> embedding(Embedding layer) {
-                throw new UnsupportedOperationException("embedding layers are not translated for DL4J yet");
+            public List<Binding> embedding(Embedding e) {
+                return e.positional() ? List.of(new Binding("weight", name + LOOKUP, "W", Layout.SAME),
+                        new Binding("position", name, "position", Layout.SAME))
+                        : List.of(new Binding("weight", name, "W", Layout.SAME));
             }
 
             @Override
-            public List<Binding> embeddingBag(EmbeddingBag layer) {
-                throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J yet");
+            public List<Binding> embeddingBag(EmbeddingBag b) {
+                return List.of(new Binding("weight", name + LOOKUP, "W", Layout.SAME));
             }
 
             @Override
-            public List<Binding> lstm(Lstm layer) {
-                throw new UnsupportedOperationException("lstm layers are not translated for DL4J yet");
+            public List<Binding> lstm(Lstm l) {
+                List<Binding> out = new ArrayList<>();
+                for (int k = 0; k < l.layers(); k++) {
+                    String v = lstmVertex(name, l, k);
+                    out.add(new Binding(Lstm.role(k, "weight_ih"), v, "W", Layout.GATES));
+                    out.add(new Binding(Lstm.role(k, "weight_hh"), v, "RW", Layout.GATES));
+                    out.add(new Binding(Lstm.role(k, "bias"), v, "b", Layout.GATES));
+                }
+                return out;
             }
 
             @Override
-            public List<Binding> layerNorm(LayerNorm layer) {
-                throw new UnsupportedOperationException("layernorm layers are not translated for DL4J yet");
+            public List<Binding> layerNorm(LayerNorm l) {
+                return List.of(new Binding("gamma", name, "gamma", Layout.SAME),
+                        new Binding("beta", name, "beta", Layout.SAME));
             }
 
             @Override
-            public List<Binding> gelu(Gelu layer) {
-                throw new UnsupportedOperationException("gelu layers are not translated for DL4J yet");
+            public List<Binding> gelu(Gelu g) {
+                return List.of();
             }
 
             @Override
-            public List<Binding> attention(Attention layer) {
-                throw new UnsupportedOperationException("attention layers are not translated for DL4J yet");
+            public List<Binding> attention(Attention a) {
+                List<Binding> out = new ArrayList<>();
+                for (String which : new String[] {"q", "k", "v", "o"}) {
+                    // [out, in] used as x W^T in the layer: the canonical layout itself
+                    out.add(new Binding(which + "_weight", name, Dl4jLayers.AttentionLayer.weightKey(which),
+                            Layout.SAME));
+                    out.add(new Binding(which + "_bias", name, Dl4jLayers.AttentionLayer.biasKey(which), Layout.SAME));
+                }
+                return out;
             }
 
             @Override
-            public List<Binding> dot(Dot layer) {
-                throw new UnsupportedOperationException("dot layers are not translated for DL4J yet");
+            public List<Binding> dot(Dot d) {
+                return List.of();
             }
 
             @Override
-            public List<Binding> concat(Concat layer) {
-                throw new UnsupportedOperationException("concat layers are not translated for DL4J yet");
+            public List<Binding> concat(Concat c) {
+                return List.of();
             }
 
             @Override
-            public List<Binding> meanPool(MeanPool layer) {
-                throw new UnsupportedOperationException("meanpool layers are not translated for DL4J yet");
+            public List<Binding> meanPool(MeanPool m) {
+                return List.of();
             }
 
             @Override
             public List<Binding> dense(Dense d) {
-                return List.of(new Binding("weight", "W", Layout.TRANSPOSED), new Binding("bias", "b", Layout.SAME));
+                return List.of(new Binding("weight", name, "W", Layout.TRANSPOSED),
+                        new Binding("bias", name, "b", Layout.SAME));
             }
 
             @Override
             public List<Binding> conv2d(Conv2d c) {
-                return List.of(new Binding("weight", "W", c.groups() == 1 ? Layout.SAME : Layout.DEPTHWISE),
-                        new Binding("bias", "b", Layout.SAME));
+                return List.of(new Binding("weight", name, "W", c.groups() == 1 ? Layout.SAME : Layout.DEPTHWISE),
+                        new Binding("bias", name, "b", Layout.SAME));
             }
 
             @Override
@@ -484,9 +675,10 @@ final class Networks {
 
             @Override
             public List<Binding> batchNorm(BatchNorm b) {
-                return List.of(new Binding("gamma", "gamma", Layout.SAME), new Binding("beta", "beta", Layout.SAME),
-                        new Binding("running_mean", "mean", Layout.SAME),
-                        new Binding("running_var", "var", Layout.SAME));
+                return List.of(new Binding("gamma", name, "gamma", Layout.SAME),
+                        new Binding("beta", name, "beta", Layout.SAME),
+                        new Binding("running_mean", name, "mean", Layout.SAME),
+                        new Binding("running_var", name, "var", Layout.SAME));
             }
 
             @Override
@@ -496,18 +688,40 @@ final class Networks {
         });
     }
 
+    /**
+     * Canonical row blocks [4, H, cols] reordered: to DL4J's gate order ({@code toDl4j}) or back. Row-major values
+     * of {@code [4H, cols]} in and out.
+     */
+    private static float[] gates(float[] values, boolean toDl4j) {
+        int block = values.length / 4;
+        float[] out = new float[values.length];
+        for (int p = 0; p < 4; p++) {
+            int canonical = DL4J_GATES[p];
+            if (toDl4j) {
+                System.arraycopy(values, canonical * block, out, p * block, block);
+            } else {
+                System.arraycopy(values, p * block, out, canonical * block, block);
+            }
+        }
+        return out;
+    }
+
     /** Copies the shared weights (trainable tensors and state) into the graph's parameter views, in DL4J's layouts. */
     static void load(ComputationGraph net, Workload w, Plan plan, Weights weights) {
         for (Stage stage : w.stages()) {
             for (Binding b : bindings(stage)) {
                 ParamSpec spec = stage.param(b.role());
-                INDArray param = net.getLayer(plan.layerOfStage()[stage.index()]).getParam(b.key());
-                INDArray canonical = Nd4j.create(weights.get(spec.name()),
-                        Arrays.stream(spec.shape()).asLongStream().toArray(), 'c');
+                INDArray param = net.getLayer(b.vertex()).getParam(b.key());
+                float[] values = weights.get(spec.name());
+                INDArray canonical = Nd4j.create(values, Arrays.stream(spec.shape()).asLongStream().toArray(), 'c');
                 INDArray value = switch (b.layout()) {
                     case SAME -> param.rank() == canonical.rank() ? canonical : canonical.reshape('c', param.shape());
                     case TRANSPOSED -> canonical.transpose();
                     case DEPTHWISE -> canonical.reshape('c', depthwiseCanonical(param)).permute(2, 3, 0, 1);
+                    // M2.1 keeps b as a vector [4H]
+                    case GATES -> param.rank() == 1 ? Nd4j.create(gates(values, true), param.shape(), 'c')
+                            : Nd4j.create(gates(values, true), new long[] {param.size(1), param.size(0)}, 'c')
+                            .transpose();
                 };
                 // assign() copies by logical index, so the 'f'/'c' order of DL4J's flattened parameter views does
                 // not matter
@@ -534,13 +748,15 @@ final class Networks {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Stage stage : w.stages()) {
             for (Binding b : bindings(stage)) {
-                INDArray param = net.getLayer(plan.layerOfStage()[stage.index()]).getParam(b.key());
-                INDArray canonical = switch (b.layout()) {
-                    case SAME -> param;
-                    case TRANSPOSED -> param.transpose();
-                    case DEPTHWISE -> param.permute(2, 3, 0, 1); // [C, mult, kH, kW]: row-major is [C * mult, 1, k, k]
+                INDArray param = net.getLayer(b.vertex()).getParam(b.key());
+                float[] canonical = switch (b.layout()) {
+                    case SAME -> Arrays4j.toFloats(param);
+                    case TRANSPOSED -> Arrays4j.toFloats(param.transpose());
+                    // [C, mult, kH, kW]: row-major is [C * mult, 1, k, k]
+                    case DEPTHWISE -> Arrays4j.toFloats(param.permute(2, 3, 0, 1));
+                    case GATES -> gates(Arrays4j.toFloats(param.rank() == 1 ? param : param.transpose()), false);
                 };
-                out.put(stage.param(b.role()).name(), Arrays4j.toFloats(canonical));
+                out.put(stage.param(b.role()).name(), canonical);
             }
         }
         return out;

@@ -105,7 +105,10 @@ public final class RunReport {
             rows.add(List.of(esc(r.engineLabel()), esc(r.engineVersion()), esc(r.workload()), esc(r.mode()),
                     String.valueOf(r.batch()), String.valueOf(r.threads()), esc(r.device()),
                     bad ? "<span class=\"bad\">" + esc(status) + "</span>" : esc(status),
-                    r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score()), MarkdownReport.error(r),
+                    r.score() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.score())
+                            + (r.tokensPerSecond() == null ? ""
+                            : String.format(Locale.ROOT, " (%,.0f tokens/s)", r.tokensPerSecond())),
+                    MarkdownReport.error(r),
                     r.crossCheck() == null || r.crossCheck().bareLoop() == null ? ""
                             : String.format(Locale.ROOT, "%,.0f", r.crossCheck().bareLoop()),
                     r.crossCheck() == null || r.crossCheck().latencyPhase() == null ? ""

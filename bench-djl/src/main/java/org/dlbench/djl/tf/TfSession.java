@@ -7,28 +7,34 @@ import ai.djl.ndarray.NDArray;
 import org.dlbench.core.data.InputBuffer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
+import org.dlbench.core.data.Batch;
+import org.dlbench.core.data.Feed;
+import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.Workload;
 import org.dlbench.djl.block.LoadedNatives;
 import org.tensorflow.proto.ConfigProto;
 
 /** One loaded SavedModel, run through DJL's TensorFlow engine. */
 final class TfSession implements Session {
-    /** The input, reused by every call (see {@link InputBuffer}). */
-    private InputBuffer input;
     /** DJL reads these when it starts the engine; they size TensorFlow's process-wide thread pools. */
     private static final String INTRA_PROPERTY = "ai.djl.tensorflow.num_intraop_threads";
     private static final String INTER_PROPERTY = "ai.djl.tensorflow.num_interop_threads";
@@ -41,20 +47,87 @@ final class TfSession implements Session {
     private static Started started;
 
     private final ZooModel<NDList, NDList> model;
-    private final Shape inputShape;
-    private final int inputSize;
+    private final List<Feeder> feeders;
     private final int outputSize;
     private final Map<String, String> settings;
     private final String version;
 
-    private TfSession(ZooModel<NDList, NDList> model, Shape inputShape, int inputSize, int outputSize,
+    private TfSession(ZooModel<NDList, NDList> model, List<Feeder> feeders, int outputSize,
                       Map<String, String> settings, String version) {
         this.model = model;
-        this.inputShape = inputShape;
-        this.inputSize = inputSize;
+        this.feeders = feeders;
         this.outputSize = outputSize;
         this.settings = settings;
         this.version = version;
+    }
+
+    /**
+     * One model input of the session: its signature key (DJL matches a named array to the key of that name; unnamed
+     * arrays go in alphabetical key order, so every array is named), its batch shape, and the direct buffer reused by
+     * every call (int64 ids widened from the batch's ints, int32 ids as they are).
+     */
+    private static final class Feeder {
+        private final ModelInput input;
+        private final Shape shape;
+        private final int values;
+        private InputBuffer buffer;
+        private IntBuffer ints;
+        private ByteBuffer intBytes;
+
+        Feeder(ModelInput input, int batch) {
+            this.input = input;
+            long[] dims = new long[input.shape().length + 1];
+            dims[0] = batch;
+            for (int i = 0; i < input.shape().length; i++) {
+                dims[i + 1] = input.shape()[i];
+            }
+            this.shape = new Shape(dims);
+            this.values = batch * input.size();
+        }
+
+        /** The batch's values of this input as a named array of {@code manager} (filled outside the engine call). */
+        NDArray array(NDManager manager, Feed feed) {
+            if (feed.length() != values) {
+                throw new IllegalArgumentException("expected " + values + " values for input '" + input.name()
+                        + "' of shape " + shape + ", got " + feed.length());
+            }
+            NDArray x = switch (input.type()) {
+                case FLOAT32 -> {
+                    if (!(feed instanceof Feed.Floats f)) {
+                        throw new IllegalArgumentException("input '" + input.name() + "' takes float32 values");
+                    }
+                    if (buffer == null) {
+                        buffer = new InputBuffer(values);
+                    }
+                    yield manager.create(buffer.fill(f.values()), shape, DataType.FLOAT32);
+                }
+                case INT64 -> {
+                    if (buffer == null) {
+                        buffer = InputBuffer.longs(values);
+                    }
+                    yield manager.create(buffer.fill(ids(feed).values()), shape, DataType.INT64);
+                }
+                case INT32 -> {
+                    if (ints == null) {
+                        intBytes = ByteBuffer.allocateDirect(values * Integer.BYTES).order(ByteOrder.nativeOrder());
+                        ints = intBytes.asIntBuffer();
+                    }
+                    ints.clear();
+                    ints.put(ids(feed).values());
+                    intBytes.clear();
+                    yield manager.create(intBytes, shape, DataType.INT32);
+                }
+            };
+            x.setName(input.name());
+            return x;
+        }
+
+        private Feed.Ids ids(Feed feed) {
+            if (!(feed instanceof Feed.Ids ids)) {
+                throw new IllegalArgumentException("input '" + input.name() + "' takes ids");
+            }
+            return ids;
+        }
     }
 
     static TfSession open(SessionSpec spec, Path cacheRoot) throws IOException, ModelNotFoundException,
@@ -79,11 +152,7 @@ final class TfSession implements Session {
                 .build();
         ZooModel<NDList, NDList> model = criteria.loadModel();
 
-        long[] shape = new long[w.inputShape().length + 1];
-        shape[0] = spec.batchSize();
-        for (int i = 0; i < w.inputShape().length; i++) {
-            shape[i + 1] = w.inputShape()[i];
-        }
+        List<Feeder> feeders = w.inputs().stream().map(in -> new Feeder(in, spec.batchSize())).toList();
         Map<String, String> settings = new LinkedHashMap<>();
         // TensorFlow offers no getter for a session's or the eager context's pools (neither does DJL): the counts
         // are the ones given, in the session's ConfigProto and in DJL's engine properties, recorded as requested
@@ -104,11 +173,11 @@ final class TfSession implements Session {
                 + s.engine().getVersion());
         settings.put("native_source", s.natives().source());
         settings.put("model_format", "saved_model");
-        settings.put("graph_layout", w.inputShape().length == 3 ? "nhwc" : "flat");
+        settings.put("graph_layout", w.inputShape().length == 3 ? "nhwc"
+                : w.inputs().stream().anyMatch(in -> in.shape().length == 2) ? "sequence" : "flat");
         settings.putAll(oneDnn(dir));
         settings.put("djl_version", Engine.getDjlVersion());
-        return new TfSession(model, new Shape(shape), spec.batchSize() * w.inputSize(),
-                spec.batchSize() * w.classes(), Collections.unmodifiableMap(settings), s.engine().getVersion());
+        return new TfSession(model, feeders, spec.batchSize() * w.classes(), Collections.unmodifiableMap(settings), s.engine().getVersion());
     }
 
     /**
@@ -179,17 +248,29 @@ final class TfSession implements Session {
 
     @Override
     public float[] infer(float[] features) {
-        if (features.length != inputSize) {
-            throw new IllegalArgumentException("expected " + inputSize + " input values for shape " + inputShape
-                    + ", got " + features.length);
+        if (feeders.size() != 1 || feeders.get(0).input.type().ids()) {
+            throw new IllegalStateException("this workload has " + feeders.size() + " input(s) of "
+                    + feeders.stream().map(f -> f.input.toString()).toList() + "; call infer(Batch)");
+        }
+        return run(List.of(new Feed.Floats(features, feeders.get(0).input.shape())));
+    }
+
+    @Override
+    public float[] infer(Batch batch) {
+        return run(batch.inputs());
+    }
+
+    private float[] run(List<Feed> feeds) {
+        if (feeds.size() != feeders.size()) {
+            throw new IllegalArgumentException("expected " + feeders.size() + " inputs, got " + feeds.size());
         }
         // a sub-manager per call frees the input and output tensors as soon as the logits are copied out
         try (NDManager manager = model.getNDManager().newSubManager()) {
-            if (input == null) {
-                input = new InputBuffer(features.length);
+            NDList inputs = new NDList(feeders.size());
+            for (int k = 0; k < feeders.size(); k++) {
+                inputs.add(feeders.get(k).array(manager, feeds.get(k)));
             }
-            NDArray x = manager.create(input.fill(features), inputShape, ai.djl.ndarray.types.DataType.FLOAT32);
-            NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false);
+            NDList out = model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
             float[] logits = out.singletonOrThrow().toFloatArray();
             if (logits.length != outputSize) {
                 throw new IllegalStateException("TensorFlow returned " + logits.length + " logits, expected "

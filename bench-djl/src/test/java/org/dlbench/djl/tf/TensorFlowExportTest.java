@@ -69,6 +69,140 @@ class TensorFlowExportTest {
                 "TensorFlow's thread pool is fixed once started; another count must be refused");
     }
 
+    /** A workload from JSON text (test fixtures). */
+    private static Workload parse(String json) {
+        return Workloads.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "test");
+    }
+
+    /** LSTM steps in double, canonical layout and gate order i, f, g, o; returns every h_t, [batch][T][H]. */
+    private static double[][][] lstmByHand(float[] x, int batch, int t, int in, int h, float[] wih, float[] whh,
+                                            float[] b) {
+        double[][][] out = new double[batch][t][h];
+        for (int n = 0; n < batch; n++) {
+            double[] hPrev = new double[h];
+            double[] c = new double[h];
+            for (int s = 0; s < t; s++) {
+                double[] a = new double[4 * h];
+                for (int g = 0; g < 4 * h; g++) {
+                    a[g] = b[g];
+                    for (int i = 0; i < in; i++) {
+                        a[g] += wih[g * in + i] * x[(n * t + s) * in + i];
+                    }
+                    for (int j = 0; j < h; j++) {
+                        a[g] += whh[g * h + j] * hPrev[j];
+                    }
+                }
+                for (int j = 0; j < h; j++) {
+                    double ig = 1 / (1 + Math.exp(-a[j]));
+                    double fg = 1 / (1 + Math.exp(-a[h + j]));
+                    double gg = Math.tanh(a[2 * h + j]);
+                    double og = 1 / (1 + Math.exp(-a[3 * h + j]));
+                    c[j] = fg * c[j] + ig * gg;
+                    out[n][s][j] = og * Math.tanh(c[j]);
+                }
+                hPrev = out[n][s].clone();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * BlockLSTMV2's gate order, checked first: one step whose four gate blocks have clearly different weights, so a
+     * wrong block order (v1's i, c, f, o or ONNX's i, o, f, c) gives a different h.
+     */
+    @Test
+    void blockLstmGatesAreIfgo() throws Exception {
+        Workload w = parse("""
+                {"name": "lstm-gates", "inputs": [{"name": "x", "shape": [1, 2]}], "classes": 2,
+                 "nodes": [{"name": "rnn", "type": "lstm", "hidden": 2}]}""");
+        // rows: i (2 rows), f, g, o; each gate its own scale and sign
+        float[] wih = {0.9f, -0.4f, 0.3f, 0.8f, -1.5f, 0.2f, 0.1f, -0.7f, 1.2f, 0.6f, -0.9f, 1.1f, 2.0f, -1.0f,
+            0.4f, 1.6f};
+        float[] whh = new float[16];
+        float[] b = {0.1f, -0.2f, 2.5f, -2.0f, 0.3f, -0.1f, -1.0f, 0.7f};
+        Weights weights = Weights.of(w, java.util.Map.of("rnn.l0_weight_ih", wih, "rnn.l0_weight_hh", whh,
+                "rnn.l0_bias", b));
+        float[] x = {0.5f, -1.0f, 1.5f, 0.25f};
+        double[][][] expected = lstmByHand(x, 2, 1, 2, 2, wih, whh, b);
+        try (Session s = new TensorFlowAdapter().open(new SessionSpec(w, weights, 2, 1, Device.CPU, Mode.INFER))) {
+            float[] h = s.infer(new org.dlbench.core.data.Batch(x, new int[2], 2, new int[] {1, 2}, 2));
+            for (int n = 0; n < 2; n++) {
+                for (int j = 0; j < 2; j++) {
+                    assertEquals(expected[n][0][j], h[n * 2 + j], 1e-5, "sample " + n + " unit " + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stacked layers, several steps, every hidden state (sequence output, averaged by a meanpool) and a cell that
+     * grows past 3: BlockLSTMV2 must not clip it (v1's default cell_clip is 3) nor add a forget bias.
+     */
+    @Test
+    void blockLstmStacksWithoutClipOrForgetBias() throws Exception {
+        Workload w = parse("""
+                {"name": "lstm-steps", "inputs": [{"name": "x", "shape": [6, 3]}], "classes": 2,
+                 "nodes": [{"name": "rnn", "type": "lstm", "hidden": 2, "layers": 2, "output": "sequence"},
+                           {"name": "pool", "type": "meanpool"}]}""");
+        java.util.Map<String, float[]> given = new java.util.HashMap<>();
+        java.util.Random r = new java.util.Random(3);
+        int[] ins = {3, 2};
+        for (int l = 0; l < 2; l++) {
+            float[] wih = new float[8 * ins[l]];
+            float[] whh = new float[16];
+            float[] b = new float[8];
+            for (int i = 0; i < wih.length; i++) {
+                wih[i] = (float) (r.nextGaussian() * 0.3);
+            }
+            for (int i = 0; i < whh.length; i++) {
+                whh[i] = (float) (r.nextGaussian() * 0.3);
+            }
+            // i and f open, g near 1 for unit 0: c grows by about 1 per step, to about 5 after six
+            b[0] = 4f;
+            b[1] = 1f;
+            b[2] = 4f;
+            b[3] = 0.5f;
+            b[4] = 3f;
+            b[5] = -0.5f;
+            b[6] = 0.2f;
+            b[7] = -0.3f;
+            given.put("rnn.l" + l + "_weight_ih", wih);
+            given.put("rnn.l" + l + "_weight_hh", whh);
+            given.put("rnn.l" + l + "_bias", b);
+        }
+        Weights weights = Weights.of(w, given);
+        int batch = 3;
+        float[] x = new float[batch * 6 * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        double[][][] first = lstmByHand(x, batch, 6, 3, 2, given.get("rnn.l0_weight_ih"),
+                given.get("rnn.l0_weight_hh"), given.get("rnn.l0_bias"));
+        float[] hidden = new float[batch * 6 * 2];
+        for (int n = 0; n < batch; n++) {
+            for (int s = 0; s < 6; s++) {
+                for (int j = 0; j < 2; j++) {
+                    hidden[(n * 6 + s) * 2 + j] = (float) first[n][s][j];
+                }
+            }
+        }
+        double[][][] second = lstmByHand(hidden, batch, 6, 2, 2, given.get("rnn.l1_weight_ih"),
+                given.get("rnn.l1_weight_hh"), given.get("rnn.l1_bias"));
+        try (Session s = new TensorFlowAdapter().open(new SessionSpec(w, weights, batch, 1, Device.CPU,
+                Mode.INFER))) {
+            float[] y = s.infer(new org.dlbench.core.data.Batch(x, new int[batch], batch, new int[] {6, 3}, 2));
+            for (int n = 0; n < batch; n++) {
+                for (int j = 0; j < 2; j++) {
+                    double mean = 0;
+                    for (int t = 0; t < 6; t++) {
+                        mean += second[n][t][j] / 6;
+                    }
+                    assertEquals(mean, y[n * 2 + j], 1e-5, "sample " + n + " unit " + j);
+                }
+            }
+        }
+    }
+
     @Test
     void convWeightsGoToHwio() {
         // [out=2, in=1, 2, 2]: value = 10 * out + position
