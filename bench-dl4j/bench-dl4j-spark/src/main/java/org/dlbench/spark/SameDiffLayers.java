@@ -22,6 +22,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The layers DL4J 1.0.0-M2 has no built-in layer for, written as SameDiff layers and vertices of a
@@ -29,8 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * a sample {@code [D]} is {@code [N, D]}, a sequence sample {@code [T, D]} is features-first {@code [N, D, T]} (DL4J's
  * NCW, what EmbeddingSequenceLayer, LSTM and GlobalPoolingLayer use). Parameters are named by the workload's roles
  * and hold the canonical layout (a bias {@code [D]} as {@code [1, D]}, the same values), so they load and read back
- * as they are. Each class has a public no-argument constructor and plain fields: Spark workers rebuild the network
- * from the configuration (Java serialisation and DL4J's JSON).
+ * as they are. Each class has a public no-argument constructor and plain fields, each marked for DL4J's (shaded)
+ * Jackson: Spark workers rebuild the network from the configuration (Java serialisation, and DL4J's JSON, which
+ * leaves out unmarked fields).
  */
 final class SameDiffLayers {
     private SameDiffLayers() {
@@ -143,7 +145,9 @@ final class SameDiffLayers {
      */
     public static final class PositionAdd extends Base {
         private static final long serialVersionUID = 1L;
+        @JsonProperty
         private int steps;
+        @JsonProperty
         private int width;
 
         public PositionAdd() {
@@ -178,8 +182,11 @@ final class SameDiffLayers {
      */
     public static final class LayerNorm extends Base {
         private static final long serialVersionUID = 1L;
+        @JsonProperty
         private int width;
+        @JsonProperty
         private int steps;
+        @JsonProperty
         private double epsilon;
 
         public LayerNorm() {
@@ -246,7 +253,9 @@ final class SameDiffLayers {
     /** Flattens a features-first sequence {@code [N, D, T]} in the canonical order, {@code [N, T * D]} (step-major). */
     public static final class FlattenSequence extends SameDiffLambdaLayer {
         private static final long serialVersionUID = 1L;
+        @JsonProperty
         private int steps;
+        @JsonProperty
         private int width;
 
         public FlattenSequence() {
@@ -283,6 +292,7 @@ final class SameDiffLayers {
     /** Multiplies by a constant (an embedding bag's mean pooling times the bag: its sum). */
     public static final class Scale extends SameDiffLambdaLayer {
         private static final long serialVersionUID = 1L;
+        @JsonProperty
         private double factor;
 
         public Scale() {
@@ -322,9 +332,13 @@ final class SameDiffLayers {
      */
     public static final class Attention extends Base {
         private static final long serialVersionUID = 1L;
+        @JsonProperty
         private int width;
+        @JsonProperty
         private int steps;
+        @JsonProperty
         private int heads;
+        @JsonProperty
         private boolean causal;
 
         public Attention() {
@@ -408,8 +422,11 @@ final class SameDiffLayers {
     public static final class Dot extends SameDiffVertex {
         private static final long serialVersionUID = 1L;
         /** Vectors per input: 0 for a flat {@code [d]} input, else the stack's length. */
+        @JsonProperty
         private int[] counts;
+        @JsonProperty
         private int width;
+        @JsonProperty
         private boolean self;
 
         public Dot() {
@@ -483,9 +500,12 @@ final class SameDiffLayers {
      */
     public static final class Concat extends SameDiffVertex {
         private static final long serialVersionUID = 1L;
+        @JsonProperty
         private int inputs;
+        @JsonProperty
         private int axis;
         /** The output sample shape, canonical. */
+        @JsonProperty
         private int[] out;
 
         public Concat() {

@@ -183,6 +183,27 @@ class SequenceLayersTest {
         assertEquals(ref.loss(), net.score(), 1e-6, name + " loss of the fifth step");
     }
 
+    /**
+     * The custom SameDiff layers survive DL4J's JSON form (what model saving and a Spark worker may rebuild the graph
+     * from): a graph built from the round-tripped configuration with the same parameters gives the same logits.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tinydlrm", "tinyseq", "tinyattn"})
+    void configurationSurvivesItsJsonRoundTrip(String name) {
+        Workload w = GraphWorkloads.resolve(name);
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = NetworkFactory.configuration(w);
+        String json = conf.toJson();
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration back =
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(json);
+        assertEquals(json, back.toJson());
+        ComputationGraph original = NetworkFactory.build(w, Weights.initial(w));
+        ComputationGraph rebuilt = new ComputationGraph(back);
+        rebuilt.init(original.params().dup(), false);
+        Batch b = new SyntheticData(w).batch(3, 2);
+        assertArrayEquals(NetworkFactory.logits(original, NetworkFactory.inputs(w, b)),
+                NetworkFactory.logits(rebuilt, NetworkFactory.inputs(w, b)), 0f, name);
+    }
+
     @Test
     void aTableBeyondFloatIdsIsUnsupportedWithItsReason() {
         String json = GraphWorkloads.TINY_DLRM.replace("\"vocabulary\": [7, 11, 5]",
