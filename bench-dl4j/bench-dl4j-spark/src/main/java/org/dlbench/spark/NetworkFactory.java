@@ -29,7 +29,16 @@ import org.dlbench.core.workload.layer.Attention;
 import org.dlbench.core.workload.layer.Dot;
 import org.dlbench.core.workload.layer.Concat;
 import org.dlbench.core.workload.layer.MeanPool;
+import org.dlbench.core.data.Feed;
+import org.dlbench.core.workload.ModelInput;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -43,6 +52,7 @@ import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -56,11 +66,14 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds a workload as a DL4J {@link ComputationGraph} with the shared initial weights: one vertex per stage, named
- * after the stage and fed by the vertices of {@link Stage#inputs()} (the graph input is {@value #INPUT}); plain SGD at
- * the workload's learning rate; the last stage (dense) is a softmax + cross-entropy output layer (mean over the
- * minibatch); NCHW input. Translations, through one {@link Layer.Visitor}:
+ * after the stage and fed by the vertices of {@link Stage#inputs()} (one graph input per model input, named as it; a
+ * single-input file's is {@value #INPUT}); plain SGD at the workload's learning rate; the last stage (dense) is a
+ * softmax + cross-entropy output layer (mean over the minibatch). Activations: {@code [N, D]}, images NCHW, sequences
+ * features-first {@code [N, D, T]}; ids as float32 {@code [N, T]} or {@code [N, tables * bag]} ({@link #inputs}).
+ * Translations, through one {@link Layer.Visitor}:
  * <ul>
- *   <li>dense: DenseLayer, W [in, out] (the canonical [out, in] transposed);</li>
+ *   <li>dense: DenseLayer, W [in, out] (the canonical [out, in] transposed); on a sequence the same inside
+ *       TimeDistributed;</li>
  *   <li>conv2d: ConvolutionLayer (W [out, in, k, k] as canonical); with {@code groups} equal to the input channels
  *       DepthwiseConvolution2D, depth multiplier {@code filters / channels}, W [k, k, channels, multiplier] where
  *       {@code W[ky, kx, c, m]} is the canonical {@code weight[c * multiplier + m, 0, ky, kx]}; other group counts are
@@ -71,7 +84,17 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *       decay {@code 1 - momentum}; gamma, beta, mean, var hold {@code gamma}, {@code beta}, {@code running_mean},
  *       {@code running_var}; its activation is an ActivationLayer {@code <stage>/act} after it (DL4J's
  *       BatchNormalization layer ignores a configured activation);</li>
- *   <li>add: ElementWiseVertex Add, then an ActivationLayer {@code <stage>/act} when it has an activation.</li>
+ *   <li>add: ElementWiseVertex Add, then an ActivationLayer {@code <stage>/act} when it has an activation;</li>
+ *   <li>embedding: EmbeddingSequenceLayer (identity, no bias, W [V, D] as canonical), positional: a
+ *       {@link SameDiffLayers.PositionAdd} {@code <stage>/position} after it;</li>
+ *   <li>embeddingbag: EmbeddingSequenceLayer over all tables at once (the session adds each table's row offset to
+ *       its ids), then the mean of every bag (Subsampling1DLayer AVG, or GlobalPoolingLayer AVG for one bag), times
+ *       the bag for a sum ({@link SameDiffLayers.Scale}; DL4J's 1-D pooling has no SUM);</li>
+ *   <li>lstm: one LSTM per layer {@code <stage>/l<k>} (tanh, sigmoid gates), the top one inside LastTimeStep for
+ *       output last; W [I, 4H], RW [H, 4H], b [1, 4H] with DL4J's column blocks g, f, o, i ({@link #LSTM_GATES});</li>
+ *   <li>layernorm, gelu (erf), attention (projection biases, optional causal mask), dot: the SameDiff layers and
+ *       vertices of {@link SameDiffLayers}; concat: MergeVertex on features or channels, else a SameDiff vertex;
+ *       meanpool: GlobalPoolingLayer AVG; flatten of a sequence: a SameDiff reshape in step-major order.</li>
  * </ul>
  */
 final class NetworkFactory {
@@ -81,8 +104,10 @@ final class NetworkFactory {
      * 1e-30 keeps the score exact up to a sample loss of 69 and finite when a probability underflows to 0.
      */
     static final double SOFTMAX_CLIP_EPS = 1e-30;
-    /** The graph's input vertex. */
+    /** The graph's input vertex of a single-input workload. */
     static final String INPUT = "input";
+    /** Rows a table may have when ids travel as float32 (every integer up to 2^24 is exact). */
+    static final long MAX_FLOAT_ID_ROWS = 1L << 24;
 
     private NetworkFactory() {
     }
@@ -93,67 +118,83 @@ final class NetworkFactory {
         if (!(stages.get(stages.size() - 1).layer() instanceof Dense)) {
             return "DL4J's output layer is dense: the workload's last layer must be dense";
         }
-        Support layers = Support.forStages(w, NetworkFactory::whyNot);
+        Support layers = Support.forStages(w, stage -> whyNot(w, stage));
         if (!layers.supported()) {
             return layers.reason();
-        }
-        if (w.inputShape().length != 1 && w.inputShape().length != 3) {
-            return "input must be [features] or [channels, height, width], got " + Arrays.toString(w.inputShape());
         }
         return null;
     }
 
+    /**
+     * Ids reach DL4J as float32 (EmbeddingSequenceLayer takes its ids in the network's data type), exact only up to
+     * 2^24: a table with more rows cannot be addressed.
+     */
+    private static String tooManyRows(long rows, String what) {
+        return rows <= MAX_FLOAT_ID_ROWS ? null : what + " holds " + rows + " rows: DL4J takes ids as float32, exact only"
+                + " up to " + MAX_FLOAT_ID_ROWS + " (2^24) rows";
+    }
+
     /** Why this translation cannot build a stage, or null when it can. */
-    static String whyNot(Stage stage) {
+    static String whyNot(Workload w, Stage stage) {
+        boolean last = stage.index() == w.stages().size() - 1;
         return stage.layer().accept(new Layer.Visitor<String>() {
             @Override
             public String embedding(Embedding layer) {
-                return "embedding layers are not translated for DL4J-Spark yet";
+                return tooManyRows(layer.vocabulary(), "the vocabulary");
             }
 
             @Override
             public String embeddingBag(EmbeddingBag layer) {
-                return "embeddingbag layers are not translated for DL4J-Spark yet";
+                int input = stage.inputs().get(0);
+                long readers = w.stages().stream().filter(s -> s.inputs().contains(input)).count();
+                if (readers > 1) {
+                    return "the ids input '" + w.input(input).name() + "' of an embeddingbag is read by " + readers
+                            + " stages: DL4J-Spark adds the tables' row offsets to that input itself, so an"
+                            + " embeddingbag must be its only reader";
+                }
+                return tooManyRows(layer.totalRows(), "the tables' rows together");
             }
 
             @Override
             public String lstm(Lstm layer) {
-                return "lstm layers are not translated for DL4J-Spark yet";
+                return null;
             }
 
             @Override
             public String layerNorm(LayerNorm layer) {
-                return "layernorm layers are not translated for DL4J-Spark yet";
+                return stage.in().length <= 2 ? null : "layernorm over the last axis of a " + stage.in().length
+                        + "-D sample " + Arrays.toString(stage.in()) + ": only [D] and [T, D] are translated";
             }
 
             @Override
             public String gelu(Gelu layer) {
-                return "gelu layers are not translated for DL4J-Spark yet";
+                return null;
             }
 
             @Override
             public String attention(Attention layer) {
-                return "attention layers are not translated for DL4J-Spark yet";
+                return null;
             }
 
             @Override
             public String dot(Dot layer) {
-                return "dot layers are not translated for DL4J-Spark yet";
+                return null;
             }
 
             @Override
             public String concat(Concat layer) {
-                return "concat layers are not translated for DL4J-Spark yet";
+                return null;
             }
 
             @Override
             public String meanPool(MeanPool layer) {
-                return "meanpool layers are not translated for DL4J-Spark yet";
+                return null;
             }
 
             @Override
             public String dense(Dense d) {
-                return null;
+                return last && Dense.onSequence(stage.shapes()) ? "the output dense layer reads a sequence "
+                        + Arrays.toString(stage.in()) + ": DL4J's OutputLayer needs a flat input" : null;
             }
 
             @Override
@@ -212,67 +253,125 @@ final class NetworkFactory {
                 .dataType(type)
                 .updater(new Sgd(w.learningRate()))
                 .graphBuilder()
-                .addInputs(INPUT);
+                .addInputs(inputNames(w));
         List<Stage> stages = w.stages();
         String[] vertexOf = new String[stages.size()];
         for (Stage stage : stages) {
             boolean last = stage.index() == stages.size() - 1;
             String name = stage.name();
-            String[] in = stage.inputs().stream().map(i -> i < 0 ? INPUT : vertexOf[i]).toArray(String[]::new);
+            String[] in = stage.inputs().stream().map(i -> i < 0 ? w.input(i).name() : vertexOf[i])
+                    .toArray(String[]::new);
             vertexOf[stage.index()] = name;
             stage.layer().accept(new Layer.Visitor<Void>() {
                 @Override
-                public Void embedding(Embedding layer) {
-                    throw new UnsupportedOperationException("embedding layers are not translated for DL4J-Spark yet");
+                public Void embedding(Embedding e) {
+                    int steps = stage.in()[0];
+                    // ids [N, T] as floats; output features-first [N, dim, T]; no bias, identity (the default is sigmoid)
+                    g.addLayer(name, new EmbeddingSequenceLayer.Builder().nIn(e.vocabulary()).nOut(e.dim())
+                            .inputLength(steps).hasBias(false).outputDataFormat(RNNFormat.NCW)
+                            .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), in);
+                    if (e.positional()) {
+                        String pos = name + POSITION;
+                        g.addLayer(pos, new SameDiffLayers.PositionAdd(steps, e.dim()), name);
+                        vertexOf[stage.index()] = pos;
+                    }
+                    return null;
                 }
 
                 @Override
-                public Void embeddingBag(EmbeddingBag layer) {
-                    throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J-Spark yet");
+                public Void embeddingBag(EmbeddingBag e) {
+                    // ids [N, tables * bag] with each table's row offset added (inputs): one lookup in the joint
+                    // table, [N, dim, tables * bag], then the sum or mean of every bag's run of steps
+                    int[] x = stage.in();
+                    int bag = EmbeddingBag.bag(x);
+                    g.addLayer(name, new EmbeddingSequenceLayer.Builder().nIn(e.totalRows()).nOut(e.dim())
+                            .inputLength(EmbeddingBag.tables(x) * bag).hasBias(false).outputDataFormat(RNNFormat.NCW)
+                            .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), in);
+                    // Subsampling1DLayer has no SUM pooling: a sum is the mean times the bag
+                    String pooled = name + BAG;
+                    g.addLayer(pooled, x.length == 1 ? new GlobalPoolingLayer.Builder(PoolingType.AVG).build()
+                            : new Subsampling1DLayer.Builder(bag, bag).poolingType(PoolingType.AVG).build(), name);
+                    if (!e.mean()) {
+                        g.addLayer(name + BAG_SUM, new SameDiffLayers.Scale(bag), pooled);
+                        pooled = name + BAG_SUM;
+                    }
+                    vertexOf[stage.index()] = pooled;
+                    return null;
                 }
 
                 @Override
-                public Void lstm(Lstm layer) {
-                    throw new UnsupportedOperationException("lstm layers are not translated for DL4J-Spark yet");
+                public Void lstm(Lstm l) {
+                    String previous = in[0];
+                    int width = stage.in()[1];
+                    for (int k = 0; k < l.layers(); k++) {
+                        String layer = lstmLayer(name, k);
+                        LSTM cell = new LSTM.Builder().nIn(width).nOut(l.hidden()).dataFormat(RNNFormat.NCW)
+                                .activation(org.nd4j.linalg.activations.Activation.TANH)
+                                .gateActivationFunction(org.nd4j.linalg.activations.Activation.SIGMOID).build();
+                        boolean top = k == l.layers() - 1;
+                        g.addLayer(layer, top && !l.sequence() ? new LastTimeStep(cell) : cell, previous);
+                        previous = layer;
+                        width = l.hidden();
+                    }
+                    vertexOf[stage.index()] = previous;
+                    return null;
                 }
 
                 @Override
-                public Void layerNorm(LayerNorm layer) {
-                    throw new UnsupportedOperationException("layernorm layers are not translated for DL4J-Spark yet");
+                public Void layerNorm(LayerNorm n) {
+                    int[] x = stage.in();
+                    g.addLayer(name, new SameDiffLayers.LayerNorm(x[x.length - 1], x.length == 2 ? x[0] : 0,
+                            n.epsilon()), in);
+                    return null;
                 }
 
                 @Override
-                public Void gelu(Gelu layer) {
-                    throw new UnsupportedOperationException("gelu layers are not translated for DL4J-Spark yet");
+                public Void gelu(Gelu e) {
+                    g.addLayer(name, new SameDiffLayers.Gelu(), in);
+                    return null;
                 }
 
                 @Override
-                public Void attention(Attention layer) {
-                    throw new UnsupportedOperationException("attention layers are not translated for DL4J-Spark yet");
+                public Void attention(Attention a) {
+                    g.addLayer(name, new SameDiffLayers.Attention(stage.in()[1], stage.in()[0], a.heads(), a.causal()),
+                            in);
+                    return null;
                 }
 
                 @Override
-                public Void dot(Dot layer) {
-                    throw new UnsupportedOperationException("dot layers are not translated for DL4J-Spark yet");
+                public Void dot(Dot d) {
+                    int[] counts = stage.ins().stream().mapToInt(x -> x.length == 2 ? x[0] : 0).toArray();
+                    g.addVertex(name, new SameDiffLayers.Dot(counts, Dot.width(stage.ins()), d.self()), in);
+                    return null;
                 }
 
                 @Override
-                public Void concat(Concat layer) {
-                    throw new UnsupportedOperationException("concat layers are not translated for DL4J-Spark yet");
+                public Void concat(Concat c) {
+                    int axis = dl4jAxis(c.axis(), stage.out().length);
+                    g.addVertex(name, axis == 1 ? new MergeVertex()
+                            : new SameDiffLayers.Concat(in.length, axis, stage.out()), in);
+                    return null;
                 }
 
                 @Override
-                public Void meanPool(MeanPool layer) {
-                    throw new UnsupportedOperationException("meanpool layers are not translated for DL4J-Spark yet");
+                public Void meanPool(MeanPool m) {
+                    g.addLayer(name, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), in);
+                    return null;
                 }
 
                 @Override
                 public Void dense(Dense d) {
-                    g.addLayer(name, last
-                            ? new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null)).nOut(d.units())
-                                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build()
-                            : new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation())).build(),
-                            in);
+                    if (last) {
+                        g.addLayer(name, new OutputLayer.Builder(new LossMCXENT(SOFTMAX_CLIP_EPS, null))
+                                .nOut(d.units()).activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), in);
+                    } else if (Dense.onSequence(stage.shapes())) {
+                        // the same dense layer on every step of [N, in, T]
+                        g.addLayer(name, new TimeDistributed(new DenseLayer.Builder().nIn(stage.in()[1])
+                                .nOut(d.units()).activation(activation(d.activation())).build(), RNNFormat.NCW), in);
+                    } else {
+                        g.addLayer(name, new DenseLayer.Builder().nOut(d.units()).activation(activation(d.activation()))
+                                .build(), in);
+                    }
                     return null;
                 }
 
@@ -290,7 +389,7 @@ final class NetworkFactory {
                                 .convolutionMode(ConvolutionMode.Truncate).activation(activation(c.activation()))
                                 .build(), in);
                     } else {
-                        throw new UnsupportedOperationException(whyNot(stage));
+                        throw new UnsupportedOperationException(whyNot(w, stage));
                     }
                     return null;
                 }
@@ -313,6 +412,8 @@ final class NetworkFactory {
                     if (x.length == 3) {
                         g.addVertex(name, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(x[1], x[2], x[0])),
                                 in);
+                    } else if (x.length == 2) {
+                        g.addLayer(name, new SameDiffLayers.FlattenSequence(x[0], x[1]), in);
                     } else {
                         vertexOf[stage.index()] = in[0]; // already flat: the stage is its input
                     }
@@ -352,11 +453,63 @@ final class NetworkFactory {
                 }
             });
         }
-        int[] shape = w.inputShape();
-        g.setInputTypes(shape.length == 1 ? InputType.feedForward(shape[0])
-                : InputType.convolutional(shape[1], shape[2], shape[0]));
+        g.setInputTypes(w.inputs().stream().map(NetworkFactory::inputType).toArray(InputType[]::new));
         g.setOutputs(vertexOf[stages.size() - 1]);
-        return g.build();
+        ComputationGraphConfiguration conf = g.build();
+        for (Stage stage : stages) {
+            long rows = stage.layer() instanceof Embedding e ? e.vocabulary()
+                    : stage.layer() instanceof EmbeddingBag e ? e.totalRows() : 0;
+            if (rows > 0) {
+                // the input types set nIn of EmbeddingSequenceLayer to the sequence length: it is the table's rows
+                LayerVertex v = (LayerVertex) conf.getVertices().get(stage.name());
+                ((EmbeddingSequenceLayer) v.getLayerConf().getLayer()).setNIn(rows);
+            }
+        }
+        return conf;
+    }
+
+    /** The graph's input names, in the workload's input order. */
+    static String[] inputNames(Workload w) {
+        return w.inputs().stream().map(ModelInput::name).toArray(String[]::new);
+    }
+
+    /** The vertex of layer {@code k} of an lstm stage. */
+    static String lstmLayer(String stage, int k) {
+        return stage + "/l" + k;
+    }
+
+    /** Suffix of the pooling layer that sums (or averages) each bag after the embedding-bag lookup. */
+    static final String BAG = "/bag";
+    /** Suffix of the layer turning a bag's mean into its sum. */
+    static final String BAG_SUM = "/bagsum";
+
+    /** Suffix of the layer adding a positional embedding after the token lookup. */
+    static final String POSITION = "/position";
+
+    /**
+     * DL4J's activation of a sample shape: {@code [D]} is feed-forward {@code [N, D]}, a sequence {@code [T, D]} is
+     * features-first {@code [N, D, T]}, an image {@code [C, H, W]} is {@code [N, C, H, W]}.
+     */
+    static InputType typeOf(int[] sample) {
+        return switch (sample.length) {
+            case 1 -> InputType.feedForward(sample[0]);
+            case 2 -> InputType.recurrent(sample[1], sample[0], RNNFormat.NCW);
+            default -> InputType.convolutional(sample[1], sample[2], sample[0]);
+        };
+    }
+
+    /**
+     * A model input's type: floats as {@link #typeOf}; ids flat, {@code [N, T]} or {@code [N, tables * bag]} (what
+     * EmbeddingSequenceLayer reads).
+     */
+    static InputType inputType(ModelInput in) {
+        int[] s = in.shape();
+        return in.type().ids() ? InputType.feedForward(in.size()) : typeOf(s);
+    }
+
+    /** The DL4J dimension of a canonical sample axis for a sample of this rank (sequences are features-first). */
+    static int dl4jAxis(int axis, int rank) {
+        return rank == 2 ? (axis == 0 ? 2 : 1) : axis + 1;
     }
 
     private static SubsamplingLayer pool(PoolingType type, int kernel, int stride) {
@@ -379,10 +532,14 @@ final class NetworkFactory {
      * canonical layout maps to DL4J's.
      */
     private enum Layout {
-        AS_IS, DENSE_TRANSPOSED, DEPTHWISE
+        AS_IS, DENSE_TRANSPOSED, DEPTHWISE, LSTM_WEIGHT, LSTM_BIAS
     }
 
-    private record Binding(String key, Layout layout) {
+    /** The parameter {@code key} of the graph layer {@code vertex} (null: the stage's own vertex). */
+    private record Binding(String vertex, String key, Layout layout) {
+        Binding(String key, Layout layout) {
+            this(null, key, layout);
+        }
     }
 
     /** The DL4J parameter holding a stage's tensor of a role. */
@@ -390,47 +547,63 @@ final class NetworkFactory {
         Binding b = stage.layer().accept(new Layer.Visitor<Binding>() {
             @Override
             public Binding embedding(Embedding layer) {
-                throw new UnsupportedOperationException("embedding layers are not translated for DL4J-Spark yet");
+                return switch (role) {
+                    case "weight" -> new Binding("W", Layout.AS_IS);
+                    case "position" -> new Binding(stage.name() + POSITION, "position", Layout.AS_IS);
+                    default -> null;
+                };
             }
 
             @Override
             public Binding embeddingBag(EmbeddingBag layer) {
-                throw new UnsupportedOperationException("embeddingbag layers are not translated for DL4J-Spark yet");
+                return role.equals("weight") ? new Binding("W", Layout.AS_IS) : null;
             }
 
             @Override
             public Binding lstm(Lstm layer) {
-                throw new UnsupportedOperationException("lstm layers are not translated for DL4J-Spark yet");
+                for (int k = 0; k < layer.layers(); k++) {
+                    String vertex = lstmLayer(stage.name(), k);
+                    if (role.equals(Lstm.role(k, "weight_ih"))) {
+                        return new Binding(vertex, "W", Layout.LSTM_WEIGHT);
+                    } else if (role.equals(Lstm.role(k, "weight_hh"))) {
+                        return new Binding(vertex, "RW", Layout.LSTM_WEIGHT);
+                    } else if (role.equals(Lstm.role(k, "bias"))) {
+                        return new Binding(vertex, "b", Layout.LSTM_BIAS);
+                    }
+                }
+                return null;
             }
 
             @Override
             public Binding layerNorm(LayerNorm layer) {
-                throw new UnsupportedOperationException("layernorm layers are not translated for DL4J-Spark yet");
+                return role.equals("gamma") || role.equals("beta") ? new Binding(role, Layout.AS_IS) : null;
             }
 
             @Override
             public Binding gelu(Gelu layer) {
-                throw new UnsupportedOperationException("gelu layers are not translated for DL4J-Spark yet");
+                return null;
             }
 
             @Override
             public Binding attention(Attention layer) {
-                throw new UnsupportedOperationException("attention layers are not translated for DL4J-Spark yet");
+                // q/k/v/o_weight [D, D] [out, in] and the biases [D], as they are, under keys without the underscore
+                String[] parts = role.split("_");
+                return new Binding(SameDiffLayers.Attention.key(parts[0], parts[1]), Layout.AS_IS);
             }
 
             @Override
             public Binding dot(Dot layer) {
-                throw new UnsupportedOperationException("dot layers are not translated for DL4J-Spark yet");
+                return null;
             }
 
             @Override
             public Binding concat(Concat layer) {
-                throw new UnsupportedOperationException("concat layers are not translated for DL4J-Spark yet");
+                return null;
             }
 
             @Override
             public Binding meanPool(MeanPool layer) {
-                throw new UnsupportedOperationException("meanpool layers are not translated for DL4J-Spark yet");
+                return null;
             }
 
             @Override
@@ -506,11 +679,13 @@ final class NetworkFactory {
         for (Stage stage : w.stages()) {
             for (ParamSpec p : stage.params()) {
                 Binding b = binding(stage, p.role());
-                INDArray target = net.getLayer(stage.name()).getParam(b.key());
+                INDArray target = param(net, stage, b);
                 float[] data = switch (b.layout()) {
                     case AS_IS -> weights.get(p.name());
                     case DENSE_TRANSPOSED -> weights.transposed(p.name());
                     case DEPTHWISE -> depthwiseToDl4j(weights.get(p.name()), p.shape(), stage.in()[0]);
+                    case LSTM_WEIGHT -> lstmWeightToDl4j(weights.get(p.name()), p.shape());
+                    case LSTM_BIAS -> lstmBiasToDl4j(weights.get(p.name()));
                 };
                 copyInto(target, data, p.name());
             }
@@ -527,13 +702,84 @@ final class NetworkFactory {
         for (Stage stage : w.stages()) {
             for (ParamSpec p : stage.params()) {
                 Binding b = binding(stage, p.role());
-                INDArray v = net.getLayer(stage.name()).getParam(b.key());
+                INDArray v = param(net, stage, b);
                 out.put(p.name(), switch (b.layout()) {
                     case AS_IS -> floats(v);
                     case DENSE_TRANSPOSED -> floats(v.transpose());
                     case DEPTHWISE -> depthwiseFromDl4j(floats(v), p.shape(), stage.in()[0]);
+                    case LSTM_WEIGHT -> lstmWeightFromDl4j(floats(v), p.shape());
+                    case LSTM_BIAS -> lstmBiasFromDl4j(floats(v));
                 });
             }
+        }
+        return out;
+    }
+
+    /** The graph's array behind a binding (a view: assigning to it sets the parameter). */
+    private static INDArray param(ComputationGraph net, Stage stage, Binding b) {
+        String vertex = b.vertex() == null ? stage.name() : b.vertex();
+        INDArray v = net.getLayer(vertex).getParam(b.key());
+        if (v == null) {
+            throw new IllegalStateException(vertex + " has no DL4J parameter " + b.key());
+        }
+        return v;
+    }
+
+    /**
+     * Where DL4J's LSTM keeps each canonical gate block: its columns are blocks g, f, o, i (LSTMHelpers: block input,
+     * forget, output, input modulation), the canonical rows i, f, g, o; DL4J block {@code k} holds canonical block
+     * {@code LSTM_GATES[k]}.
+     */
+    static final int[] LSTM_GATES = {2, 1, 3, 0};
+
+    /** Canonical [4H, X] (gate row blocks i, f, g, o) to DL4J's [X, 4H] (column blocks g, f, o, i), row-major. */
+    static float[] lstmWeightToDl4j(float[] canonical, int[] shape) {
+        int h = shape[0] / 4;
+        int x = shape[1];
+        float[] out = new float[canonical.length];
+        for (int k = 0; k < 4; k++) {
+            for (int j = 0; j < h; j++) {
+                int row = LSTM_GATES[k] * h + j;
+                for (int i = 0; i < x; i++) {
+                    out[i * 4 * h + k * h + j] = canonical[row * x + i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #lstmWeightToDl4j}. */
+    static float[] lstmWeightFromDl4j(float[] dl4j, int[] shape) {
+        int h = shape[0] / 4;
+        int x = shape[1];
+        float[] out = new float[dl4j.length];
+        for (int k = 0; k < 4; k++) {
+            for (int j = 0; j < h; j++) {
+                int row = LSTM_GATES[k] * h + j;
+                for (int i = 0; i < x; i++) {
+                    out[row * x + i] = dl4j[i * 4 * h + k * h + j];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Canonical bias [4H] (i, f, g, o) to DL4J's [1, 4H] (g, f, o, i). */
+    static float[] lstmBiasToDl4j(float[] canonical) {
+        int h = canonical.length / 4;
+        float[] out = new float[canonical.length];
+        for (int k = 0; k < 4; k++) {
+            System.arraycopy(canonical, LSTM_GATES[k] * h, out, k * h, h);
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #lstmBiasToDl4j}. */
+    static float[] lstmBiasFromDl4j(float[] dl4j) {
+        int h = dl4j.length / 4;
+        float[] out = new float[dl4j.length];
+        for (int k = 0; k < 4; k++) {
+            System.arraycopy(dl4j, k * h, out, LSTM_GATES[k] * h, h);
         }
         return out;
     }
@@ -585,25 +831,74 @@ final class NetworkFactory {
         target.assign(Nd4j.create(data, target.shape(), 'c'));
     }
 
-    /** Features as the network takes them: [batch, n] or [batch, c, h, w]. */
+    /** Features as the network takes them: [batch, n] or [batch, c, h, w] (one float input without sequence). */
     static INDArray features(float[] x, int batch, int[] sampleShape) {
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = batch;
         for (int i = 0; i < sampleShape.length; i++) {
             shape[i + 1] = sampleShape[i];
         }
-        return Nd4j.create(x, shape, 'c');
+        INDArray a = Nd4j.create(x, shape, 'c');
+        // a float sequence [N, T, D] goes in features-first, [N, D, T]
+        return sampleShape.length == 2 ? a.permute(0, 2, 1).dup('c') : a;
     }
 
-    static DataSet dataSet(Batch b) {
-        return new DataSet(features(b.features(), b.size(), b.sampleShape()),
-                Nd4j.create(b.oneHot(), new long[] {b.size(), b.classes()}, 'c'));
+    /**
+     * Every model input of a batch as the network takes it, in input order: floats as {@link #features}; ids
+     * converted to float32 (exact: every table is below 2^24 rows), flat {@code [N, T]} or {@code [N, tables * bag]},
+     * the ids an embeddingbag reads shifted by their table's row offset in the joint table.
+     */
+    static INDArray[] inputs(Workload w, Batch b) {
+        INDArray[] out = new INDArray[b.inputs().size()];
+        for (int k = 0; k < out.length; k++) {
+            Feed f = b.inputs().get(k);
+            if (f instanceof Feed.Ids ids) {
+                float[] values = ids.asFloats();
+                int[] offsets = bagOffsets(w, k);
+                if (offsets != null) {
+                    // row k of each sample's [tables, bag] ids reads table k: shift it to that table's first row
+                    int bag = values.length / b.size() / offsets.length;
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] += offsets[(i / bag) % offsets.length];
+                    }
+                }
+                out[k] = Nd4j.create(values, new long[] {b.size(), values.length / b.size()}, 'c');
+            } else if (f instanceof Feed.Floats x) {
+                out[k] = features(x.values(), b.size(), x.sampleShape());
+            } else {
+                throw new IllegalStateException("unknown feed " + f.getClass());
+            }
+        }
+        return out;
     }
 
-    /** The same minibatch as the graph's training input (one features array, one labels array). */
-    static MultiDataSet multiDataSet(Batch b) {
-        DataSet d = dataSet(b);
-        return new MultiDataSet(d.getFeatures(), d.getLabels());
+    /** The row offsets of the tables of the embeddingbag reading model input {@code k}, or null. */
+    private static int[] bagOffsets(Workload w, int k) {
+        int index = Workload.inputIndex(k);
+        for (Stage s : w.stages()) {
+            if (s.layer() instanceof EmbeddingBag e && s.inputs().get(0) == index) {
+                return e.offsets();
+            }
+        }
+        return null;
+    }
+
+    static INDArray labels(Batch b) {
+        return Nd4j.create(b.oneHot(), new long[] {b.size(), b.classes()}, 'c');
+    }
+
+    /** A minibatch of a single-input workload as a DataSet (several inputs: {@link #multiDataSet}). */
+    static DataSet dataSet(Workload w, Batch b) {
+        INDArray[] in = inputs(w, b);
+        if (in.length != 1) {
+            throw new IllegalStateException("a DataSet holds one input; this batch has " + in.length);
+        }
+        return new DataSet(in[0], labels(b));
+    }
+
+    /** The same minibatch as the graph's training input (one features array per model input, one labels array). */
+    static MultiDataSet multiDataSet(Workload w, Batch b) {
+        return new MultiDataSet(inputs(w, b), new INDArray[] {labels(b)});
     }
 
     /**
@@ -611,15 +906,16 @@ final class NetworkFactory {
      * which only fixes logits up to a shift, so the last affine step is done here (inference mode: batchnorm on its
      * running statistics).
      */
-    static float[] logits(ComputationGraph net, INDArray input) {
+    static float[] logits(ComputationGraph net, INDArray... inputs) {
         ComputationGraphConfiguration conf = net.getConfiguration();
         String output = conf.getNetworkOutputs().get(0);
         String before = conf.getVertexInputs().get(output).get(0);
+        int at = conf.getNetworkInputs().indexOf(before);
         INDArray x;
-        if (before.equals(INPUT)) {
-            x = input;
+        if (at >= 0) {
+            x = inputs[at];
         } else {
-            Map<String, INDArray> acts = net.feedForward(input, false);
+            Map<String, INDArray> acts = net.feedForward(inputs, false);
             x = acts.get(before);
         }
         if (x.rank() > 2) {

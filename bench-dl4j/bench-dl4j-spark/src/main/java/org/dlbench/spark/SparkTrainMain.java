@@ -31,7 +31,7 @@ import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.WorkloadException;
 import org.dlbench.core.workload.Workloads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -195,7 +195,7 @@ public final class SparkTrainMain implements Callable<Integer> {
             settings.put("runner", "SparkTrainMain");
             settings.put("warmup_epochs", Integer.toString(warmupEpochs));
             settings.put("epochs", Integer.toString(epochs));
-            checks.add(CorrectnessChecks.forward(s.infer(CorrectnessChecks.forwardInput(w, batch).features()), w,
+            checks.add(CorrectnessChecks.forward(s.infer(CorrectnessChecks.forwardInput(w, batch)), w,
                     weights, batch));
             // the session's first round is its checked round (one minibatch per worker), as in the harness; the
             // epochs that follow are the configured rounds
@@ -256,9 +256,9 @@ public final class SparkTrainMain implements Callable<Integer> {
         ComputationGraph net = NetworkFactory.build(w, weights);
         SyntheticData data = new SyntheticData(w);
         int n = options.roundsPerEpoch(batch) * options.workers() * options.averagingFrequency();
-        List<DataSet> epoch = new ArrayList<>(n);
+        List<MultiDataSet> epoch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            epoch.add(NetworkFactory.dataSet(data.batch(i, batch)));
+            epoch.add(NetworkFactory.multiDataSet(w, data.batch(i, batch)));
         }
         for (int e = 0; e < warmupEpochs; e++) {
             epoch.forEach(net::fit);

@@ -294,11 +294,20 @@ public final class SparkTrainingSession implements Session {
         return options.samplesPerRound(batchSize);
     }
 
-    /** Logits of the driver's network (the averaged parameters), computed on the driver. */
+    /** Logits of the driver's network (the averaged parameters), computed on the driver (one float input). */
     @Override
     public float[] infer(float[] features) {
         int n = features.length / workload.inputSize();
         return NetworkFactory.logits(sparkNet.getNetwork(), NetworkFactory.features(features, n, workload.inputShape()));
+    }
+
+    /**
+     * Logits of the driver's network for a batch of every model input (ids as float32, sequences features-first),
+     * computed on the driver.
+     */
+    @Override
+    public float[] infer(Batch batch) {
+        return NetworkFactory.logits(sparkNet.getNetwork(), NetworkFactory.inputs(workload, batch));
     }
 
     /** Training rounds in one synthetic epoch. */

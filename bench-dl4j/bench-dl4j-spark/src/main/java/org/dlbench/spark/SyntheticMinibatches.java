@@ -21,6 +21,7 @@ final class SyntheticMinibatches implements Function<Long, MultiDataSet> {
     private final int batch;
     /** Built on first use in each JVM (each deserialised copy): the class prototypes. */
     private transient SyntheticData data;
+    private transient Workload parsed;
 
     /**
      * @throws IllegalStateException if the workload does not survive its JSON round trip unchanged (the executors
@@ -44,8 +45,9 @@ final class SyntheticMinibatches implements Function<Long, MultiDataSet> {
     @Override
     public MultiDataSet call(Long index) {
         if (data == null) {
-            data = new SyntheticData(workload(), seed);
+            parsed = workload();
+            data = new SyntheticData(parsed, seed);
         }
-        return NetworkFactory.multiDataSet(data.batch(index, batch));
+        return NetworkFactory.multiDataSet(parsed, data.batch(index, batch));
     }
 }

@@ -92,7 +92,7 @@ class NetworkFactoryTest {
         for (int i = 0; i < 5; i++) {
             Batch b = new SyntheticData(w).batch(i, 4);
             batches.add(b);
-            DataSet d = NetworkFactory.dataSet(b);
+            DataSet d = NetworkFactory.dataSet(w, b);
             net.fit(new DataSet(d.getFeatures().castTo(DataType.DOUBLE), d.getLabels().castTo(DataType.DOUBLE)));
         }
         Map<String, float[]> after = NetworkFactory.read(net, w);

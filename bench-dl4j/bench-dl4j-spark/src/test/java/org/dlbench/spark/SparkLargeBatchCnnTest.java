@@ -93,7 +93,7 @@ class SparkLargeBatchCnnTest {
 
             // what the executors made is the driver's synthetic data: worker 1's minibatch of round 1 is batch 1
             MultiDataSet made = round.collect().get(1);
-            DataSet expected = NetworkFactory.dataSet(new SyntheticData(w).batch(1, BATCH));
+            DataSet expected = NetworkFactory.dataSet(w, new SyntheticData(w).batch(1, BATCH));
             assertEquals(expected.getFeatures(), made.getFeatures(0));
             assertEquals(expected.getLabels(), made.getLabels(0));
         } finally {

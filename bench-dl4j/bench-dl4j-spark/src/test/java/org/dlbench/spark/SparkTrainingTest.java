@@ -56,6 +56,41 @@ class SparkTrainingTest {
         assertEquals("127.0.0.1", System.getenv("SPARK_LOCAL_IP"));
     }
 
+    /**
+     * The sequence layers learn on Spark too: ids, causal attention, positional embedding, layernorm and a last-state
+     * lstm (tinyattn); the driver starts from the reference logits and the mean loss falls every epoch (epochs of 2
+     * rounds of 128 samples). The first round of every sequence and sparse workload is checked against the reference
+     * in SparkTrainingStepTest.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tinyattn"})
+    void sequenceAndSparseWorkloadsLearnOnTwoWorkers(String name) {
+        Workload w = GraphWorkloads.resolve(name);
+        Weights weights = Weights.initial(w);
+        Batch eval = new SyntheticData(w).batch(999_999, 64);
+        assertTimeoutPreemptively(LIMIT, () -> {
+            SparkOptions options = new SparkOptions("local[2]", 2, 2, 256, Duration.ofSeconds(60));
+            try (SparkTrainingSession s = SparkTrainingSession.open(w, weights, 32, options)) {
+                Tolerance.Outcome o = Tolerance.DEFAULT.compare(s.infer(eval),
+                        new ReferenceModel(w, weights).forward(eval));
+                assertTrue(o.passed(), name + ": driver network starts from the shared weights: " + o.detail());
+                assertTrue(Float.isFinite(s.trainStep(null)), "the checked round");
+                List<Double> epochLoss = new ArrayList<>();
+                for (int epoch = 0; epoch < 4; epoch++) {
+                    double sum = 0;
+                    for (int r = 0; r < s.roundsPerEpoch(); r++) {
+                        sum += s.trainStep(null);
+                    }
+                    epochLoss.add(sum / s.roundsPerEpoch());
+                }
+                System.out.println("DL4J-Spark local[2] " + name + ": epoch losses " + epochLoss);
+                for (int e = 1; e < epochLoss.size(); e++) {
+                    assertTrue(epochLoss.get(e) < epochLoss.get(e - 1), name + ": epoch losses " + epochLoss);
+                }
+            }
+        });
+    }
+
     @Test
     void mlpOnTwoLocalWorkersLearnsEpochAfterEpoch() {
         Workload w = Workloads.resolve("mlp");
