@@ -86,8 +86,53 @@ final class SameDiffGraphs {
     private record PendingLookup(String table, SDVariable values, SDVariable rows, int dim) {
     }
 
-    /** A built graph with its lookups (training path) and the variables stored transposed ([in, out]). */
-    record Graph(SameDiff sd, List<Lookup> lookups, Set<String> transposed) {
+    /**
+     * A built graph with its lookups (training path), the variables stored transposed ([in, out]) and how its LSTM
+     * layers run ({@code lstmOp}, null without lstm stages).
+     */
+    record Graph(SameDiff sd, List<Lookup> lookups, Set<String> transposed, String lstmOp) {
+    }
+
+    /** System property: {@code unrolled} builds every LSTM layer from per-step ops even where lstmLayer works. */
+    static final String LSTM_PROPERTY = "dlbench.samediff.lstm";
+
+    /** Probe outcomes by (input width, hidden, full sequence): null = lstmLayer runs, else the failure. */
+    private static final java.util.Map<String, java.util.Optional<String>> LSTM_PROBES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Why libnd4j's {@code lstmLayer} op cannot run forward and backward on this native build at these sizes, or
+     * null when it can: one tiny graph of the same configuration, run once per size. Found necessary because the
+     * oneDNN builds of libnd4j 1.0.0-M2.1 fail it ("object is not initialized") where the generic build runs it.
+     */
+    static String lstmLayerFailure(int width, int hidden, boolean fullSequence) {
+        String key = width + "/" + hidden + "/" + fullSequence;
+        return LSTM_PROBES.computeIfAbsent(key, k -> {
+            try {
+                SameDiff p = SameDiff.create();
+                SDVariable x = p.var("x", Nd4j.rand(DataType.FLOAT, 2, 3, width));
+                SDVariable wx = p.var("wx", Nd4j.rand(DataType.FLOAT, width, 4L * hidden).subi(0.5));
+                SDVariable wr = p.var("wr", Nd4j.rand(DataType.FLOAT, hidden, 4L * hidden).subi(0.5));
+                SDVariable b = p.var("b", Nd4j.rand(DataType.FLOAT, 4L * hidden).subi(0.5));
+                SDVariable y = p.rnn.lstmLayer(x, LSTMLayerWeights.builder().weights(wx).rWeights(wr).bias(b).build(),
+                        lstmConfig(fullSequence))[0];
+                SDVariable loss = y.sum("probe_loss");
+                p.setLossVariables(loss);
+                p.output(java.util.Map.of(), loss.name());
+                p.calculateGradients(java.util.Map.of(), "wx");
+                return java.util.Optional.<String>empty();
+            } catch (RuntimeException e) {
+                return java.util.Optional.of(String.valueOf(e.getMessage()));
+            }
+        }).orElse(null);
+    }
+
+    /** The lstmLayer configuration every LSTM layer uses: NTS, forward, sigmoid gates, tanh cell and output. */
+    private static LSTMLayerConfig lstmConfig(boolean fullSequence) {
+        return LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS)
+                .directionMode(LSTMDirectionMode.FWD).gateAct(LSTMActivations.SIGMOID)
+                .cellAct(LSTMActivations.TANH).outAct(LSTMActivations.TANH)
+                .retFullSequence(fullSequence).retLastH(!fullSequence).retLastC(false).cellClip(0).build();
     }
 
     /** The placeholder of a model input: {@code feed/<name>} (so no input name can clash with the labels). */
@@ -139,7 +184,7 @@ final class SameDiffGraphs {
         // names now, after the renames: a stage's output renames the lookup when it is the stage's result
         List<Lookup> lookups = builder.lookups.stream()
                 .map(l -> new Lookup(l.table(), l.values().name(), l.rows().name(), l.dim())).toList();
-        return new Graph(sd, lookups, Set.copyOf(builder.transposed));
+        return new Graph(sd, lookups, Set.copyOf(builder.transposed), builder.lstmOp);
     }
 
     /** Builds paths through the workload, creating each tensor's variable or constant once. */
@@ -152,6 +197,8 @@ final class SameDiffGraphs {
         private final Set<String> transposed = new LinkedHashSet<>();
         /** Whether the path being built is the one training steps run (its lookups are recorded). */
         private boolean trainingPath;
+        /** How the LSTM layers run, for the session's settings (null: no lstm stage). */
+        private String lstmOp;
 
         Builder(SameDiff sd, Weights weights) {
             this.sd = sd;
@@ -173,6 +220,47 @@ final class SameDiffGraphs {
                 outputs[stage.index()] = stage(stage, ins, training).rename(output(stage, training));
             }
             return outputs[outputs.length - 1];
+        }
+
+        /** Records how one LSTM layer runs (layers that run alike are named once). */
+        private void noteLstm(int layer, String how) {
+            String entry = "layer " + layer + ": " + how;
+            if (lstmOp == null) {
+                lstmOp = entry;
+            } else if (!lstmOp.contains(how)) {
+                lstmOp += "; " + entry;
+            }
+        }
+
+        /**
+         * One LSTM layer from per-step ops, the canonical maths of {@link Lstm} on x [N, T, in] with wx [in, 4H],
+         * wr [H, 4H] and gate column blocks i, f, g, o; the zero initial state is left out of the first step. Returns
+         * [N, T, H], or [N, H] for the last step only. Autodiff differentiates it like any other graph.
+         */
+        private SDVariable unrolledLstm(SDVariable x, int steps, int h, SDVariable wx, SDVariable wr, SDVariable b,
+                                        boolean lastOnly) {
+            SDVariable hPrev = null;
+            SDVariable cPrev = null;
+            List<SDVariable> states = new ArrayList<>();
+            // unstack rather than strided slices: M2.1's strided_slice_bp fails op validation on these graphs
+            SDVariable[] xs = sd.unstack(x, 1, steps); // T x [N, in]
+            for (int t = 0; t < steps; t++) {
+                SDVariable a = sd.mmul(xs[t], wx).add(b);
+                if (hPrev != null) {
+                    a = a.add(sd.mmul(hPrev, wr));
+                }
+                SDVariable[] gates = sd.unstack(sd.reshape(a, -1, 4, h), 1, 4); // blocks i, f, g, o: [N, H] each
+                SDVariable i = sd.nn.sigmoid(gates[0]);
+                SDVariable f = sd.nn.sigmoid(gates[1]);
+                SDVariable g = sd.math.tanh(gates[2]);
+                SDVariable o = sd.nn.sigmoid(gates[3]);
+                SDVariable c = cPrev == null ? i.mul(g) : f.mul(cPrev).add(i.mul(g));
+                SDVariable hNew = o.mul(sd.math.tanh(c));
+                states.add(hNew);
+                hPrev = hNew;
+                cPrev = c;
+            }
+            return lastOnly ? hPrev : sd.stack(1, states.toArray(new SDVariable[0]));
         }
 
         /** A weight [out, in] as a variable [in, out] (so {@code x W} is {@code x W^T} of the canonical one). */
@@ -288,12 +376,17 @@ final class SameDiffGraphs {
                         String bName = stage.param(Lstm.role(l, "bias")).name();
                         SDVariable b = variable(bName, vector(bName, 4 * h));
                         boolean lastOnly = l == layer.layers() - 1 && !layer.sequence();
-                        LSTMLayerConfig config = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS)
-                                .directionMode(LSTMDirectionMode.FWD).gateAct(LSTMActivations.SIGMOID)
-                                .cellAct(LSTMActivations.TANH).outAct(LSTMActivations.TANH)
-                                .retFullSequence(!lastOnly).retLastH(lastOnly).retLastC(false).cellClip(0).build();
-                        LSTMLayerWeights lw = LSTMLayerWeights.builder().weights(wx).rWeights(wr).bias(b).build();
-                        seq = sd.rnn.lstmLayer(seq, lw, config)[0]; // [N, T, H], or [N, H] for the last step only
+                        String failure = "unrolled".equals(System.getProperty(LSTM_PROPERTY))
+                                ? "unrolled on request (-D" + LSTM_PROPERTY + "=unrolled)"
+                                : lstmLayerFailure(width, h, !lastOnly);
+                        if (failure == null) {
+                            LSTMLayerWeights lw = LSTMLayerWeights.builder().weights(wx).rWeights(wr).bias(b).build();
+                            seq = sd.rnn.lstmLayer(seq, lw, lstmConfig(!lastOnly))[0]; // [N, T, H] or [N, H]
+                            noteLstm(l, "rnn.lstmLayer (NTS)");
+                        } else {
+                            seq = unrolledLstm(seq, in[0], h, wx, wr, b, lastOnly);
+                            noteLstm(l, "unrolled (mmul, sigmoid, tanh per step): " + failure);
+                        }
                     }
                     return seq;
                 }

@@ -17,7 +17,6 @@ import org.dlbench.core.workload.Workload;
 import org.dlbench.core.workload.layer.Attention;
 import org.dlbench.core.workload.layer.BatchNorm;
 import org.dlbench.core.workload.layer.Conv2d;
-import org.dlbench.core.workload.layer.Lstm;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,8 +104,8 @@ final class SameDiffSession implements Session {
             s.put("embedding_gradient", "dense: autodiff gradient of the looked-up rows, scatter_add into a zeroed"
                     + " table-sized gradient (SameDiff's gather gradient is wrong in 1.0.0-M2.1)");
         }
-        if (w.stages().stream().anyMatch(st -> st.layer() instanceof Lstm)) {
-            s.put("lstm_op", "rnn.lstmLayer (NTS, one op per layer)");
+        if (graph.lstmOp() != null) {
+            s.put("lstm_op", graph.lstmOp());
         }
         if (w.stages().stream().anyMatch(st -> st.layer() instanceof Attention)) {
             s.put("attention_op", "mmul on [N*heads, T, dh], softmax, constant causal mask");
