@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.dlbench.core.scorecard.Scorecard;
+import org.dlbench.core.scorecard.ScorecardMarkdown;
 
 /**
  * Renders a run as Markdown: header with host and settings, the capability matrix, throughput with verdicts,
@@ -23,6 +25,7 @@ public final class MarkdownReport {
         StringBuilder sb = new StringBuilder();
         sb.append("# dlbench run ").append(run.runId()).append("\n\n");
         header(sb, run);
+        sb.append("\n").append(scorecard(run));
         sb.append("\n## Capability matrix\n\n").append(matrix(run.results()));
         sb.append("\n## Throughput\n\n").append(table(run.results()));
         List<CellResult> ok = run.results().stream().filter(r -> r.status() == Status.OK).toList();
@@ -55,6 +58,18 @@ public final class MarkdownReport {
         }
         sb.append("\n").append(LEGEND);
         return sb.toString();
+    }
+
+    /**
+     * The scorecard of the run's own cells with the built-in weights ({@link Scorecard}); a run it cannot score
+     * says so in one line rather than losing its report.
+     */
+    static String scorecard(RunResult run) {
+        try {
+            return ScorecardMarkdown.section(Scorecard.of(run));
+        } catch (RuntimeException e) {
+            return "## Scorecard\n\nNot computed: " + e.getMessage() + "\n";
+        }
     }
 
     static final String LEGEND = """

@@ -160,11 +160,12 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
                 dims.put(Dimension.SCALE, p.scale / bestScale);
             }
             rows.add(new EngineRow(p.engine, p.label, p.coverage, p.correctness, p.infer, p.train, p.throughput,
-                    dims, p.efficiency, p.threadScaling, dataParallel(p.engine, p.cells, scored, valid), 
+                    dims, p.efficiency, p.threadScaling, dataParallel(p.engine, p.cells, scored, valid),
                     overall(dims, p.throughput, w), null));
         }
         return new Scorecard(runs.runIds(), w, Ranking.rank(rows), noJvm, measured.size(), leftOut, otherVariants,
-                zooCells, zooNotInRuns, heat(valid, ctx, scoredByEngine));
+                zooCells, zooNotInRuns, heat(ctx, scoredByEngine, partials.stream()
+                        .collect(Collectors.toMap(q -> q.engine, q -> q.label))));
     }
 
     /** Measured cells that count: valid, with a positive score. */
@@ -473,8 +474,9 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
     }
 
     /** Per family, engine and workload-mode column: the geometric mean of the engine's relative throughput. */
-    private static Map<String, Map<String, Map<String, Double>>> heat(List<CellResult> valid, Context ctx,
-                                                                      Map<String, List<CellResult>> byEngine) {
+    private static Map<String, Map<String, Map<String, Double>>> heat(Context ctx,
+                                                                      Map<String, List<CellResult>> byEngine,
+                                                                      Map<String, String> labels) {
         Map<String, Map<String, Map<String, Double>>> out = new LinkedHashMap<>();
         List<String> order = new ArrayList<>(ScoreWeights.FAMILIES);
         order.add("other");
@@ -485,7 +487,7 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
             if (mine.isEmpty()) {
                 continue;
             }
-            String label = e.getKey() + mine.get(0).cellKey().shownVariant();
+            String label = labels.get(e.getKey());
             for (Map.Entry<String, List<CellResult>> col : group(mine, c -> c.workload() + " " + c.mode()).entrySet()) {
                 String family = Zoo.family(col.getValue().get(0).workload());
                 List<Double> r = col.getValue().stream()
