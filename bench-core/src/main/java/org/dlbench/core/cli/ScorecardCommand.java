@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "coverage of the workload zoo by family and mode with the ops it lacks, correctness checks "
                 + "(failures first), the capability index (geometric mean of throughput relative to the fastest "
                 + "engine per cell, with a confidence interval by the delta method), latency p90, time to first "
-                + "result, memory, % of peak and scaling, and an overall index ranked with ties where intervals "
+                + "result, memory, %% of peak and scaling, and an overall index ranked with ties where intervals "
                 + "overlap. Only valid cells count; it says how many it left out and why.",
                 "Runs are merged when made on the same machine (host name, CPU model, cores) with the same "
                         + "profile; a mixture is refused. Weights and the confidence level come from the built-in "
