@@ -118,7 +118,8 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
         List<String> zooNotInRuns = new ArrayList<>();
         for (String wl : Zoo.families().keySet()) {
             for (String mode : ScoreWeights.MODES) {
-                boolean held = all.stream().anyMatch(c -> c.workload().equals(wl) && c.mode().equals(mode));
+                boolean held = all.stream().anyMatch(c -> !noJvmNames.contains(c.engine())
+                        && c.workload().equals(wl) && c.mode().equals(mode));
                 (held ? zooCells : zooNotInRuns).add(wl + " " + mode);
             }
         }
