@@ -21,7 +21,6 @@ import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
 import org.dlbench.core.result.VariantReport;
 import org.dlbench.core.scorecard.Scorecard;
-import org.dlbench.core.scorecard.ScorecardHtml;
 
 /**
  * The HTML report of one run, a single self-contained file: run facts, the results table, and charts of

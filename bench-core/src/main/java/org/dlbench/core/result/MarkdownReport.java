@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.dlbench.core.scorecard.Scorecard;
-import org.dlbench.core.scorecard.ScorecardMarkdown;
 
 /**
  * Renders a run as Markdown: header with host and settings, the capability matrix, throughput with verdicts,
@@ -21,11 +19,22 @@ public final class MarkdownReport {
     private MarkdownReport() {
     }
 
+    /** The report without a lead section. */
     public static String render(RunResult run) {
+        return render(run, "");
+    }
+
+    /**
+     * The report with {@code lead} (a Markdown section, e.g. the scorecard, which results.md composes in) right
+     * after the run facts; nothing when it is empty.
+     */
+    public static String render(RunResult run, String lead) {
         StringBuilder sb = new StringBuilder();
         sb.append("# dlbench run ").append(run.runId()).append("\n\n");
         header(sb, run);
-        sb.append("\n").append(scorecard(run));
+        if (!lead.isEmpty()) {
+            sb.append("\n").append(lead);
+        }
         sb.append("\n## Capability matrix\n\n").append(matrix(run.results()));
         sb.append("\n## Throughput\n\n").append(table(run.results()));
         List<CellResult> ok = run.results().stream().filter(r -> r.status() == Status.OK).toList();
@@ -58,18 +67,6 @@ public final class MarkdownReport {
         }
         sb.append("\n").append(LEGEND);
         return sb.toString();
-    }
-
-    /**
-     * The scorecard of the run's own cells with the built-in weights ({@link Scorecard}); a run it cannot score
-     * says so in one line rather than losing its report.
-     */
-    static String scorecard(RunResult run) {
-        try {
-            return ScorecardMarkdown.section(Scorecard.of(run));
-        } catch (RuntimeException e) {
-            return "## Scorecard\n\nNot computed: " + e.getMessage() + "\n";
-        }
     }
 
     static final String LEGEND = """

@@ -1,10 +1,23 @@
 package org.dlbench.core.scorecard;
 
 import java.util.List;
+import org.dlbench.core.result.RunResult;
 
 /** The scorecard as a Markdown section ({@code ## Scorecard}), for {@code dlbench scorecard} and results.md. */
 public final class ScorecardMarkdown {
     private ScorecardMarkdown() {
+    }
+
+    /**
+     * The section of a run's results.md: the scorecard of the run's own cells with the built-in weights; a run it
+     * cannot score says so in one line rather than losing its report.
+     */
+    public static String sectionOf(RunResult run) {
+        try {
+            return section(Scorecard.of(run));
+        } catch (RuntimeException e) {
+            return "## Scorecard\n\nNot computed: " + e.getMessage() + "\n";
+        }
     }
 
     /** The section, starting with its {@code ## Scorecard} heading. */

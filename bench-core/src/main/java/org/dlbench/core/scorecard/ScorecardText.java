@@ -7,20 +7,21 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The scorecard's cells and sentences as plain text, shared by the Markdown and the HTML form so both say the same.
+ * The scorecard's cells and sentences as plain text, shared by the Markdown and the HTML form (in
+ * {@code org.dlbench.core.report}) so both say the same.
  */
-final class ScorecardText {
+public final class ScorecardText {
     private ScorecardText() {
     }
 
-    static final List<String> MAIN_HEADERS = List.of("Rank", "Engine", "Overall", "Throughput infer",
+    public static final List<String> MAIN_HEADERS = List.of("Rank", "Engine", "Overall", "Throughput infer",
             "Throughput train", "Latency p90", "First result", "Memory", "Efficiency", "Coverage", "Correctness");
-    static final List<String> DETAIL_HEADERS = List.of("Engine", "Coverage by family", "Coverage by mode",
+    public static final List<String> DETAIL_HEADERS = List.of("Engine", "Coverage by family", "Coverage by mode",
             "Lacks", "Threads 1 -> N", "Data-parallel");
-    static final List<String> NO_JVM_HEADERS = List.of("Framework", "Reason", "Would be measured on");
+    public static final List<String> NO_JVM_HEADERS = List.of("Framework", "Reason", "Would be measured on");
 
     /** The main row: index cells, coverage and correctness (failures first). */
-    static List<String> main(EngineRow r) {
+    public static List<String> main(EngineRow r) {
         List<String> out = new ArrayList<>();
         out.add(r.rank());
         out.add(r.label());
@@ -39,7 +40,7 @@ final class ScorecardText {
         return out;
     }
 
-    static List<String> detail(EngineRow r) {
+    public static List<String> detail(EngineRow r) {
         EngineRow.Coverage c = r.coverage();
         return List.of(r.label(), counts(c.families()), counts(c.modes()),
                 (c.lacks().isEmpty() ? "-" : String.join("; ", c.lacks()))
@@ -47,12 +48,12 @@ final class ScorecardText {
                 r.threadScaling(), r.dataParallel());
     }
 
-    static List<String> noJvm(Scorecard.NoJvmRow n) {
+    public static List<String> noJvm(Scorecard.NoJvmRow n) {
         return List.of(n.engine(), n.reason(), String.join(", ", n.workloads()));
     }
 
     /** "40/41 passed, 1 FAILED" with failures named first elsewhere; "no check ran" without any. */
-    static String correctness(EngineRow.Correctness k) {
+    public static String correctness(EngineRow.Correctness k) {
         if (k.run() == 0) {
             return k.withoutChecks() > 0 ? "no check ran" : "-";
         }
@@ -64,7 +65,7 @@ final class ScorecardText {
     }
 
     /** Every failed check of every engine, to be listed before the tables. */
-    static List<String> failures(Scorecard s) {
+    public static List<String> failures(Scorecard s) {
         List<String> out = new ArrayList<>();
         for (EngineRow r : s.rows()) {
             r.correctness().failures().forEach(f -> out.add(f));
@@ -72,26 +73,26 @@ final class ScorecardText {
         return out;
     }
 
-    static String counts(Map<String, EngineRow.Count> m) {
+    public static String counts(Map<String, EngineRow.Count> m) {
         return m.isEmpty() ? "-" : m.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
     }
 
-    static String est(Estimate e) {
+    public static String est(Estimate e) {
         return e == null ? "-" : e.describe() + (e.terms() == 1 ? " (1 cell)" : " (" + e.terms() + " cells)");
     }
 
-    static String idx(Double v) {
+    public static String idx(Double v) {
         return v == null ? "-" : IndexMath.fmt(v);
     }
 
     /** The runs and the weights: which numbers this is. */
-    static String source(Scorecard s) {
+    public static String source(Scorecard s) {
         return "Runs: " + String.join(", ", s.runIds()) + ". Weights: " + s.weights().source() + ".";
     }
 
     /** How many measured cells were left out, per verdict; and what else is not scored. Empty when nothing. */
-    static String leftOut(Scorecard s) {
+    public static String leftOut(Scorecard s) {
         List<String> parts = new ArrayList<>();
         if (s.leftOutCount() > 0) {
             parts.add("Left out of every number: " + s.leftOutCount() + " of " + s.measured() + " measured cells ("
@@ -111,7 +112,7 @@ final class ScorecardText {
     }
 
     /** What the columns mean and how they are computed. */
-    static String legend(Scorecard s) {
+    public static String legend(Scorecard s) {
         ScoreWeights w = s.weights();
         String weights = java.util.Arrays.stream(Dimension.values())
                 .map(d -> d.id() + " " + trim(w.weight(d))).collect(Collectors.joining(", "));
@@ -128,7 +129,7 @@ final class ScorecardText {
                 + "); engines whose overall intervals overlap are a tie, not ranked within.";
     }
 
-    static String trim(double v) {
+    public static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 }

@@ -53,7 +53,7 @@ class ChromiumRenderTest {
                 VerdictReportTest.flaggedRun("b", 0.9), Criteria.DEFAULT)));
         // the scorecard page of dlbench scorecard --html: its tables, dimensions chart and heat map
         Path card = dir.resolve("scorecard.html");
-        Files.writeString(card, org.dlbench.core.scorecard.ScorecardHtml.page(org.dlbench.core.scorecard.Scorecard.of(
+        Files.writeString(card, ScorecardHtml.page(org.dlbench.core.scorecard.Scorecard.of(
                 VerdictReportTest.flaggedRun("20261126-100000-box", 1.0))));
         assertEquals(2, ReportTest.charts(Files.readString(card)).size());
         for (Path html : List.of(run, cmp, flagged, flaggedCmp, card)) {

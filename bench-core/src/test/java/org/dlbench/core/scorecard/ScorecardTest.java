@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.dlbench.core.compare.Fixtures;
 import org.dlbench.core.result.CellResult;
-import org.dlbench.core.result.MarkdownReport;
+import org.dlbench.core.output.RunFormats;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Verdicts;
 import org.dlbench.core.variant.VariantRecord;
@@ -170,10 +170,12 @@ class ScorecardTest {
     }
 
     @Test
-    void everyRunsMarkdownReportBeginsWithItsScorecard() {
+    void everyRunsMarkdownReportBeginsWithItsScorecard() throws java.io.IOException {
         RunResult run = Fixtures.run("r", Cells.valid("A", "mlp", "infer", 100, 1),
                 Cells.valid("B", "mlp", "infer", 50, 1));
-        String md = MarkdownReport.render(run);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        RunFormats.MARKDOWN.write(run, out);
+        String md = out.toString(StandardCharsets.UTF_8);
         int card = md.indexOf("## Scorecard");
         assertTrue(card > 0 && card < md.indexOf("## Capability matrix"), md);
     }

@@ -1,4 +1,4 @@
-package org.dlbench.core.scorecard;
+package org.dlbench.core.report;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -8,7 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.dlbench.core.report.Charts;
+import org.dlbench.core.scorecard.Dimension;
+import org.dlbench.core.scorecard.EngineRow;
+import org.dlbench.core.scorecard.Scorecard;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.AxisLocation;

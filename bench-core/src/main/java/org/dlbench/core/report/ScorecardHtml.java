@@ -1,12 +1,13 @@
-package org.dlbench.core.scorecard;
+package org.dlbench.core.report;
 
 import static org.dlbench.core.report.Html.esc;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.dlbench.core.report.Charts;
-import org.dlbench.core.report.Html;
+import org.dlbench.core.scorecard.EngineRow;
+import org.dlbench.core.scorecard.Scorecard;
+import org.dlbench.core.scorecard.ScorecardText;
 import org.jfree.chart.JFreeChart;
 
 /**
