@@ -42,6 +42,10 @@ import org.dlbench.core.result.Status;
  * distributed path (its cells name {@link ScalingReport#BASELINE_SETTING}), data-parallel efficiency
  * {@code s_N / (N x s_1)} over worker counts.</li>
  * </ul>
+ * Every relative number (throughput, latency, first result, memory, and the heat map) is taken only where at least
+ * two engines have a valid cell: a cell no other engine ran validly has nothing to be set against, and counting it
+ * as 1.0 would reward an engine for running alone. Such cells still count in coverage and correctness, and the
+ * scorecard says how many there are ({@code uncontested}).
  * The overall index is the weighted geometric mean of the dimensions an engine has a number for
  * ({@link ScoreWeights}); it is ranked with {@link Ranking}'s tie rule. Engines without a JVM runtime keep a row
  * with their reason and the workloads they would be measured on.
@@ -53,13 +57,16 @@ import org.dlbench.core.result.Status;
  * @param measured measured ({@code ok}) cells of the scored variants
  * @param leftOut measured cells left out of every number, per verdict ({@code noisy}, {@code invalid}, ...)
  * @param otherVariants cells of variants other than the one picked as best, not scored
+ * @param uncontested valid infer/train cells no other engine has a valid cell beside (same workload, mode, batch,
+ *     threads, device, instances): in coverage and correctness, not in the relative indices
  * @param zooCells zoo cells the runs hold ({@code workload mode}), in index order
  * @param zooNotInRuns zoo cells the runs do not hold
  * @param heat per family, per engine label, per {@code workload mode}: the geometric mean of the engine's relative
  *     throughput on that workload and mode
  */
 public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRow> rows, List<NoJvmRow> noJvm,
-                        int measured, Map<String, Integer> leftOut, int otherVariants, List<String> zooCells,
+                        int measured, Map<String, Integer> leftOut, int otherVariants, int uncontested,
+                        List<String> zooCells,
                         List<String> zooNotInRuns, Map<String, Map<String, Map<String, Double>>> heat) {
 
     /** The start of the reason of an engine no JVM can drive. */
@@ -164,8 +171,10 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
                     dims, p.efficiency, p.threadScaling, dataParallel(p.engine, p.cells, scored, valid),
                     overall(dims, p.throughput, w), null));
         }
+        int uncontested = (int) valid.stream().filter(c -> !c.mode().equals("server"))
+                .filter(c -> !ctx.bestScore().containsKey(slot(c))).count();
         return new Scorecard(runs.runIds(), w, Ranking.rank(rows), noJvm, measured.size(), leftOut, otherVariants,
-                zooCells, zooNotInRuns, heat(ctx, scoredByEngine, partials.stream()
+                uncontested, zooCells, zooNotInRuns, heat(ctx, scoredByEngine, partials.stream()
                         .collect(Collectors.toMap(q -> q.engine, q -> q.label))));
     }
 
@@ -214,6 +223,9 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
                     continue;
                 }
                 CellResult best = ctx.bestScore().get(slot(c));
+                if (best == null) {
+                    continue; // uncontested
+                }
                 terms.add(IndexMath.ratio(c.score(), IndexMath.standardError(c), best.score(),
                         IndexMath.standardError(best), c.score() >= best.score(), w.family(Zoo.family(c.workload()))));
             }
@@ -439,7 +451,10 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
         }
     }
 
-    /** Smallest / own peak RSS per workload and mode (own: the largest over its cells there), geometric mean. */
+    /**
+     * Smallest / own peak RSS per workload and mode (own: the largest over its cells there) where at least two
+     * engines have one, geometric mean.
+     */
     static Map<String, Double> memory(List<CellResult> valid, ScoreWeights w) {
         Map<String, Map<String, Long>> peak = new LinkedHashMap<>();
         for (CellResult c : valid) {
@@ -449,12 +464,17 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
             }
         }
         Map<String, Long> smallest = new LinkedHashMap<>();
-        peak.values().forEach(m -> m.forEach((k, v) -> smallest.merge(k, v, Math::min)));
+        Map<String, Integer> engines = new LinkedHashMap<>();
+        peak.values().forEach(m -> m.forEach((k, v) -> {
+            smallest.merge(k, v, Math::min);
+            engines.merge(k, 1, Integer::sum);
+        }));
         Map<String, Double> out = new LinkedHashMap<>();
         peak.forEach((engine, m) -> {
             List<IndexMath.Term> terms = new ArrayList<>();
-            m.forEach((k, v) -> terms.add(new IndexMath.Term(Math.log((double) smallest.get(k) / v), 0,
-                    w.family(Zoo.family(k.substring(0, k.indexOf(' ')))))));
+            m.entrySet().stream().filter(e -> engines.get(e.getKey()) >= 2).forEach(e -> terms.add(new IndexMath.Term(
+                    Math.log((double) smallest.get(e.getKey()) / e.getValue()), 0,
+                    w.family(Zoo.family(e.getKey().substring(0, e.getKey().indexOf(' ')))))));
             Estimate e = IndexMath.combine(terms, 0);
             if (e != null) {
                 out.put(engine, e.value());
@@ -491,8 +511,11 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
             String label = labels.get(e.getKey());
             for (Map.Entry<String, List<CellResult>> col : group(mine, c -> c.workload() + " " + c.mode()).entrySet()) {
                 String family = Zoo.family(col.getValue().get(0).workload());
-                List<Double> r = col.getValue().stream()
+                List<Double> r = col.getValue().stream().filter(c -> ctx.bestScore().containsKey(slot(c)))
                         .map(c -> c.score() / ctx.bestScore().get(slot(c)).score()).toList();
+                if (r.isEmpty()) {
+                    continue; // uncontested
+                }
                 out.get(family == null ? "other" : family).computeIfAbsent(label, k -> new LinkedHashMap<>())
                         .put(col.getKey(), IndexMath.geometricMean(r));
             }
@@ -517,20 +540,23 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
         return t > 0 ? t : null;
     }
 
-    /** Per slot, the infer/train cell with the highest (or lowest) value. */
+    /** Per slot where at least two engines have a cell, the infer/train cell with the highest (or lowest) value. */
     private static Map<String, CellResult> bestBy(List<CellResult> cells, Function<CellResult, Double> value,
                                                   boolean highest) {
         Map<String, CellResult> best = new LinkedHashMap<>();
+        Map<String, Set<String>> engines = new LinkedHashMap<>();
         for (CellResult c : cells) {
             if (c.mode().equals("server")) {
                 continue;
             }
+            engines.computeIfAbsent(slot(c), k -> new LinkedHashSet<>()).add(c.engine());
             best.merge(slot(c), c, (a, b) -> {
                 double va = value.apply(a);
                 double vb = value.apply(b);
                 return (highest ? vb > va : vb < va) ? b : a;
             });
         }
+        best.keySet().removeIf(k -> engines.get(k).size() < 2);
         return best;
     }
 

@@ -101,6 +101,10 @@ public final class ScorecardText {
         } else if (s.measured() > 0) {
             parts.add("All " + s.measured() + " measured cells are valid and count.");
         }
+        if (s.uncontested() > 0) {
+            parts.add(s.uncontested() + " valid cell" + (s.uncontested() == 1 ? " has" : "s have")
+                    + " no other engine's valid cell beside it: in coverage, not in the relative indices.");
+        }
         if (s.otherVariants() > 0) {
             parts.add(s.otherVariants() + " cells of variants not picked as best are not scored.");
         }
@@ -118,9 +122,10 @@ public final class ScorecardText {
                 .map(d -> d.id() + " " + trim(w.weight(d))).collect(Collectors.joining(", "));
         return "Every index is 1.00 for the best engine and lower for the others; only valid cells count. Throughput "
                 + "(the capability index): geometric mean over the cells an engine ran of its samples/s over the "
-                + "fastest engine's on that cell (same workload, mode, batch, threads), with a " + w.confidenceLabel()
+                + "fastest engine's on that cell (same workload, mode, batch, threads; only cells at least two engines "
+                + "ran validly, as for every relative number), with a " + w.confidenceLabel()
                 + " interval by the delta method on the log scale (var log r = (se/score)^2 + (se_best/score_best)^2,"
-                + " se from JMH's 99.9% half-width). Latency p90: best single-stream p90 over the engine's own; first "
+                + " 0 where it is the fastest; se from JMH's 99.9% half-width). Latency p90: best single-stream p90 over the engine's own; first "
                 + "result: best time to first result (engine load + model build + first inference) over its own; "
                 + "memory: smallest peak RSS over its own per workload and mode; all geometric means. Efficiency: "
                 + "median % of peak (index: over the best engine's). Coverage: weighted share of the zoo cells "
