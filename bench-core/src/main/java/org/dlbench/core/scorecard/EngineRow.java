@@ -17,18 +17,19 @@ import java.util.Map;
  * @param efficiencyMedian median % of peak over its valid cells, null without one
  * @param threadScaling 1 -> N threads scaling in words
  * @param dataParallel its data-parallel scaling in words, or that it has no distributed path
- * @param overall the overall index with its interval, null when it has no valid cell
+ * @param validCells its valid cells (those that count)
+ * @param overall the overall index with its interval, null when it has no valid cell beside another engine's
  * @param rank its place ({@code 1}), {@code tie (2-3)} within a group whose intervals overlap, or {@code -}
  */
 public record EngineRow(String engine, String label, Coverage coverage, Correctness correctness, Estimate infer,
                         Estimate train, Estimate throughput, Map<Dimension, Double> dimensions,
-                        Double efficiencyMedian, String threadScaling, String dataParallel, Estimate overall,
-                        String rank) {
+                        Double efficiencyMedian, String threadScaling, String dataParallel, int validCells,
+                        Estimate overall, String rank) {
 
     /** The same row with its rank. */
     EngineRow ranked(String r) {
         return new EngineRow(engine, label, coverage, correctness, infer, train, throughput, dimensions,
-                efficiencyMedian, threadScaling, dataParallel, overall, r);
+                efficiencyMedian, threadScaling, dataParallel, validCells, overall, r);
     }
 
     /** A dimension index, or null. */

@@ -169,7 +169,7 @@ public record Scorecard(List<String> runIds, ScoreWeights weights, List<EngineRo
             }
             rows.add(new EngineRow(p.engine, p.label, p.coverage, p.correctness, p.infer, p.train, p.throughput,
                     dims, p.efficiency, p.threadScaling, dataParallel(p.engine, p.cells, scored, valid),
-                    overall(dims, p.throughput, w), null));
+                    (int) p.cells.stream().filter(Scorecard::valid).count(), overall(dims, p.throughput, w), null));
         }
         int uncontested = (int) valid.stream().filter(c -> !c.mode().equals("server"))
                 .filter(c -> !ctx.bestScore().containsKey(slot(c))).count();

@@ -25,7 +25,8 @@ public final class ScorecardText {
         List<String> out = new ArrayList<>();
         out.add(r.rank());
         out.add(r.label());
-        out.add(r.overall() == null ? "no valid cell" : r.overall().describe());
+        out.add(r.overall() != null ? r.overall().describe()
+                : r.validCells() == 0 ? "no valid cell" : "no valid cell beside another engine's");
         out.add(est(r.infer()));
         out.add(est(r.train()));
         out.add(idx(r.dimension(Dimension.LATENCY)));

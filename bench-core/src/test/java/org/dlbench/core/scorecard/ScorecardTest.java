@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ScorecardTest {
 
     private static EngineRow row(String engine, Estimate overall) {
-        return new EngineRow(engine, engine, null, null, null, null, null, Map.of(), null, null, null, overall, null);
+        return new EngineRow(engine, engine, null, null, null, null, null, Map.of(), null, null, null, 1, overall, null);
     }
 
     @Test
@@ -97,26 +97,35 @@ class ScorecardTest {
     void onlyValidCellsCountAndTheLeftOutAreCountedPerVerdict() {
         List<CellResult> cells = new ArrayList<>();
         cells.add(Cells.valid("A", "mlp", "infer", 100, 1));
+        cells.add(Cells.valid("D", "mlp", "infer", 50, 1));
         // B's noisy 1000 and C's invalid 5000 would be the best; they are left out, so A is the fastest
         cells.add(Cells.withVerdict(Cells.valid("B", "mlp", "infer", 1000, 1), Verdicts.NOISY, "error +-14%"));
         cells.add(Cells.checkFailed(Cells.valid("C", "mlp", "infer", 5000, 1)));
         cells.add(Cells.valid("B", "lenet", "infer", 10, 0.1));
         cells.add(Cells.withVerdict(Cells.valid("A", "lenet", "infer", 20, 0.1), null, null));
         Scorecard s = Scorecard.of(Fixtures.run("r", cells.toArray(CellResult[]::new)));
-        assertEquals(5, s.measured());
+        assertEquals(6, s.measured());
         assertEquals(Map.of("invalid", 1, "noisy", 1, "no verdict", 1), s.leftOut());
         EngineRow a = ScorecardMathTest.row(s, "A");
         assertEquals(1.0, a.infer().value(), 1e-12);
         assertEquals(1, a.infer().terms());
+        assertEquals(0.5, ScorecardMathTest.row(s, "D").infer().value(), 1e-12);
+        // B's lenet cell is valid but A's beside it is not: nothing to set it against
+        assertEquals(1, s.uncontested());
+        assertNull(ScorecardMathTest.row(s, "B").infer());
+        assertEquals(1, ScorecardMathTest.row(s, "B").validCells());
         assertNull(ScorecardMathTest.row(s, "C").overall(), "no valid cell, no index");
         assertEquals("-", ScorecardMathTest.row(s, "C").rank());
         String md = ScorecardMarkdown.section(s);
-        assertTrue(md.contains("Left out of every number: 3 of 5 measured cells (1 invalid, 1 no verdict, 1 noisy); "
+        assertTrue(md.contains("Left out of every number: 3 of 6 measured cells (1 invalid, 1 no verdict, 1 noisy); "
                 + "only valid cells count."), md);
         // the failed check comes first, marked
         int failure = md.indexOf("- **FAILED** C mlp infer b32 t1: forward_matches_reference (max abs error 3)");
         assertTrue(failure > 0 && failure < md.indexOf("| Rank |"), md);
         assertTrue(md.contains("| 1 FAILED; 0/1 passed |"), md);
+        assertTrue(md.contains("| - | B | no valid cell beside another engine's |"), md);
+        assertTrue(md.contains("1 valid cell has no other engine's valid cell beside it: in coverage, not in the "
+                + "relative indices."), md);
     }
 
     @Test
