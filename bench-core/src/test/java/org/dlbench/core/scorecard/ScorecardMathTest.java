@@ -43,8 +43,8 @@ class ScorecardMathTest {
         Estimate e = IndexMath.combine(List.of(new IndexMath.Term(0, 0, 1), t), Z95);
         assertEquals(Math.sqrt(0.5), e.value(), 1e-12);
         assertEquals(Math.sqrt(0.0125) / 2, e.logSe(), 1e-12);
-        assertEquals(0.633727, e.low(), 1e-6);
-        assertEquals(0.788991, e.high(), 1e-6);
+        assertEquals(0.6337258, e.low(), 1e-6);
+        assertEquals(0.7889848, e.high(), 1e-6);
         // weights: 3 x log 0.5 + 1 x log 1 over 4
         Estimate w = IndexMath.combine(List.of(new IndexMath.Term(Math.log(0.5), 0.04, 3),
                 new IndexMath.Term(0, 0, 1)), Z95);
@@ -63,8 +63,8 @@ class ScorecardMathTest {
         EngineRow b = row(s, "B");
         assertEquals(Math.sqrt(0.5), a.infer().value(), 1e-12);
         // A: best on mlp (variance 0); lenet 80/160: (8/80)^2 + (8/160)^2 = 0.0125; mean of 2 logs: sd sqrt(0.0125)/2
-        assertEquals(0.633727, a.infer().low(), 1e-6);
-        assertEquals(0.788991, a.infer().high(), 1e-6);
+        assertEquals(0.6337258, a.infer().low(), 1e-6);
+        assertEquals(0.7889848, a.infer().high(), 1e-6);
         // B: mlp 50/100: (5/50)^2 + (5/100)^2 = 0.0125 too; best on lenet
         assertEquals(a.infer().logSe(), b.infer().logSe(), 1e-12);
         assertEquals(2, a.infer().terms());
