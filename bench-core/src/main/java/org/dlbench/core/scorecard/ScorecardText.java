@@ -80,7 +80,7 @@ public final class ScorecardText {
     }
 
     public static String est(Estimate e) {
-        return e == null ? "-" : e.describe() + (e.terms() == 1 ? " (1 cell)" : " (" + e.terms() + " cells)");
+        return e == null ? "-" : e.describe() + ", " + e.terms() + (e.terms() == 1 ? " cell" : " cells");
     }
 
     public static String idx(Double v) {
