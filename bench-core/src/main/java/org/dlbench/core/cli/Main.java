@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dlbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Measures deep learning engines on the JVM: the same workloads, weights and data on every engine.",
         subcommands = {RunCommand.class, SweepCommand.class, ListCommand.class, ReportCommand.class, CompareCommand.class,
-                NoiseCommand.class, AgreeCommand.class,
+                NoiseCommand.class, AgreeCommand.class, ScorecardCommand.class,
                 HistoryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

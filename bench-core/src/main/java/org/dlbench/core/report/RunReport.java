@@ -20,6 +20,7 @@ import org.dlbench.core.result.Profile;
 import org.dlbench.core.result.RunResult;
 import org.dlbench.core.result.Status;
 import org.dlbench.core.result.VariantReport;
+import org.dlbench.core.scorecard.Scorecard;
 
 /**
  * The HTML report of one run, a single self-contained file: run facts, the results table, and charts of
@@ -37,6 +38,7 @@ public final class RunReport {
         StringBuilder b = new StringBuilder();
         b.append("<h1>dlbench run ").append(esc(run.runId())).append("</h1>\n");
         b.append(facts(run));
+        b.append(scorecard(run, palette));
         long failed = run.results().stream().filter(r -> r.status() == Status.FAILED
                 || (r.status() == Status.OK && !r.checksPassed())).count();
         long unsupported = run.results().stream().filter(r -> r.status() == Status.UNSUPPORTED).count();
@@ -56,6 +58,19 @@ public final class RunReport {
         b.append("<p class=\"muted\">Scores are samples per second (higher is better); +- is the 99.9% confidence "
                 + "half-width. Checks run outside the timed region. ").append(esc(VERDICTS)).append("</p>\n");
         return Html.page("dlbench run " + run.runId(), b.toString());
+    }
+
+    /**
+     * The scorecard of the run's own cells with the built-in weights, with its charts; a run it cannot score says so
+     * in one line rather than losing its report.
+     */
+    static String scorecard(RunResult run, Charts.Palette palette) {
+        try {
+            return ScorecardHtml.section(Scorecard.of(run), palette);
+        } catch (RuntimeException e) {
+            return "<h2 id=\"scorecard\">Scorecard</h2>\n<p class=\"bad\">Not computed: " + esc(e.getMessage())
+                    + "</p>\n";
+        }
     }
 
     /** What the verdicts mean and how charts show them. */

@@ -19,10 +19,22 @@ public final class MarkdownReport {
     private MarkdownReport() {
     }
 
+    /** The report without a lead section. */
     public static String render(RunResult run) {
+        return render(run, "");
+    }
+
+    /**
+     * The report with {@code lead} (a Markdown section, e.g. the scorecard, which results.md composes in) right
+     * after the run facts; nothing when it is empty.
+     */
+    public static String render(RunResult run, String lead) {
         StringBuilder sb = new StringBuilder();
         sb.append("# dlbench run ").append(run.runId()).append("\n\n");
         header(sb, run);
+        if (!lead.isEmpty()) {
+            sb.append("\n").append(lead);
+        }
         sb.append("\n## Capability matrix\n\n").append(matrix(run.results()));
         sb.append("\n## Throughput\n\n").append(table(run.results()));
         List<CellResult> ok = run.results().stream().filter(r -> r.status() == Status.OK).toList();

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every command's --help prints its usage, exits 0, and picocli can format every description (no stray %). */
 class HelpTextTest {
     @ParameterizedTest
-    @ValueSource(strings = {"run", "sweep", "list", "report", "compare", "noise", "agree", "history"})
+    @ValueSource(strings = {"run", "sweep", "list", "report", "compare", "noise", "agree", "history", "scorecard"})
     void helpFormatsCleanly(String command) {
         PrintStream before = System.err;
         ByteArrayOutputStream traced = new ByteArrayOutputStream();

@@ -51,7 +51,12 @@ class ChromiumRenderTest {
         Path flaggedCmp = dir.resolve("compare-verdicts.html");
         Files.writeString(flaggedCmp, ComparisonReport.render(Comparison.of("a", Samples.run("a", 1.0), "b",
                 VerdictReportTest.flaggedRun("b", 0.9), Criteria.DEFAULT)));
-        for (Path html : List.of(run, cmp, flagged, flaggedCmp)) {
+        // the scorecard page of dlbench scorecard --html: its tables, dimensions chart and heat map
+        Path card = dir.resolve("scorecard.html");
+        Files.writeString(card, ScorecardHtml.page(org.dlbench.core.scorecard.Scorecard.of(
+                VerdictReportTest.flaggedRun("20261126-100000-box", 1.0))));
+        assertEquals(2, ReportTest.charts(Files.readString(card)).size());
+        for (Path html : List.of(run, cmp, flagged, flaggedCmp, card)) {
             int expected = ReportTest.charts(Files.readString(html)).size();
             Path png = dir.resolve(html.getFileName() + ".png");
             String out = check(html, png);

@@ -81,6 +81,11 @@ class ReportTest {
         assertEquals(4, alts.stream().filter(a -> a.contains("ms per batch call")).count(), alts.toString());
         assertEquals(4, alts.stream().filter(a -> a.contains("over batch size")).count(), alts.toString());
         assertEquals(4, alts.stream().filter(a -> a.contains("over threads")).count(), alts.toString());
+        // the scorecard heads the page, with its dimensions chart and the cnn heat map
+        assertEquals(List.of("Scorecard: dimension indices per engine (1 = best), one bar per engine and dimension",
+                "Scorecard cnn: heat map of throughput relative to the fastest engine, engine x workload"),
+                alts.subList(0, 2));
+        assertTrue(html.indexOf("<h2 id=\"scorecard\">Scorecard</h2>") < html.indexOf("<h2>Throughput per engine"));
         charts.forEach(ReportTest::notBlank);
         assertTrue(html.contains("<td>DL4J</td><td></td><td>lenet</td><td>train</td><td class=\"n\">128</td>"
                 + "<td class=\"n\">2</td><td>cpu</td><td><span class=\"bad\">failed: child JVM ran out of memory</span>"),
