@@ -84,6 +84,9 @@ final class PaddleSession implements Session {
                 }
                 inputShapes[k] = new Shape(dims);
                 ids[k] = inputs.get(k).type().ids();
+                // int32 ids are fed as int64, as the program declares every id input
+                buffers[k] = ids[k] ? InputBuffer.longs(spec.batchSize() * inputs.get(k).size())
+                        : InputBuffer.of(inputs.get(k), spec.batchSize());
             }
             outputSize = spec.batchSize() * w.classes();
             Engine engine = Engine.getEngine(PaddleAdapter.NAME);
@@ -182,31 +185,9 @@ final class PaddleSession implements Session {
         }
     }
 
-    /** Input {@code k}'s tensor, filled from the feed through that input's reused buffer. */
+    /** Input {@code k}'s tensor, filled from the feed through that input's reused buffer (kind and length checked). */
     private NDArray array(NDManager call, int k, Feed feed) {
-        Shape shape = inputShapes[k];
-        if (feed.length() != shape.size()) {
-            throw new IllegalArgumentException("input " + k + ": expected " + shape.size() + " values " + shape
-                    + ", got " + feed.length());
-        }
-        // Java 17: no pattern switch over the sealed Feed, so the two permitted records are tested in turn
-        if (feed instanceof Feed.Ids i) {
-            if (!ids[k]) {
-                throw new IllegalArgumentException("input " + k + " takes floats, got ids");
-            }
-            if (buffers[k] == null) {
-                buffers[k] = InputBuffer.longs(i.length());
-            }
-            return call.create(buffers[k].fill(i.values()), shape, DataType.INT64);
-        }
-        if (ids[k]) {
-            throw new IllegalArgumentException("input " + k + " takes ids, got floats");
-        }
-        Feed.Floats f = (Feed.Floats) feed;
-        if (buffers[k] == null) {
-            buffers[k] = new InputBuffer(f.length());
-        }
-        return call.create(buffers[k].fill(f.values()), shape, DataType.FLOAT32);
+        return call.create(buffers[k].fill(feed), inputShapes[k], ids[k] ? DataType.INT64 : DataType.FLOAT32);
     }
 
     @Override

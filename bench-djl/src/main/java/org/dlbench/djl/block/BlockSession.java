@@ -26,7 +26,6 @@ import org.dlbench.core.adapter.Mode;
 import org.dlbench.core.adapter.Session;
 import org.dlbench.core.adapter.SessionSpec;
 import org.dlbench.core.data.Batch;
-import org.dlbench.core.data.Feed;
 import org.dlbench.core.data.InputBuffer;
 import org.dlbench.core.workload.ModelInput;
 import org.dlbench.core.workload.ParamSpec;
@@ -103,7 +102,7 @@ final class BlockSession implements Session {
         List<DataType> types = new ArrayList<>();
         for (ModelInput in : workload.inputs()) {
             boolean ids = in.type().ids();
-            buffers.add(ids ? InputBuffer.longs(batch * in.size()) : new InputBuffer(batch * in.size()));
+            buffers.add(ids ? InputBuffer.longs(batch * in.size()) : InputBuffer.of(in, batch));
             types.add(ids ? DataType.INT64 : DataType.FLOAT32);
         }
         this.inputs = List.copyOf(buffers);
@@ -220,11 +219,7 @@ final class BlockSession implements Session {
         }
         NDList x = new NDList(inputs.size());
         for (int k = 0; k < inputs.size(); k++) {
-            Feed feed = b.inputs().get(k);
-            // Java 17 has no pattern switch; Feed is sealed to these two
-            java.nio.ByteBuffer filled = feed instanceof Feed.Ids ids ? inputs.get(k).fill(ids.values())
-                    : inputs.get(k).fill(((Feed.Floats) feed).values());
-            x.add(scope.create(filled, inputShapes[k], inputTypes.get(k)));
+            x.add(scope.create(inputs.get(k).fill(b.inputs().get(k)), inputShapes[k], inputTypes.get(k)));
         }
         return x;
     }

@@ -200,16 +200,8 @@ final class OnnxRuntimeSession implements Session {
             NDList list = new NDList(inputs.size());
             for (int k = 0; k < inputs.size(); k++) {
                 Input in = inputs.get(k);
-                Feed feed = feeds.get(k);
-                NDArray x;
-                if (feed instanceof Feed.Floats f && !in.ids()) {
-                    x = call.create(in.buffer().fill(f.values()), new Shape(in.dims()), DataType.FLOAT32);
-                } else if (feed instanceof Feed.Ids ids && in.ids()) {
-                    x = call.create(in.buffer().fill(ids.values()), new Shape(in.dims()), DataType.INT64);
-                } else {
-                    throw new IllegalArgumentException("input " + in.name() + " is " + (in.ids() ? "ids" : "float32")
-                            + " but the batch holds " + feed.getClass().getSimpleName());
-                }
+                NDArray x = call.create(in.buffer().fill(feeds.get(k)), new Shape(in.dims()),
+                        in.ids() ? DataType.INT64 : DataType.FLOAT32);
                 x.setName(in.name());
                 list.add(x);
             }

@@ -14,9 +14,6 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Collections;
@@ -69,10 +66,7 @@ final class TfSession implements Session {
     private static final class Feeder {
         private final ModelInput input;
         private final Shape shape;
-        private final int values;
-        private InputBuffer buffer;
-        private IntBuffer ints;
-        private ByteBuffer intBytes;
+        private final InputBuffer buffer;
 
         Feeder(ModelInput input, int batch) {
             this.input = input;
@@ -82,51 +76,19 @@ final class TfSession implements Session {
                 dims[i + 1] = input.shape()[i];
             }
             this.shape = new Shape(dims);
-            this.values = batch * input.size();
+            this.buffer = InputBuffer.of(input, batch);
         }
 
         /** The batch's values of this input as a named array of {@code manager} (filled outside the engine call). */
         NDArray array(NDManager manager, Feed feed) {
-            if (feed.length() != values) {
-                throw new IllegalArgumentException("expected " + values + " values for input '" + input.name()
-                        + "' of shape " + shape + ", got " + feed.length());
-            }
-            NDArray x = switch (input.type()) {
-                case FLOAT32 -> {
-                    if (!(feed instanceof Feed.Floats f)) {
-                        throw new IllegalArgumentException("input '" + input.name() + "' takes float32 values");
-                    }
-                    if (buffer == null) {
-                        buffer = new InputBuffer(values);
-                    }
-                    yield manager.create(buffer.fill(f.values()), shape, DataType.FLOAT32);
-                }
-                case INT64 -> {
-                    if (buffer == null) {
-                        buffer = InputBuffer.longs(values);
-                    }
-                    yield manager.create(buffer.fill(ids(feed).values()), shape, DataType.INT64);
-                }
-                case INT32 -> {
-                    if (ints == null) {
-                        intBytes = ByteBuffer.allocateDirect(values * Integer.BYTES).order(ByteOrder.nativeOrder());
-                        ints = intBytes.asIntBuffer();
-                    }
-                    ints.clear();
-                    ints.put(ids(feed).values());
-                    intBytes.clear();
-                    yield manager.create(intBytes, shape, DataType.INT32);
-                }
+            DataType type = switch (input.type()) {
+                case FLOAT32 -> DataType.FLOAT32;
+                case INT64 -> DataType.INT64;
+                case INT32 -> DataType.INT32;
             };
+            NDArray x = manager.create(buffer.fill(feed), shape, type);
             x.setName(input.name());
             return x;
-        }
-
-        private Feed.Ids ids(Feed feed) {
-            if (!(feed instanceof Feed.Ids ids)) {
-                throw new IllegalArgumentException("input '" + input.name() + "' takes ids");
-            }
-            return ids;
         }
     }
 
