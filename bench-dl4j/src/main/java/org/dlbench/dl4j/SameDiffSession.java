@@ -56,6 +56,7 @@ final class SameDiffSession implements Session {
     private final List<String> outputs;
     private final Map<String, GradientUpdater> updaters;
     private final Map<String, String> settings;
+    private final NativeGarbage garbage = new NativeGarbage();
     private int iteration;
     private boolean closed;
 
@@ -116,6 +117,7 @@ final class SameDiffSession implements Session {
                     + " statistics updated after each step");
         }
         s.put("train_step", "calculateGradientsAndOutputs+Sgd(" + w.learningRate() + ")");
+        s.put("native_gc", new NativeGarbage().setting());
         return new SameDiffSession(w, graph, Collections.unmodifiableMap(s));
     }
 
@@ -146,7 +148,9 @@ final class SameDiffSession implements Session {
 
     private float[] logits(Map<String, INDArray> placeholders) {
         INDArray out = sd.output(placeholders, SameDiffGraphs.LOGITS).get(SameDiffGraphs.LOGITS);
-        return Arrays4j.toFloats(out);
+        float[] logits = Arrays4j.toFloats(out);
+        garbage.afterCall();
+        return logits;
     }
 
     /** Every model input of the batch in its reused array, by placeholder name. */
@@ -199,6 +203,7 @@ final class SameDiffSession implements Session {
             runningVar.muli(1 - momentum).addi(var.mul(momentum * unbiased));
         }
         iteration++;
+        garbage.afterCall();
         return loss;
     }
 

@@ -162,11 +162,13 @@ public final class Orchestrator {
             plan.removeIf(p -> done.stream().anyMatch(r -> p.key().matches(r)));
             out.printf(Locale.ROOT, "Resuming %s: %d of %d cells already done%n", dir, before - plan.size(), before);
         }
-        long measured = plan.stream().filter(p -> p.unsupportedReason() == null).count();
-        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure, about %d min) with profile %s on %s, %s;"
-                        + " results in %s%n", options.runId(), plan.size(), measured,
-                Math.round(Math.ceil(measured * estimateSeconds(options.profile()) / 60)), options.profile().name(),
-                host.cpuModel(), host.coresDescription(), dir);
+        List<CellKey> toMeasure = plan.stream().filter(p -> p.unsupportedReason() == null).map(Planned::key).toList();
+        long measured = toMeasure.size();
+        CellTimes times = CellTimes.of(options.outDir(), options.runId(), host, options.profile(),
+                options.driftReference());
+        out.printf(Locale.ROOT, "Run %s: %d cells (%d to measure, %s) with profile %s on %s, %s;"
+                        + " results in %s%n", options.runId(), plan.size(), measured, times.describe(toMeasure),
+                options.profile().name(), host.cpuModel(), host.coresDescription(), dir);
 
         if (options.calibrate() && (previous == null || previous.host().calibration() == null
                 || previous.host().calibration().isEmpty())) {
@@ -206,6 +208,7 @@ public final class Orchestrator {
                 index++;
                 out.printf(Locale.ROOT, "[%d/%d] %s ... ", index, measured, p.key());
                 out.flush();
+                long cellStart = System.nanoTime();
                 // the machine's own speed just before and just after the cell, for compare to weigh its drift
                 DriftReference before = options.driftReference() ? DriftProbe.measureSide() : null;
                 CellResult measuredCell = children.measure(familyOf.get(p.key().engine()), p, dir);
@@ -222,7 +225,10 @@ public final class Orchestrator {
                 if (before != null) {
                     r = r.withDriftReference(DriftReference.around(before, DriftProbe.measureSide()));
                 }
-                out.println(RunPublisher.summary(r));
+                times.done(p.key(), (System.nanoTime() - cellStart) / 1e9);
+                List<CellKey> left = toMeasure.subList(index, toMeasure.size());
+                out.println(RunPublisher.summary(r) + (left.isEmpty() ? ""
+                        : ", about " + times.minutesLeft(left) + " min left"));
                 run = run.withResult(r);
                 RunPublisher.save(run, dir);
             }
