@@ -4,9 +4,9 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Frees SameDiff's native garbage in time. SameDiff 1.0.0-M2.1 releases the native arrays of a call's intermediates
- * only when the Java GC collects their wrappers, and the little Java garbage a call makes seldom triggers a GC: on the
- * built-in transformer each training step left 0.15-0.9 GB of native memory behind, steps slowed to a sixth, and the
- * benchmark JVM grew to 20 GB until the OS killed it. After a call (inside the timed call, so its cost is measured),
+ * only when the Java GC collects their wrappers, and the little Java garbage a call makes seldom triggers a GC: in a
+ * test loop on the built-in transformer resident memory rose by about 0.9 GB per training step and steps took 0.5-4 s
+ * instead of 0.5 s; in a default run its benchmark JVM grew to 20 GB until the OS killed it. After a call (inside the timed call, so its cost is measured),
  * at most every {@link #CHECK_NANOS}, this reads the process's resident memory and asks for a GC while it stands
  * {@link #BYTES} or more above its lowest reading (the allocator keeps freed pages, so once a model's calls need that
  * much, each call is followed by a GC and its garbage is reused by the next); {@code -Ddlbench.samediff.gc=off} leaves it to the JVM, as
@@ -48,8 +48,8 @@ final class NativeGarbage {
     }
 
     /** The session setting that says what this does. */
-    String setting() {
-        return on ? "System.gc() after a call once resident memory grew by " + (BYTES >> 20) + " MB (SameDiff frees"
+    static String setting() {
+        return !"off".equals(System.getProperty(PROPERTY)) ? "System.gc() after a call once resident memory grew by " + (BYTES >> 20) + " MB (SameDiff frees"
                 + " intermediates only on GC); -D" + PROPERTY + "=off leaves it to the JVM"
                 : "left to the JVM (-D" + PROPERTY + "=off)";
     }

@@ -117,7 +117,7 @@ final class SameDiffSession implements Session {
                     + " statistics updated after each step");
         }
         s.put("train_step", "calculateGradientsAndOutputs+Sgd(" + w.learningRate() + ")");
-        s.put("native_gc", new NativeGarbage().setting());
+        s.put("native_gc", NativeGarbage.setting());
         return new SameDiffSession(w, graph, Collections.unmodifiableMap(s));
     }
 

@@ -28,6 +28,6 @@ class NativeGarbageTest {
         Thread.sleep(NativeGarbage.CHECK_NANOS / 1_000_000 + 5);
         g.afterCall();
         assertEquals(1, g.collections(), "384 MB of native arrays over the low");
-        assertTrue(new NativeGarbage().setting().startsWith("System.gc() after a call"), new NativeGarbage().setting());
+        assertTrue(NativeGarbage.setting().startsWith("System.gc() after a call"), NativeGarbage.setting());
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.dlbench.core.host.DriftProbe;
 import org.dlbench.core.result.CellKey;
 import org.dlbench.core.result.CellResult;
 import org.dlbench.core.result.Host;
@@ -27,7 +28,8 @@ import org.dlbench.core.result.Status;
 final class CellTimes {
     /** Around each cell and outside its recorded seconds: its JVM start and exit, the drift samples around it. */
     static final double OVERHEAD_SECONDS = 1.0;
-    static final double DRIFT_SECONDS = 1.6;
+    static final double DRIFT_SECONDS = 2 * (DriftProbe.CELL_WARMUP_SECONDS
+            + DriftProbe.CELL_SAMPLES * DriftProbe.CELL_SAMPLE_SECONDS);
     /** How far the cells measured so far may rescale the estimate of the rest. */
     private static final double MIN_SCALE = 0.5;
     private static final double MAX_SCALE = 3;

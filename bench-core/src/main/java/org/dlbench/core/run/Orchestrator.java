@@ -298,7 +298,7 @@ public final class Orchestrator {
         JmhCell.Plan plan = JmhCell.Plan.of(p);
         double jmh = Math.max(1, p.forks()) * (plan.warmupMin() + p.warmupIterations() * p.warmupSeconds()
                 + p.measurementIterations() * p.measurementSeconds() + 2 * plan.bareLoopSeconds() + 2);
-        return 6 + jmh + p.latencySeconds() + 2; // + the drift reference around the cell
+        return 6 + jmh + p.latencySeconds() + CellTimes.DRIFT_SECONDS; // + the drift reference around the cell
     }
 
     /** Writes each workload, expanded ({@link Workloads#toJson}), as {@code <dir>/<name>.json}; returns the paths. */
